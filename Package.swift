@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// confide: de-identified weekly outcome and caseload reports for therapy practices.
+///
+/// Modules form one stack; each imports only what is below it:
+/// ConfideModel (the canonical input contract: vocabularies and calendar), and
+/// CSQLite < ConfideStore < ConfideIngest < ConfideMetrics < ConfidePrivacy < ConfidePublish
+/// < ConfidePipeline < confide. ConfideSynth stands alone (it writes canonical CSV files).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "confide",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "confide", targets: ["confide"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "ConfideModel", swiftSettings: strict),
+        .target(name: "ConfideStore", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "ConfideIngest", dependencies: [
+            "ConfideModel", "ConfideStore", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
+        .target(name: "ConfidePrivacy", dependencies: ["ConfideMetrics"], swiftSettings: strict),
+        .target(name: "ConfidePublish", dependencies: ["ConfidePrivacy"], swiftSettings: strict),
+        .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),
+        .target(name: "ConfidePipeline", dependencies: [
+            "ConfideModel", "ConfideStore", "ConfideIngest", "ConfideMetrics", "ConfidePrivacy", "ConfidePublish",
+            "ConfideSynth",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "confide", dependencies: [
+            "ConfidePipeline", "ConfideSynth",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+
+        .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
+        .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore"]),
+        .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideStore"]),
+        .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore"]),
+        .testTarget(name: "ConfidePrivacyTests", dependencies: ["ConfidePrivacy", "ConfideMetrics"]),
+        .testTarget(name: "ConfidePublishTests", dependencies: ["ConfidePublish", "ConfidePrivacy", "ConfideMetrics"]),
+        .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth"]),
+        .testTarget(name: "ConfidePipelineTests", dependencies: ["ConfidePipeline", "ConfideSynth", "ConfideStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ConfideSynth"]),
+    ]
+)

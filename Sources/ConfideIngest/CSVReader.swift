@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A streaming RFC 4180 reader: quoted fields with separators, quotes and newlines; LF, CRLF
+/// and CR line ends; a UTF-8 byte-order mark; `,`, `;` or tab separators.
+///
+/// Memory stays flat: the file is read in fixed chunks, one record is held at a time and a
+/// field longer than ``maxFieldBytes`` is cut and flagged instead of grown. The reader never
+/// throws on malformed content: it flags the record, and the caller quarantines it.
+public final class CSVReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private var chunk: [UInt8]
+    private var position = 0
+    private var filled = 0
+    private var atEOF = false
+    private var line = 1
+
+    /// The separator in use (detected from the header line unless given).
+    public private(set) var separator: UInt8 = UInt8(ascii: ",")
+    /// The longest field kept; longer fields are cut and ``oversizedField`` is set.
+    public let maxFieldBytes: Int
+    /// The physical line on which the current record starts (1-based).
+    public private(set) var recordLine = 0
+    /// The bytes of the current record's fields, back to back.
+    public private(set) var bytes: [UInt8] = []
+    /// The end offset in ``bytes`` of each field of the current record.
+    public private(set) var fieldEnds: [Int] = []
+    /// The 0-based index of the first field that was longer than ``maxFieldBytes``.
+    public private(set) var oversizedField: Int?
+    /// The 0-based index of the first field that contains a NUL byte.
+    public private(set) var nulField: Int?
+    /// True when the record ended inside an open quote (at the end of the file).
+    public private(set) var unterminatedQuote = false
+    /// The 0-based index of the first field with characters after its closing quote.
+    public private(set) var strayQuoteField: Int?
+
+    /// Opens `path` for reading.
+    ///
+    /// - Parameters:
+    ///   - separator: the field separator, or nil to detect `,`, `;` or tab from the first line.
+    ///   - maxFieldBytes: the longest field kept whole.
+    /// - Throws: ``CSVReaderError`` when the file cannot be opened or is not UTF-8.
+    public init(path: String, separator: UInt8? = nil, maxFieldBytes: Int = 1 << 20) throws {
+        guard let file = fopen(path, "rb") else {
+            throw CSVReaderError.cannotOpen(errno: errno)
+        }
+        self.file = file
+        self.maxFieldBytes = maxFieldBytes
+        self.chunk = [UInt8](repeating: 0, count: 1 << 18)
+        refill()
+        if filled >= 2, (chunk[0] == 0xFF && chunk[1] == 0xFE) || (chunk[0] == 0xFE && chunk[1] == 0xFF) {
+            fclose(file)
+            throw CSVReaderError.utf16
+        }
+        if filled >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
+        self.separator = separator ?? detectSeparator()
+    }
+
+    deinit { fclose(file) }
+
+    /// The number of fields in the current record.
+    public var fieldCount: Int { fieldEnds.count }
+
+    /// The bytes of field `index` of the current record.
+    public func fieldBytes(_ index: Int) -> ArraySlice<UInt8> {
+        let start = index == 0 ? 0 : fieldEnds[index - 1]
+        return bytes[start..<fieldEnds[index]]
+    }
+
+    /// Field `index` as a string, or nil when its bytes are not valid UTF-8.
+    public func field(_ index: Int) -> String? {
+        String(validating: fieldBytes(index), as: UTF8.self)
+    }
+
+    /// True when every field of the current record is empty.
+    public var isBlank: Bool { bytes.isEmpty }
+
+    /// Reads the next record; false at the end of the file.
+    public func next() -> Bool {
+        bytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        oversizedField = nil
+        nulField = nil
+        unterminatedQuote = false
+        strayQuoteField = nil
+        var b = nextByte()
+        if b < 0 { return false }
+        recordLine = line
+        let quote = Int(UInt8(ascii: "\"")), sep = Int(separator), lf = 10, cr = 13
+        var fieldLength = 0
+        while true {
+            fieldLength = 0
+            if b == quote {
+                quoted: while true {
+                    b = nextByte()
+                    if b < 0 { unterminatedQuote = true; break quoted }
+                    if b == quote {
+                        b = nextByte()
+                        if b == quote { append(b, &fieldLength); continue }
+                        break quoted
+                    }
+                    if b == lf { line += 1 } else if b == cr {
+                        line += 1
+                        if peekByte() == lf { append(b, &fieldLength); b = nextByte() }
+                    }
+                    append(b, &fieldLength)
+                }
+                if b >= 0, b != sep, b != lf, b != cr {
+                    if strayQuoteField == nil { strayQuoteField = fieldEnds.count }
+                    while b >= 0, b != sep, b != lf, b != cr { append(b, &fieldLength); b = nextByte() }
+                }
+            } else {
+                while b >= 0, b != sep, b != lf, b != cr {
+                    append(b, &fieldLength)
+                    b = nextByte()
+                }
+            }
+            fieldEnds.append(bytes.count)
+            if b == sep { b = nextByte(); if b < 0 { fieldEnds.append(bytes.count); return true }; continue }
+            if b == cr { line += 1; if peekByte() == lf { _ = nextByte() } } else if b == lf { line += 1 }
+            return true
+        }
+    }
+
+    @inline(__always) private func append(_ b: Int, _ fieldLength: inout Int) {
+        fieldLength += 1
+        if fieldLength > maxFieldBytes {
+            if oversizedField == nil { oversizedField = fieldEnds.count }
+            return
+        }
+        if b == 0, nulField == nil { nulField = fieldEnds.count }
+        bytes.append(UInt8(truncatingIfNeeded: b))
+    }
+
+    @inline(__always) private func nextByte() -> Int {
+        if position == filled {
+            if atEOF { return -1 }
+            refill()
+            if filled == 0 { return -1 }
+        }
+        let b = chunk[position]
+        position += 1
+        return Int(b)
+    }
+
+    @inline(__always) private func peekByte() -> Int {
+        if position == filled {
+            if atEOF { return -1 }
+            refill()
+            if filled == 0 { return -1 }
+        }
+        return Int(chunk[position])
+    }
+
+    private func refill() {
+        let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
+        filled = count
+        position = 0
+        if count < chunk.count { atEOF = true }
+    }
+
+    /// Picks the most frequent of `,`, `;` and tab on the first line, outside quotes.
+    private func detectSeparator() -> UInt8 {
+        var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, 9: 0]
+        var inQuotes = false
+        for b in chunk[position..<filled] {
+            if b == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
+            if !inQuotes, b == 10 || b == 13 { break }
+            if !inQuotes, counts[b] != nil { counts[b]! += 1 }
+        }
+        let best = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!
+        return best.value > 0 ? best.key : UInt8(ascii: ",")
+    }
+}
+
+/// Why a CSV file could not be read at all.
+public enum CSVReaderError: Error, Sendable, Equatable {
+    /// `fopen` failed with this errno.
+    case cannotOpen(errno: Int32)
+    /// The file starts with a UTF-16 byte-order mark; export it as UTF-8.
+    case utf16
+}

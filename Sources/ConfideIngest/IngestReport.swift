@@ -1,0 +1,104 @@
+/// Why a row was quarantined. The code is stored with file, line and column, never a value.
+public enum QuarantineReason: String, Sendable, Codable, CaseIterable {
+    case raggedRow = "ragged_row"
+    case emptyRow = "empty_row"
+    case unterminatedQuote = "unterminated_quote"
+    case strayQuote = "stray_quote"
+    case nulByte = "nul_byte"
+    case fieldTooLarge = "field_too_large"
+    case invalidUTF8 = "invalid_utf8"
+    case missingValue = "missing_value"
+    case badIdentifier = "bad_identifier"
+    case badDate = "bad_date"
+    case badDateOfBirth = "bad_date_of_birth"
+    case badAge = "bad_age"
+    case endBeforeReceived = "end_before_received"
+    case badTherapistID = "bad_therapist_id"
+    case unknownStatus = "unknown_status"
+    case unknownInstrument = "unknown_instrument"
+    case badScore = "bad_score"
+    case scoreOutOfRange = "score_out_of_range"
+    case badDuration = "bad_duration"
+    case unknownReferral = "unknown_referral"
+    case duplicateConflict = "duplicate_conflict"
+}
+
+/// A column that was dropped at read time (the allowlist does not name it).
+public struct DroppedColumn: Sendable, Codable, Equatable {
+    /// The header name, or `column N` when the header itself does not look like a name.
+    public let name: String
+    /// True when the name suggests identifying data (names, contacts, notes, NHS numbers, …).
+    public let looksIdentifying: Bool
+}
+
+/// The reconciliation of one input file in one ingest run: read = loaded + quarantined.
+public struct FileReport: Sendable, Codable, Equatable {
+    /// The file name.
+    public var file: String
+    /// Data rows read (the header is not counted).
+    public var read = 0
+    /// Rows stored for the first time.
+    public var inserted = 0
+    /// Rows that changed a stored row.
+    public var updated = 0
+    /// Rows identical to what was stored.
+    public var unchanged = 0
+    /// Rows quarantined, by reason.
+    public var reasons: [String: Int] = [:]
+    /// Columns dropped at read time.
+    public var droppedColumns: [DroppedColumn] = []
+    /// Values outside a vocabulary, stored as the fallback, per canonical field.
+    public var outOfVocabulary: [String: Int] = [:]
+
+    /// Creates an empty report for `file`.
+    public init(file: String) { self.file = file }
+
+    /// Rows loaded: inserted + updated + unchanged.
+    public var loaded: Int { inserted + updated + unchanged }
+    /// Rows quarantined.
+    public var quarantined: Int { reasons.values.reduce(0, +) }
+    /// True when read = loaded + quarantined.
+    public var isReconciled: Bool { read == loaded + quarantined }
+}
+
+/// The outcome of one ingest run.
+public struct IngestReport: Sendable, Codable, Equatable {
+    /// The run's number in the store.
+    public var runID: Int
+    /// One report per file, in load order.
+    public var files: [FileReport]
+}
+
+/// One quarantined row: where and why, never what.
+public struct QuarantineEntry: Sendable, Equatable {
+    /// The file name.
+    public let file: String
+    /// The physical line where the row starts.
+    public let line: Int
+    /// The canonical (or header) column at fault; empty for whole-row problems.
+    public let column: String
+    /// The reason code.
+    public let reason: QuarantineReason
+}
+
+/// Why an input cannot be used at all (the run stops and the store is unchanged).
+public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file does not exist or cannot be opened.
+    case missingFile(path: String)
+    /// The file has no header row, or lacks a required column.
+    case missingColumn(file: String, column: String)
+    /// The file is not UTF-8 (UTF-16 is detected and named).
+    case undecodable(file: String, detail: String)
+
+    /// A message that names the file and what to do, never a value from it.
+    public var description: String {
+        switch self {
+        case .missingFile(let path):
+            return "input file missing or unreadable: \(path). Check [source] path in confide.toml and that the export was written."
+        case .missingColumn(let file, let column):
+            return "\(file): required column '\(column)' is missing from the header row. Map it in confide.toml or fix the export."
+        case .undecodable(let file, let detail):
+            return "\(file): cannot decode the file (\(detail)). Export it as UTF-8 CSV."
+        }
+    }
+}

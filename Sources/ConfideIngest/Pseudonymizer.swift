@@ -1,0 +1,77 @@
+import Crypto
+
+/// The practice's secret key for pseudonyms. Held in memory only; never logged.
+public struct PracticeKey: Sendable {
+    let key: SymmetricKey
+
+    /// Creates a key from its raw bytes (at least 32).
+    public init(bytes: [UInt8]) throws(PseudonymError) {
+        guard bytes.count >= 32 else { throw .keyTooShort(bytes.count) }
+        self.key = SymmetricKey(data: bytes)
+    }
+
+    /// A fingerprint that identifies the key without revealing it: HMAC of a fixed label,
+    /// 64 bits in hex. Stored in the store so that a different key is refused.
+    public var fingerprint: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("confide key fingerprint v1".utf8), using: key)
+        return hex(Array(mac.prefix(8)))
+    }
+}
+
+/// Why a key cannot be used.
+public enum PseudonymError: Error, Sendable, Equatable {
+    /// The key file held fewer than 32 bytes.
+    case keyTooShort(Int)
+}
+
+/// Which kind of identifier a pseudonym stands for; each kind gets its own HMAC domain, so
+/// equal raw values of different kinds get unrelated pseudonyms.
+public enum IdentifierDomain: String, Sendable, CaseIterable {
+    case client, referral, appointment
+}
+
+/// Turns raw identifiers into HMAC-SHA256 pseudonyms (the first 128 bits, as 32 hex digits).
+///
+/// Not a plain hash: without the practice key, a pseudonym cannot be recomputed from a guessed
+/// identifier.
+public struct Pseudonymizer: Sendable {
+    private let base: HMAC<SHA256>
+    private let bases: [IdentifierDomain: HMAC<SHA256>]
+
+    /// Creates a pseudonymiser under `key`.
+    public init(key: PracticeKey) {
+        self.base = HMAC<SHA256>(key: key.key)
+        var bases: [IdentifierDomain: HMAC<SHA256>] = [:]
+        for domain in IdentifierDomain.allCases {
+            var mac = HMAC<SHA256>(key: key.key)
+            mac.update(data: Array((domain.rawValue + ":").utf8))
+            bases[domain] = mac
+        }
+        self.bases = bases
+    }
+
+    /// The pseudonym of `value` in `domain`.
+    public func pseudonym(_ domain: IdentifierDomain, _ value: some Collection<UInt8>) -> String {
+        var mac = bases[domain]!
+        mac.update(data: Array(value))
+        let code = mac.finalize()
+        return code.withUnsafeBytes { hex(Array($0.prefix(16))) }
+    }
+
+    /// The pseudonym of `value` in `domain`.
+    public func pseudonym(_ domain: IdentifierDomain, _ value: String) -> String {
+        pseudonym(domain, Array(value.utf8))
+    }
+}
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+func hex(_ bytes: [UInt8]) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+        for (i, b) in bytes.enumerated() {
+            buffer[2 * i] = hexDigits[Int(b >> 4)]
+            buffer[2 * i + 1] = hexDigits[Int(b & 0xf)]
+        }
+        return bytes.count * 2
+    }
+}

@@ -1,0 +1,28 @@
+/// Versioned schema changes, applied in order and recorded in `PRAGMA user_version`.
+///
+/// A migration is never edited once released: add a new one instead.
+public struct Migrator: Sendable {
+    /// The SQL of each version; version N is `steps[N - 1]`.
+    public let steps: [String]
+
+    /// Creates a migrator from the ordered steps.
+    public init(steps: [String]) { self.steps = steps }
+
+    /// The schema version this migrator brings a database to.
+    public var latestVersion: Int { steps.count }
+
+    /// Applies every step newer than the database's version, each in its own transaction.
+    /// Throws when the database is newer than this code knows.
+    public func migrate(_ db: Database) throws {
+        let current = try db.scalarInt("PRAGMA user_version") ?? 0
+        guard current <= steps.count else {
+            throw DatabaseError(resultCode: 1, message: "the store has schema version \(current), newer than this confide understands (\(steps.count)); upgrade confide")
+        }
+        for version in (current + 1)...max(current + 1, steps.count) where version <= steps.count {
+            try db.write { db in
+                try db.execute(steps[version - 1])
+                try db.execute("PRAGMA user_version = \(version)")
+            }
+        }
+    }
+}

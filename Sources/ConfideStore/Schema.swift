@@ -1,0 +1,106 @@
+/// The staging schema of the confide store.
+///
+/// Only canonical, allowlisted fields have a column. Identifiers are HMAC-SHA256 pseudonyms
+/// (hex of the first 128 bits); dates are ISO `YYYY-MM-DD` in the practice's time zone.
+/// Quarantine rows carry file, line, column and a reason code, never a value.
+public enum Schema {
+    /// The migrator that brings a store to the current schema.
+    public static let migrator = Migrator(steps: [version1])
+
+    static let version1 = """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE referrals (
+        referral_id TEXT PRIMARY KEY,
+        client_id TEXT NOT NULL,
+        received_date TEXT NOT NULL,
+        age INTEGER,
+        gender TEXT NOT NULL,
+        ethnicity TEXT NOT NULL,
+        postcode_district TEXT,
+        referral_source TEXT NOT NULL,
+        presenting_problem TEXT NOT NULL,
+        end_date TEXT,
+        end_reason TEXT,
+        seen_run INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX referrals_client ON referrals(client_id);
+    CREATE INDEX referrals_received ON referrals(received_date);
+    CREATE TABLE appointments (
+        appointment_id TEXT PRIMARY KEY,
+        referral_id TEXT NOT NULL REFERENCES referrals(referral_id),
+        therapist_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        delivery TEXT NOT NULL,
+        duration_minutes INTEGER,
+        seen_run INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX appointments_referral ON appointments(referral_id);
+    CREATE INDEX appointments_date ON appointments(date);
+    CREATE TABLE measures (
+        referral_id TEXT NOT NULL REFERENCES referrals(referral_id),
+        date TEXT NOT NULL,
+        instrument TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        seen_run INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (referral_id, date, instrument)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE ingest_runs (
+        run_id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        source TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE ingest_files (
+        run_id INTEGER NOT NULL REFERENCES ingest_runs(run_id),
+        file TEXT NOT NULL,
+        read INTEGER NOT NULL,
+        inserted INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        quarantined INTEGER NOT NULL,
+        dropped_columns TEXT NOT NULL,
+        PRIMARY KEY (run_id, file),
+        CHECK (read = inserted + updated + unchanged + quarantined)
+    ) STRICT;
+    CREATE TABLE quarantine (
+        run_id INTEGER NOT NULL REFERENCES ingest_runs(run_id),
+        file TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        column_name TEXT NOT NULL,
+        reason TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE releases (
+        period TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        epsilon REAL NOT NULL,
+        delta REAL NOT NULL,
+        data_hash TEXT NOT NULL,
+        payload TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE ledger (
+        entry_id INTEGER PRIMARY KEY,
+        period TEXT NOT NULL,
+        period_start TEXT NOT NULL,
+        epsilon REAL NOT NULL,
+        delta REAL NOT NULL,
+        created TEXT NOT NULL,
+        note TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE runs (
+        run_id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        command TEXT NOT NULL,
+        period TEXT,
+        outcome TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        detail TEXT NOT NULL
+    ) STRICT;
+    """
+}
