@@ -33,8 +33,8 @@ let package = Package(
             "ConfideModel", "ConfideStore", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
-        .target(name: "ConfidePrivacy", dependencies: ["ConfideMetrics"], swiftSettings: strict),
-        .target(name: "ConfidePublish", dependencies: ["ConfidePrivacy"], swiftSettings: strict),
+        .target(name: "ConfidePrivacy", dependencies: ["ConfideModel", "ConfideMetrics"], swiftSettings: strict),
+        .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfidePrivacy"], swiftSettings: strict),
         .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),
         .target(name: "ConfidePipeline", dependencies: [
             "ConfideModel", "ConfideStore", "ConfideIngest", "ConfideMetrics", "ConfidePrivacy", "ConfidePublish",

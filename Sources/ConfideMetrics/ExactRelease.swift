@@ -1,0 +1,84 @@
+public import ConfideModel
+
+/// One cell of a table: a measure for one group.
+public struct CellKey: Sendable, Hashable, Codable {
+    /// The breakdown.
+    public let groupType: GroupType
+    /// The group within it (`all` for the practice).
+    public let group: String
+    /// The measure id.
+    public let measureID: String
+
+    /// Creates a key.
+    public init(groupType: GroupType, group: String, measureID: String) {
+        self.groupType = groupType
+        self.group = group
+        self.measureID = measureID
+    }
+}
+
+/// What one client adds to one cell, before bounding. Clients are dense indexes local to one
+/// computation (not pseudonyms), so a contribution list carries no identifier.
+public struct Contribution: Sendable, Equatable {
+    /// The client (dense index).
+    public let client: Int32
+    /// The index of the cell in ``ExactTable/cells``.
+    public let cell: Int32
+    /// How much the client adds.
+    public let amount: Int32
+}
+
+/// The exact contributions to one table of one release. Lives in memory only: it is never
+/// written to the store, a log or a file; only ``ConfidePrivacy`` turns it into publishable
+/// values.
+public struct ExactTable: Sendable {
+    /// The table.
+    public let name: TableName
+    /// Every cell that may be published (the domain is public: measures × groups).
+    public let cells: [CellKey]
+    /// Every client's contributions.
+    public let contributions: [Contribution]
+    /// The count measures of the table.
+    public let measures: [CountMeasure]
+    /// The rates of the table.
+    public let rates: [RateMeasure]
+
+    /// Creates a table.
+    public init(name: TableName, cells: [CellKey], contributions: [Contribution], measures: [CountMeasure], rates: [RateMeasure]) {
+        self.name = name
+        self.cells = cells
+        self.contributions = contributions
+        self.measures = measures
+        self.rates = rates
+    }
+}
+
+/// Everything computed for one period, exactly.
+public struct ExactRelease: Sendable {
+    /// The ISO week.
+    public let period: ISOWeek
+    /// The definitions version.
+    public let definitionVersion: String
+    /// The tables.
+    public let tables: [ExactTable]
+
+    /// Creates a release.
+    public init(period: ISOWeek, definitionVersion: String = Catalogue.definitionVersion, tables: [ExactTable]) {
+        self.period = period
+        self.definitionVersion = definitionVersion
+        self.tables = tables
+    }
+
+    /// A canonical serialisation of the inputs, to be keyed-hashed by the caller so that a
+    /// re-run can tell whether the period's data changed. Never store it unkeyed.
+    public var canonicalBytes: [UInt8] {
+        var text = "\(period)|\(definitionVersion)\n"
+        for table in tables {
+            text += "#\(table.name.rawValue)\n"
+            for cell in table.cells { text += "\(cell.groupType.rawValue)/\(cell.group)/\(cell.measureID)\n" }
+            let sorted = table.contributions.sorted { ($0.cell, $0.client, $0.amount) < ($1.cell, $1.client, $1.amount) }
+            for c in sorted { text += "\(c.cell):\(c.client):\(c.amount)\n" }
+        }
+        return Array(text.utf8)
+    }
+}

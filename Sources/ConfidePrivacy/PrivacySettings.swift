@@ -1,0 +1,23 @@
+/// The `[privacy]` settings that shape a release.
+public struct PrivacySettings: Sendable, Equatable {
+    /// dp (default) or sdc.
+    public var mode: ProtectionMode
+    /// ε charged per weekly release, split over its count measures by ``weights``.
+    public var epsilonPerRelease: Epsilon
+    /// δ (0: pure ε-DP with discrete Laplace noise).
+    public var delta: Double
+    /// The smallest number of clients a published cell may rest on.
+    public var minClients: Int
+    /// Relative budget weight per measure id (missing ids weigh 1).
+    public var weights: [String: UInt64]
+
+    /// Creates settings; the defaults are documented in `docs/privacy.md`.
+    public init(mode: ProtectionMode = .dp, epsilonPerRelease: Epsilon = Epsilon(numerator: 2, denominator: 1),
+                delta: Double = 0, minClients: Int = 5, weights: [String: UInt64] = [:]) {
+        self.mode = mode
+        self.epsilonPerRelease = epsilonPerRelease
+        self.delta = delta
+        self.minClients = minClients
+        self.weights = weights
+    }
+}

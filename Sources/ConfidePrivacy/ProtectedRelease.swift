@@ -1,0 +1,118 @@
+/// Whether a cell's value is shown.
+public enum CellStatus: String, Sendable, Codable {
+    /// The value is published.
+    case published
+    /// The value is withheld; the cell shows why.
+    case suppressed
+}
+
+/// How a release was protected.
+public enum ProtectionMode: String, Sendable, Codable, CaseIterable {
+    /// Differential privacy: exact discrete Laplace noise, then post-processing only.
+    case dp
+    /// NHS-style disclosure control: small counts suppressed, the rest rounded to 5.
+    case sdc
+}
+
+/// One published cell. Only ``Protector`` (and the release codec) can create one, so a value
+/// that reaches a renderer has been through protection.
+public struct ProtectedCell: Sendable, Equatable {
+    /// The table (`caseload` or `outcomes`).
+    public let table: String
+    /// The breakdown (`practice`, `therapist`, …).
+    public let groupType: String
+    /// The group (`all` for the practice).
+    public let group: String
+    /// The measure's stable id.
+    public let measureID: String
+    /// The measure's human name.
+    public let measureName: String
+    /// True for a percentage, false for a count.
+    public let isRate: Bool
+    /// The published value; nil when suppressed.
+    public let value: Double?
+    /// The lower end of the 90% interval; nil when suppressed.
+    public let intervalLow: Double?
+    /// The upper end of the 90% interval; nil when suppressed.
+    public let intervalHigh: Double?
+    /// Published or suppressed.
+    public let status: CellStatus
+    /// Why a suppressed cell is suppressed (one line for the report); nil when published.
+    public let reason: String?
+
+    init(table: String, groupType: String, group: String, measureID: String, measureName: String, isRate: Bool,
+         value: Double?, intervalLow: Double?, intervalHigh: Double?, status: CellStatus, reason: String?) {
+        self.table = table
+        self.groupType = groupType
+        self.group = group
+        self.measureID = measureID
+        self.measureName = measureName
+        self.isRate = isRate
+        self.value = value
+        self.intervalLow = intervalLow
+        self.intervalHigh = intervalHigh
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// The privacy parameters of one measure in a release.
+public struct MeasureParameters: Sendable, Equatable {
+    /// The measure id.
+    public let measureID: String
+    /// The table.
+    public let table: String
+    /// The ε spent on this measure (dp), as a decimal.
+    public let epsilon: String
+    /// The L1 sensitivity after contribution bounding.
+    public let sensitivity: Int
+    /// The noise scale Δ/ε (dp), or 0 (sdc).
+    public let scale: Double
+    /// The most one client adds to one cell.
+    public let contributionCap: Int
+}
+
+/// Everything published for one period, protected. Created only by ``Protector`` or restored
+/// by ``ReleaseCodec``.
+public struct ProtectedRelease: Sendable, Equatable {
+    /// The ISO week, `YYYY-Www`.
+    public let period: String
+    /// The Monday, `YYYY-MM-DD`.
+    public let periodStart: String
+    /// The Sunday, `YYYY-MM-DD`.
+    public let periodEnd: String
+    /// The protection mode.
+    public let mode: ProtectionMode
+    /// The ε charged for the release (0 in sdc mode), as a decimal.
+    public let epsilon: String
+    /// The δ charged (0 for pure DP).
+    public let delta: Double
+    /// The smallest number of clients a published cell may rest on.
+    public let minClients: Int
+    /// The metric definitions version.
+    public let definitionVersion: String
+    /// Every cell, in publication order.
+    public let cells: [ProtectedCell]
+    /// Per-measure parameters.
+    public let parameters: [MeasureParameters]
+
+    init(period: String, periodStart: String, periodEnd: String, mode: ProtectionMode, epsilon: String, delta: Double,
+         minClients: Int, definitionVersion: String, cells: [ProtectedCell], parameters: [MeasureParameters]) {
+        self.period = period
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.mode = mode
+        self.epsilon = epsilon
+        self.delta = delta
+        self.minClients = minClients
+        self.definitionVersion = definitionVersion
+        self.cells = cells
+        self.parameters = parameters
+    }
+
+    /// The cells of one table.
+    public func cells(in table: String) -> [ProtectedCell] { cells.filter { $0.table == table } }
+
+    /// How many cells are suppressed.
+    public var suppressedCount: Int { cells.filter { $0.status == .suppressed }.count }
+}
