@@ -28,13 +28,14 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "ConfideModel", swiftSettings: strict),
+        .target(name: "CFileSystem"),
         .target(name: "ConfideStore", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "ConfideIngest", dependencies: [
             "ConfideModel", "ConfideStore", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
         .target(name: "ConfidePrivacy", dependencies: ["ConfideModel", "ConfideMetrics"], swiftSettings: strict),
-        .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfidePrivacy"], swiftSettings: strict),
+        .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfidePrivacy", "CFileSystem"], swiftSettings: strict),
         .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),
         .target(name: "ConfidePipeline", dependencies: [
             "ConfideModel", "ConfideStore", "ConfideIngest", "ConfideMetrics", "ConfidePrivacy", "ConfidePublish",

@@ -1,0 +1,125 @@
+import Foundation
+
+/// One thing the audit found: where and which rule, never the value.
+public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
+    /// The file, relative to the audited folder.
+    public let file: String
+    /// The 1-based line.
+    public let line: Int
+    /// The rule that matched (`nhs_number`, `email`, `uk_phone`, `postcode`, `postcode_sector`,
+    /// `ni_number`, `date_outside_period`, `source_identifier`).
+    public let rule: String
+
+    /// `file:line: rule`.
+    public var description: String { "\(file):\(line): \(rule)" }
+}
+
+/// Scans output files for identifiers before anything is published: NHS numbers (3-3-4 layout
+/// or 10 digits, with the mod-11 check), emails, UK phone numbers, full and sector postcodes,
+/// National Insurance numbers, dates other than the declared period dates, and any token that
+/// is a source identifier (asked of `isSourceIdentifier`, which pseudonymises it under the
+/// practice key and looks it up in the store).
+public struct LeakAudit: Sendable {
+    /// The dates allowed to appear (period starts and ends). nil allows any Monday or Sunday,
+    /// the period boundaries of ISO weeks (used when auditing arbitrary files).
+    public var allowedDates: Set<String>?
+    /// Answers whether a token is a source identifier; nil skips that rule.
+    public var isSourceIdentifier: (@Sendable (String) -> Bool)?
+
+    /// Creates an audit.
+    public init(allowedDates: Set<String>? = nil, isSourceIdentifier: (@Sendable (String) -> Bool)? = nil) {
+        self.allowedDates = allowedDates
+        self.isSourceIdentifier = isSourceIdentifier
+    }
+
+    /// Scans every regular file under `path` (or `path` itself).
+    public func scan(path: String) throws -> [LeakFinding] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        if !isDirectory.boolValue {
+            return scan(text: try String(contentsOfFile: path, encoding: .utf8), file: (path as NSString).lastPathComponent)
+        }
+        var findings: [LeakFinding] = []
+        let enumerator = FileManager.default.enumerator(atPath: path)
+        var files: [String] = []
+        while let relative = enumerator?.nextObject() as? String {
+            var dir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + relative, isDirectory: &dir), !dir.boolValue { files.append(relative) }
+        }
+        for relative in files.sorted() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path + "/" + relative))
+            findings += scan(text: String(decoding: data, as: UTF8.self), file: relative)
+        }
+        return findings
+    }
+
+    /// Scans one text.
+    public func scan(text: String, file: String) -> [LeakFinding] {
+        var findings: [LeakFinding] = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let s = String(line)
+            for rule in rules(in: s) { findings.append(LeakFinding(file: file, line: offset + 1, rule: rule)) }
+        }
+        return findings
+    }
+
+    func rules(in line: String) -> [String] {
+        var hits: [String] = []
+        let range = NSRange(line.startIndex..., in: line)
+        func matches(_ regex: NSRegularExpression) -> [String] {
+            regex.matches(in: line, range: range).compactMap { Range($0.range, in: line).map { String(line[$0]) } }
+        }
+        if matches(Patterns.nhs).contains(where: { isValidNHSNumber($0) }) { hits.append("nhs_number") }
+        if !matches(Patterns.email).isEmpty { hits.append("email") }
+        if !matches(Patterns.phone).isEmpty { hits.append("uk_phone") }
+        if !matches(Patterns.postcode).isEmpty { hits.append("postcode") }
+        else if !matches(Patterns.sector).isEmpty { hits.append("postcode_sector") }
+        if !matches(Patterns.nino).isEmpty { hits.append("ni_number") }
+        if matches(Patterns.date).contains(where: { !isAllowedDate($0) }) { hits.append("date_outside_period") }
+        if let isSourceIdentifier {
+            let tokens = matches(Patterns.token).filter { !($0.allSatisfy(\.isNumber) && $0.count < 6) }
+            if tokens.contains(where: isSourceIdentifier) { hits.append("source_identifier") }
+        }
+        return hits
+    }
+
+    func isAllowedDate(_ text: String) -> Bool {
+        if let allowedDates { return allowedDates.contains(text) }
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "/" }).compactMap { Int($0) }
+        guard parts.count == 3 else { return false }
+        let (y, m, d) = text.contains("/") ? (parts[2], parts[1], parts[0]) : (parts[0], parts[1], parts[2])
+        var c = DateComponents(); c.year = y; c.month = m; c.day = d
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: c) else { return false }
+        let weekday = calendar.component(.weekday, from: date)
+        return weekday == 2 || weekday == 1  // Monday or Sunday
+    }
+}
+
+/// The NHS number check digit: weights 10…2 over the first nine digits, 11 − (sum mod 11);
+/// 11 becomes 0 and 10 is never valid.
+public func isValidNHSNumber(_ text: String) -> Bool {
+    let digits = text.compactMap(\.wholeNumberValue)
+    guard digits.count == 10 else { return false }
+    let sum = (0..<9).reduce(0) { $0 + digits[$1] * (10 - $1) }
+    var check = 11 - sum % 11
+    if check == 11 { check = 0 }
+    return check != 10 && check == digits[9]
+}
+
+enum Patterns {
+    static func make(_ pattern: String) -> NSRegularExpression {
+        try! NSRegularExpression(pattern: pattern)
+    }
+    static let nhs = make(#"(?<![0-9])(?:[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?![0-9])"#)
+    static let email = make(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
+    static let phone = make(#"(?<![0-9A-Za-z])(?:\+44\s?7[0-9]{3}|\+44\s?[1-9][0-9]{1,3}|\(?0[1-9][0-9]{1,4}\)?)[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9])"#)
+    static let postcode = make(#"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}\b"#)
+    static let sector = make(#"\b[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]\b(?![/.:%-])"#)
+    static let nino = make(#"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b"#)
+    static let date = make(#"(?<![0-9])(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})(?![0-9])"#)
+    static let token = make(#"[A-Za-z0-9][A-Za-z0-9_.-]{1,63}"#)
+}

@@ -1,0 +1,55 @@
+public import ConfidePrivacy
+import Foundation
+
+/// `manifest.json`: what was published and how it was protected. Deterministic (sorted keys).
+public enum Manifest {
+    /// Renders the manifest of `release`.
+    ///
+    /// - Parameters:
+    ///   - files: the published file names with their cell counts.
+    ///   - configurationHash: SHA-256 of the configuration file.
+    ///   - dataWindow: the first and last day of data the release rests on.
+    public static func render(_ release: ProtectedRelease, toolVersion: String, configurationHash: String,
+                              dataWindow: (String, String), files: [String]) -> String {
+        var tables: [String: Any] = [:]
+        for table in Set(release.cells.map(\.table)).sorted() {
+            let cells = release.cells(in: table)
+            tables[table] = [
+                "cells_published": cells.filter { $0.status == .published }.count,
+                "cells_suppressed": cells.filter { $0.status == .suppressed }.count,
+                "definition_version": release.definitionVersion,
+                "mode": release.mode.rawValue,
+                "min_clients": release.minClients,
+                "measures": release.parameters.filter { $0.table == table }.map {
+                    ["measure_id": $0.measureID, "epsilon": $0.epsilon, "sensitivity": $0.sensitivity,
+                     "noise_scale": $0.scale, "contribution_cap": $0.contributionCap] as [String: Any]
+                },
+            ] as [String: Any]
+        }
+        let manifest: [String: Any] = [
+            "tool": "confide",
+            "tool_version": toolVersion,
+            "configuration_sha256": configurationHash,
+            "period": release.period,
+            "period_start": release.periodStart,
+            "period_end": release.periodEnd,
+            "data_window": ["first_day": dataWindow.0, "last_day": dataWindow.1],
+            "definition_version": release.definitionVersion,
+            "privacy": ["mode": release.mode.rawValue, "epsilon": release.epsilon, "delta": release.delta,
+                        "min_clients": release.minClients] as [String: Any],
+            "tables": tables,
+            "cells_published": release.cells.count - release.suppressedCount,
+            "cells_suppressed": release.suppressedCount,
+            "files": files.sorted(),
+            "audit": ["result": "passed", "rules": LeakAudit.ruleNames] as [String: Any],
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension LeakAudit {
+    /// Every rule the audit applies.
+    public static let ruleNames = ["nhs_number", "email", "uk_phone", "postcode", "postcode_sector", "ni_number",
+                                   "date_outside_period", "source_identifier", "manifest_invariants"]
+}
