@@ -75,3 +75,12 @@ func hex(_ bytes: [UInt8]) -> String {
         return bytes.count * 2
     }
 }
+
+extension PracticeKey {
+    /// HMAC-SHA256 of `bytes` under the key, in hex: a keyed digest that cannot be reversed by
+    /// guessing small inputs (used to tell whether a period's data changed).
+    public func authenticationCode(for bytes: [UInt8]) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
+        return hex(Array(mac))
+    }
+}

@@ -19,15 +19,15 @@ public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
 /// National Insurance numbers, dates other than the declared period dates, and any token that
 /// is a source identifier (asked of `isSourceIdentifier`, which pseudonymises it under the
 /// practice key and looks it up in the store).
-public struct LeakAudit: Sendable {
+public struct LeakAudit {
     /// The dates allowed to appear (period starts and ends). nil allows any Monday or Sunday,
     /// the period boundaries of ISO weeks (used when auditing arbitrary files).
     public var allowedDates: Set<String>?
     /// Answers whether a token is a source identifier; nil skips that rule.
-    public var isSourceIdentifier: (@Sendable (String) -> Bool)?
+    public var isSourceIdentifier: ((String) -> Bool)?
 
     /// Creates an audit.
-    public init(allowedDates: Set<String>? = nil, isSourceIdentifier: (@Sendable (String) -> Bool)? = nil) {
+    public init(allowedDates: Set<String>? = nil, isSourceIdentifier: ((String) -> Bool)? = nil) {
         self.allowedDates = allowedDates
         self.isSourceIdentifier = isSourceIdentifier
     }
@@ -79,7 +79,7 @@ public struct LeakAudit: Sendable {
         if !matches(Patterns.nino).isEmpty { hits.append("ni_number") }
         if matches(Patterns.date).contains(where: { !isAllowedDate($0) }) { hits.append("date_outside_period") }
         if let isSourceIdentifier {
-            let tokens = matches(Patterns.token).filter { !($0.allSatisfy(\.isNumber) && $0.count < 6) }
+            let tokens = matches(Patterns.token).filter { $0.count >= 4 && !($0.allSatisfy(\.isNumber) && $0.count < 6) }
             if tokens.contains(where: isSourceIdentifier) { hits.append("source_identifier") }
         }
         return hits

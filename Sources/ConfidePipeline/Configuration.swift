@@ -1,0 +1,131 @@
+public import ConfideIngest
+public import ConfidePrivacy
+public import Foundation
+import TOMLKit
+
+/// `confide.toml`, read and checked. Paths are resolved relative to the file's folder.
+public struct Configuration: Sendable {
+    /// The file the configuration was read from.
+    public let file: String
+    /// `[practice] name`.
+    public var practiceName: String
+    /// `[practice] timezone` (IANA name, default `Europe/London`).
+    public var timeZone: TimeZone
+    /// `[source] path`, resolved.
+    public var sourcePath: String
+    /// `[source] format` (`csv`).
+    public var sourceFormat: String
+    /// `[source] date_format` (`iso` or `dd/mm/yyyy`).
+    public var dateOrder: DateOrder
+    /// `[store] path`, resolved.
+    public var storePath: String
+    /// `[privacy] key_file`, resolved.
+    public var keyFile: String
+    /// `[privacy]` mode, ε, δ, `min_clients`.
+    public var privacy: PrivacySettings
+    /// `[privacy] epsilon_cap_per_year` (rolling 52 weeks).
+    public var epsilonCapPerYear: Double
+    /// `[publish] dir`, resolved.
+    public var publishDir: String
+    /// SHA-256 of the file's bytes, recorded in every manifest.
+    public let sha256: String
+
+    /// Reads and checks `path`.
+    ///
+    /// - Throws: ``ConfideError`` with exit code 78 (or 66 when the file is missing).
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfideError(.noInput, "configuration file not found: \(path). Create one with 'confide init'.")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: String(decoding: data, as: UTF8.self))
+        } catch let error as TOMLParseError {
+            throw ConfideError(.config, "\(path): line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        func resolve(_ value: String) -> String { value.hasPrefix("/") ? value : base + "/" + value }
+        let reader = TableReader(table: table, file: path)
+        file = path
+        practiceName = try reader.string("practice", "name", default: "Practice")
+        let zone = try reader.string("practice", "timezone", default: "Europe/London")
+        guard let timeZone = TimeZone(identifier: zone) else {
+            throw ConfideError(.config, "\(path): [practice] timezone '\(zone)' is not an IANA time zone (for example Europe/London)")
+        }
+        self.timeZone = timeZone
+        sourceFormat = try reader.string("source", "format", default: "csv")
+        guard sourceFormat == "csv" else {
+            throw ConfideError(.config, "\(path): [source] format must be \"csv\"")
+        }
+        sourcePath = resolve(try reader.string("source", "path", default: "exports"))
+        let dateFormat = try reader.string("source", "date_format", default: "iso")
+        guard let order = DateOrder(rawValue: dateFormat) else {
+            throw ConfideError(.config, "\(path): [source] date_format must be \"iso\" or \"dd/mm/yyyy\"")
+        }
+        dateOrder = order
+        storePath = resolve(try reader.string("store", "path", default: "confide.sqlite"))
+        keyFile = resolve(try reader.string("privacy", "key_file", default: "confide.key"))
+        let modeText = try reader.string("privacy", "mode", default: "dp")
+        guard let mode = ProtectionMode(rawValue: modeText) else {
+            throw ConfideError(.config, "\(path): [privacy] mode must be \"dp\" or \"sdc\"")
+        }
+        let epsilonText = try reader.number("privacy", "epsilon_per_release", default: "1")
+        guard let epsilon = Epsilon(epsilonText) else {
+            throw ConfideError(.config, "\(path): [privacy] epsilon_per_release must be a positive decimal with at most 6 decimal places")
+        }
+        let delta = Double(try reader.number("privacy", "delta", default: "0")) ?? -1
+        guard (0..<1).contains(delta) else { throw ConfideError(.config, "\(path): [privacy] delta must be in [0, 1)") }
+        let minClients = try reader.int("privacy", "min_clients", default: 5)
+        guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
+        privacy = PrivacySettings(mode: mode, epsilonPerRelease: epsilon, delta: delta, minClients: minClients)
+        epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "52")) ?? -1
+        guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
+        publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
+        sha256 = sha256Hex(Array(data))
+    }
+
+    /// The CSV source the configuration describes.
+    public var csvSource: CSVSource {
+        CSVSource(directory: sourcePath, dateOrder: dateOrder)
+    }
+}
+
+/// Typed access to `[section] key` with a message naming the file, section and key.
+private struct TableReader {
+    let table: TOMLTable
+    let file: String
+
+    func value(_ section: String, _ key: String) throws -> TOMLValueConvertible? {
+        guard let sectionValue = table[section] else { return nil }
+        guard let sectionTable = sectionValue.table else {
+            throw ConfideError(.config, "\(file): [\(section)] must be a table")
+        }
+        return sectionTable[key]
+    }
+
+    func string(_ section: String, _ key: String, default fallback: String) throws -> String {
+        guard let value = try value(section, key) else { return fallback }
+        guard let text = value.string else { throw ConfideError(.config, "\(file): [\(section)] \(key) must be a string") }
+        return text
+    }
+
+    func int(_ section: String, _ key: String, default fallback: Int) throws -> Int {
+        guard let value = try value(section, key) else { return fallback }
+        guard let number = value.int else { throw ConfideError(.config, "\(file): [\(section)] \(key) must be a whole number") }
+        return number
+    }
+
+    /// A number as its decimal text (integers and floats both accepted).
+    func number(_ section: String, _ key: String, default fallback: String) throws -> String {
+        guard let value = try value(section, key) else { return fallback }
+        if let int = value.int { return String(int) }
+        if let double = value.double {
+            var text = String(format: "%.6f", double)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text
+        }
+        if let text = value.string { return text }
+        throw ConfideError(.config, "\(file): [\(section)] \(key) must be a number")
+    }
+}

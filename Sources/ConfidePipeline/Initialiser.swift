@@ -1,0 +1,41 @@
+import Foundation
+
+/// `confide init`: a commented configuration and a new key, never overwriting either.
+public enum Initialiser {
+    /// What `init` did.
+    public struct Result: Sendable {
+        /// The configuration file.
+        public let configuration: String
+        /// True when it was written now (false: it existed and was kept).
+        public let wroteConfiguration: Bool
+        /// The key file.
+        public let keyFile: String
+        /// True when a new key was created now.
+        public let createdKey: Bool
+    }
+
+    /// Initialises `directory` (created if missing).
+    public static func initialise(directory: String, practiceName: String = "My practice", publishDir: String = "Reports") throws -> Result {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ConfideError(.cannotCreate, "cannot create \(directory): \(error.localizedDescription)")
+        }
+        let configPath = directory + "/confide.toml"
+        var wrote = false
+        if !FileManager.default.fileExists(atPath: configPath) {
+            let text = ConfigTemplate.render(practiceName: practiceName, publishDir: publishDir)
+            guard FileManager.default.createFile(atPath: configPath, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ConfideError(.cannotCreate, "cannot write \(configPath)")
+            }
+            wrote = true
+        }
+        let configuration = try Configuration(path: configPath)
+        var created = false
+        if !FileManager.default.fileExists(atPath: configuration.keyFile) {
+            try KeyFile.create(at: configuration.keyFile)
+            created = true
+        }
+        return Result(configuration: configPath, wroteConfiguration: wrote, keyFile: configuration.keyFile, createdKey: created)
+    }
+}

@@ -1,0 +1,37 @@
+import ConfideModel
+import ConfidePrivacy
+import ConfideStore
+
+/// Stored releases: the protected values of each published period, noise included.
+struct ReleaseStore {
+    let db: Database
+
+    struct Stored {
+        let release: ProtectedRelease
+        let dataHash: String
+    }
+
+    func find(_ period: ISOWeek) throws -> Stored? {
+        var found: (String, String)?
+        try db.cachedStatement("SELECT payload, data_hash FROM releases WHERE period = ?").forEachRow([period.description]) {
+            found = ($0.string(0), $0.string(1))
+        }
+        guard let (payload, hash) = found else { return nil }
+        return Stored(release: try ReleaseCodec.decode(payload), dataHash: hash)
+    }
+
+    /// Releases of the `count` weeks before `period`, oldest first (missing weeks skipped).
+    func history(before period: ISOWeek, weeks count: Int) throws -> [ProtectedRelease] {
+        try db.cachedStatement("SELECT payload FROM releases WHERE period >= ? AND period < ? ORDER BY period")
+            .map([period.adding(weeks: -count).description, period.description]) { try ReleaseCodec.decode($0.string(0)) }
+    }
+
+    func save(_ release: ProtectedRelease, period: ISOWeek, dataHash: String, created: String) throws {
+        try db.execute("""
+            INSERT INTO releases (period, created, mode, epsilon, delta, data_hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (period) DO UPDATE SET created = excluded.created, mode = excluded.mode, epsilon = excluded.epsilon,
+              delta = excluded.delta, data_hash = excluded.data_hash, payload = excluded.payload
+            """, [period.description, created, release.mode.rawValue, Double(release.epsilon) ?? 0, release.delta, dataHash,
+                  try ReleaseCodec.encode(release)])
+    }
+}

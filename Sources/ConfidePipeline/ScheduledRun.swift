@@ -1,0 +1,124 @@
+public import ConfideModel
+public import Logging
+public import ConfideIngest
+import ConfideStore
+import Foundation
+
+/// Which weeks a run publishes.
+public enum WeekSelection: Sendable, Equatable {
+    /// The last complete ISO week in the practice's time zone.
+    case latest
+    /// One past week.
+    case week(ISOWeek)
+    /// Every week from this one to the latest, in order (already published weeks are no-ops).
+    case backfill(from: ISOWeek)
+}
+
+/// What a whole run did.
+public struct RunSummary: Sendable {
+    /// The ingest reconciliation.
+    public let ingest: IngestReport
+    /// One outcome per week.
+    public let weeks: [WeekOutcome]
+}
+
+/// A scheduled run: lock, ingest, then publish the selected weeks. Every run is recorded in
+/// the store's run log (`confide runs`).
+public enum ScheduledRun {
+    /// Runs `selection` for the practice configured at `configuration`.
+    ///
+    /// - Parameters:
+    ///   - wait: wait for another run's lock instead of exiting with code 75.
+    ///   - rerelease: re-release weeks whose data changed (charges the budget again).
+    public static func run(_ configuration: Configuration, selection: WeekSelection, wait: Bool = false,
+                           rerelease: Bool = false, logger: Logger) throws -> RunSummary {
+        let lock = try RunLock(path: configuration.storePath + ".lock", wait: wait)
+        defer { withExtendedLifetime(lock) {} }
+        let workspace = try Workspace(configuration: configuration, logger: logger)
+        let runID = try workspace.beginRunLog(command: "run")
+        do {
+            let weeks = try selection.weeks(today: workspace.today)
+            let ingest = try workspace.ingest()
+            var outcomes: [WeekOutcome] = []
+            for week in weeks {
+                outcomes.append(try workspace.publish(week: week, rerelease: rerelease))
+            }
+            try workspace.endRunLog(runID, period: weeks.last?.description, status: .ok,
+                                    detail: outcomes.map { "\($0.period) \($0.status)" }.joined(separator: ", "))
+            return RunSummary(ingest: ingest, weeks: outcomes)
+        } catch let error as ConfideError {
+            try? workspace.endRunLog(runID, period: nil, status: error.status, detail: error.message)
+            throw error
+        }
+    }
+}
+
+extension WeekSelection {
+    /// The weeks to publish, oldest first; refuses weeks that are not yet complete.
+    func weeks(today: Day) throws -> [ISOWeek] {
+        let latest = ISOWeek.lastComplete(before: today)
+        switch self {
+        case .latest: return [latest]
+        case .week(let week):
+            guard week <= latest else {
+                throw ConfideError(.usage, "week \(week) is not complete yet; the latest complete week is \(latest)")
+            }
+            return [week]
+        case .backfill(let first):
+            guard first <= latest else {
+                throw ConfideError(.usage, "backfill start \(first) is after the latest complete week \(latest)")
+            }
+            var weeks: [ISOWeek] = []
+            var week = first
+            while week <= latest, weeks.count < 520 { weeks.append(week); week = week.next }
+            return weeks
+        }
+    }
+}
+
+/// One row of the run log.
+public struct RunRecord: Sendable, Codable {
+    /// The run's number.
+    public let runID: Int
+    /// When it started (UTC).
+    public let started: String
+    /// When it ended, or nil when it was interrupted or is still running.
+    public let finished: String?
+    /// The command.
+    public let command: String
+    /// The last period it worked on.
+    public let period: String?
+    /// `ok`, an error name, or `interrupted`.
+    public let outcome: String
+    /// Its exit code.
+    public let exitCode: Int
+    /// What it did or why it failed (no data values).
+    public let detail: String
+}
+
+extension Workspace {
+    func beginRunLog(command: String) throws -> Int {
+        try db.write { db in
+            try db.execute("INSERT INTO runs (started, command, outcome, exit_code, detail) VALUES (?, ?, 'running', -1, '')",
+                           [timestamp(), command])
+            return try db.scalarInt("SELECT last_insert_rowid()")!
+        }
+    }
+
+    func endRunLog(_ runID: Int, period: String?, status: ExitStatus, detail: String) throws {
+        try db.write { db in
+            try db.execute("UPDATE runs SET finished = ?, period = coalesce(?, period), outcome = ?, exit_code = ?, detail = ? WHERE run_id = ?",
+                           [timestamp(), period, status == .ok ? "ok" : "\(status)", Int(status.rawValue), detail, runID])
+        }
+    }
+
+    /// The run log, newest first. A run that never finished shows as `interrupted`.
+    public func runLog(limit: Int = 50) throws -> [RunRecord] {
+        try db.cachedStatement("SELECT run_id, started, finished, command, period, outcome, exit_code, detail FROM runs ORDER BY run_id DESC LIMIT ?")
+            .map([limit]) { row in
+                RunRecord(runID: row.int(0), started: row.string(1), finished: row.optionalString(2), command: row.string(3),
+                          period: row.optionalString(4), outcome: row.optionalString(2) == nil ? "interrupted" : row.string(5),
+                          exitCode: row.int(6), detail: row.string(7))
+            }
+    }
+}

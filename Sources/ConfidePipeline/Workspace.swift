@@ -1,0 +1,113 @@
+public import ConfideIngest
+public import ConfideModel
+import ConfideStore
+public import Foundation
+public import Logging
+
+/// An opened practice: its configuration, key and store. The API the command line calls.
+/// Not `Sendable`: it owns one SQLite connection, used from one task.
+public final class Workspace {
+    /// The configuration in force.
+    public let configuration: Configuration
+    let key: PracticeKey
+    let db: Database
+    let logger: Logger
+
+    /// Opens the practice described by `configuration`: loads the key (refusing unsafe
+    /// permissions), opens and migrates the store, and refuses a key other than the one the
+    /// store was created with.
+    public init(configuration: Configuration, logger: Logger = Logger(label: "confide")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        key = try KeyFile.load(from: configuration.keyFile)
+        do {
+            db = try Database(path: configuration.storePath)
+            try Schema.migrator.migrate(db)
+            try db.write { db in
+                let fingerprint = key.fingerprint
+                if let stored = try db.scalarString("SELECT value FROM meta WHERE key = 'key_fingerprint'") {
+                    guard stored == fingerprint else {
+                        throw ConfideError(.noPermission, "the store \(configuration.storePath) was created with a different practice key (fingerprint \(stored), this key \(fingerprint)). Use the original key file; pseudonyms from two keys are never mixed.")
+                    }
+                } else {
+                    try db.execute("INSERT INTO meta (key, value) VALUES ('key_fingerprint', ?)", [fingerprint])
+                }
+            }
+        } catch let error as DatabaseError {
+            throw storeError(error, path: configuration.storePath)
+        }
+    }
+
+    /// Loads the configured source into the store (one transaction).
+    public func ingest() throws -> IngestReport {
+        let started = Date()
+        do {
+            let report = try Ingestor(key: key, timeZone: configuration.timeZone)
+                .ingest(configuration.csvSource, into: db, startedAt: timestamp())
+            for file in report.files {
+                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
+            }
+            logger.info("ingest done in \(seconds(since: started)) s")
+            return report
+        } catch let error as IngestError {
+            switch error {
+            case .missingFile: throw ConfideError(.noInput, error.description)
+            case .missingColumn, .undecodable: throw ConfideError(.dataError, error.description)
+            }
+        } catch let error as DatabaseError {
+            throw storeError(error, path: configuration.storePath)
+        }
+    }
+
+    /// Today in the practice's time zone.
+    public var today: Day { Day.today(in: configuration.timeZone) }
+
+    /// The budget ledger.
+    public func ledgerEntries() throws -> [LedgerEntry] { try Ledger(db: db).entries() }
+
+    /// ε charged in the 52 weeks ending with `week`.
+    public func rollingEpsilon(endingWith week: ISOWeek) throws -> Double {
+        try Ledger(db: db).rollingEpsilon(endingWith: week)
+    }
+
+    /// True when `token` is a client, referral or appointment id of the source (checked by
+    /// pseudonymising it under the practice key and looking it up in the store).
+    public func isSourceIdentifier(_ token: String) -> Bool {
+        let pseudonymizer = Pseudonymizer(key: key)
+        let checks = [
+            ("SELECT 1 FROM referrals WHERE client_id = ? LIMIT 1", IdentifierDomain.client),
+            ("SELECT 1 FROM referrals WHERE referral_id = ? LIMIT 1", .referral),
+            ("SELECT 1 FROM appointments WHERE appointment_id = ? LIMIT 1", .appointment),
+        ]
+        for (sql, domain) in checks {
+            if (try? db.scalarInt(sql, [pseudonymizer.pseudonym(domain, token)])) != nil { return true }
+        }
+        return false
+    }
+}
+
+/// Maps a store failure to its exit code: busy is "try later", a full disk or I/O error is 74.
+func storeError(_ error: DatabaseError, path: String) -> ConfideError {
+    if error.isBusy { return ConfideError(.tryLater, "the store \(path) is busy (another process is writing); try later") }
+    if error.isIOFailure { return ConfideError(.ioError, "I/O error on the store \(path): \(error.message). Check free disk space.") }
+    return ConfideError(.ioError, "store \(path): \(error.description)")
+}
+
+func timestamp() -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: Date())
+}
+
+func seconds(since start: Date) -> String {
+    String(format: "%.2f", Date().timeIntervalSince(start))
+}
+
+extension Day {
+    /// Today in `timeZone`.
+    public static func today(in timeZone: TimeZone) -> Day {
+        let now = Date()
+        let local = now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))
+        return Day(ordinal: Int((local / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+import ConfidePipeline
+
+/// The `confide` command: de-identified weekly outcome and caseload reports.
+@main
+struct Confide: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confide",
+        abstract: "Weekly outcome and caseload reports for therapy practices, with no identifiable client data.",
+        discussion: "Start with 'confide demo'. Exit codes are listed in docs/operations.md.",
+        version: confideVersion,
+        subcommands: [DemoCommand.self, InitCommand.self, SynthCommand.self, IngestCommand.self, RunCommand.self,
+                      BudgetCommand.self, AuditCommand.self, RunsCommand.self]
+    )
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import ConfideIngest
+import ConfidePipeline
+
+/// `confide ingest`.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load the configured exports into the store, pseudonymised; print the reconciliation per file.",
+        discussion: "Every row is loaded or quarantined (file, line, column, reason). Exits non-zero only when the input is unusable.")
+
+    @OptionGroup var options: ConfigOptions
+
+    @Flag(help: "Print the reconciliation as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let configuration = try options.load()
+        let report = try failing { try Workspace(configuration: configuration, logger: makeLogger(quiet: json)).ingest() }
+        if json {
+            print(jsonText(IngestJSON.object(report)))
+        } else {
+            for file in report.files {
+                print("\(file.file): read \(file.read), loaded \(file.loaded) (new \(file.inserted), updated \(file.updated), unchanged \(file.unchanged)), quarantined \(file.quarantined)")
+                for (reason, count) in file.reasons.sorted(by: { $0.key < $1.key }) { print("  quarantined \(reason): \(count)") }
+                for column in file.droppedColumns { print("  dropped column \(column.name)\(column.looksIdentifying ? " (looks identifying)" : "")") }
+                for (field, count) in file.outOfVocabulary.sorted(by: { $0.key < $1.key }) { print("  \(field): \(count) values outside the vocabulary stored as the fallback") }
+            }
+        }
+    }
+}
+
+/// The `--json` shape of an ingest report.
+enum IngestJSON {
+    static func object(_ report: IngestReport) -> [String: Any] {
+        ["run_id": report.runID, "files": report.files.map { file -> [String: Any] in
+            ["file": file.file, "read": file.read, "loaded": file.loaded, "quarantined": file.quarantined,
+             "inserted": file.inserted, "updated": file.updated, "unchanged": file.unchanged, "reasons": file.reasons,
+             "dropped_columns": file.droppedColumns.map { ["name": $0.name, "looks_identifying": $0.looksIdentifying] as [String: Any] },
+             "out_of_vocabulary": file.outOfVocabulary]
+        }]
+    }
+}

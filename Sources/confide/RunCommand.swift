@@ -1,0 +1,60 @@
+import ArgumentParser
+import ConfideIngest
+import ConfideModel
+import ConfidePipeline
+
+/// `confide run`.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Ingest, then compute, protect and publish a week to <publish.dir>/<ISO week>/.",
+        discussion: """
+        Re-running a published week publishes the stored values byte for byte and charges nothing. \
+        A second run at the same time exits with 75 (try later) unless --wait is given.
+        """)
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: ArgumentHelp("Publish this ISO week, YYYY-Www (a past, complete week).", valueName: "week"))
+    var week: String?
+
+    @Flag(help: "Publish the last complete ISO week in the practice's time zone (the default).")
+    var latest = false
+
+    @Option(help: ArgumentHelp("Publish every week from this ISO week to the latest, in order.", valueName: "week"))
+    var backfill: String?
+
+    @Flag(help: "Release again weeks whose data changed since their release (charges the budget again).")
+    var rerelease = false
+
+    @Flag(help: "Wait for another run to finish instead of exiting with 75.")
+    var wait = false
+
+    @Flag(help: "Log warnings only.")
+    var quiet = false
+
+    func validate() throws {
+        if [week != nil, backfill != nil, latest].filter({ $0 }).count > 1 {
+            throw ValidationError("give at most one of --week, --backfill and --latest")
+        }
+        if let week, ISOWeek(week) == nil { throw ValidationError("--week must be an ISO week such as 2026-W47") }
+        if let backfill, ISOWeek(backfill) == nil { throw ValidationError("--backfill must be an ISO week such as 2026-W40") }
+    }
+
+    func run() throws {
+        let configuration = try options.load()
+        let selection: WeekSelection = if let week { .week(ISOWeek(week)!) } else if let backfill { .backfill(from: ISOWeek(backfill)!) } else { .latest }
+        let summary = try failing {
+            try ScheduledRun.run(configuration, selection: selection, wait: wait, rerelease: rerelease, logger: makeLogger(quiet: quiet))
+        }
+        for file in summary.ingest.files {
+            print("ingest \(file.file): read \(file.read), loaded \(file.loaded), quarantined \(file.quarantined)")
+        }
+        for outcome in summary.weeks {
+            var line = "\(outcome.period): \(outcome.status) \(outcome.path)/weekly-report.html"
+            if outcome.epsilonCharged > 0 { line += " (charged ε \(outcome.epsilonCharged))" }
+            if outcome.dataChangedSinceRelease { line += " (data changed since release: stored values published; --rerelease to release again)" }
+            print(line)
+        }
+    }
+}
