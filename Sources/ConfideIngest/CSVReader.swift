@@ -52,8 +52,7 @@ public final class CSVReader {
         self.chunk = [UInt8](repeating: 0, count: 1 << 18)
         refill()
         if filled >= 2, (chunk[0] == 0xFF && chunk[1] == 0xFE) || (chunk[0] == 0xFE && chunk[1] == 0xFF) {
-            fclose(file)
-            throw CSVReaderError.utf16
+            throw CSVReaderError.utf16  // deinit closes the file
         }
         if filled >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
         self.separator = separator ?? detectSeparator()

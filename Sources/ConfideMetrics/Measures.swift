@@ -32,10 +32,23 @@ public struct CountMeasure: Sendable, Equatable {
     public let table: TableName
     /// The breakdowns it is published by.
     public let groups: [GroupType]
-    /// The most one client may add to one cell (larger contributions are clamped).
+    /// The most one client may add, in total, to the cells of one group of this measure's
+    /// budget group (larger contributions are clamped).
     public let contributionCap: Int
-    /// True when the count is of distinct clients or referrals (so the cap is 1).
-    public var countsPeople: Bool { contributionCap == 1 }
+    /// Measures that share a budget group form one histogram: each of a client's
+    /// contributions falls in exactly one of its cells (an appointment is attended or missed,
+    /// never both), so the whole histogram is bounded jointly and charged once.
+    public let budgetGroup: String
+
+    /// Creates a measure; `budgetGroup` defaults to the measure's own id.
+    public init(id: String, name: String, table: TableName, groups: [GroupType], contributionCap: Int, budgetGroup: String? = nil) {
+        self.id = id
+        self.name = name
+        self.table = table
+        self.groups = groups
+        self.contributionCap = contributionCap
+        self.budgetGroup = budgetGroup ?? id
+    }
 }
 
 /// A percentage derived from published counts (post-processing: no budget of its own).
@@ -60,8 +73,10 @@ public enum Catalogue {
     /// Count measures, in publication order.
     public static let counts: [CountMeasure] = [
         CountMeasure(id: "referrals_received", name: "Referrals received", table: .caseload, groups: [.practice], contributionCap: 1),
-        CountMeasure(id: "appointments_attended", name: "Appointments attended", table: .caseload, groups: [.practice, .therapist], contributionCap: 3),
-        CountMeasure(id: "appointments_dna", name: "Appointments not attended (DNA)", table: .caseload, groups: [.practice, .therapist], contributionCap: 3),
+        CountMeasure(id: "appointments_attended", name: "Appointments attended", table: .caseload, groups: [.practice, .therapist], contributionCap: 2, budgetGroup: "appointments"),
+        CountMeasure(id: "appointments_dna", name: "Appointments not attended (DNA)", table: .caseload, groups: [.practice, .therapist], contributionCap: 2, budgetGroup: "appointments"),
+        CountMeasure(id: "appointments_cancelled_by_client", name: "Appointments cancelled by the client", table: .caseload, groups: [.practice, .therapist], contributionCap: 2, budgetGroup: "appointments"),
+        CountMeasure(id: "appointments_cancelled_by_practice", name: "Appointments cancelled by the practice", table: .caseload, groups: [.practice, .therapist], contributionCap: 2, budgetGroup: "appointments"),
         CountMeasure(id: "active_caseload", name: "Active caseload (open, seen in 90 days)", table: .caseload, groups: [.practice, .therapist], contributionCap: 1),
     ]
 
@@ -69,6 +84,12 @@ public enum Catalogue {
     public static let rates: [RateMeasure] = [
         RateMeasure(id: "dna_rate", name: "DNA rate (%)", table: .caseload, numerator: "appointments_dna",
                     denominator: ["appointments_attended", "appointments_dna"]),
+        RateMeasure(id: "cancelled_by_client_rate", name: "Cancelled by client (% of booked)", table: .caseload,
+                    numerator: "appointments_cancelled_by_client",
+                    denominator: ["appointments_attended", "appointments_dna", "appointments_cancelled_by_client", "appointments_cancelled_by_practice"]),
+        RateMeasure(id: "cancelled_by_practice_rate", name: "Cancelled by practice (% of booked)", table: .caseload,
+                    numerator: "appointments_cancelled_by_practice",
+                    denominator: ["appointments_attended", "appointments_dna", "appointments_cancelled_by_client", "appointments_cancelled_by_practice"]),
     ]
 
     /// The count measure with `id`.

@@ -62,17 +62,22 @@ public struct WeeklyMetrics {
     private func appointments(_ week: ISOWeek, into table: inout TableBuilder) throws {
         let attended = Catalogue.count("appointments_attended")!
         let dna = Catalogue.count("appointments_dna")!
+        let byClient = Catalogue.count("appointments_cancelled_by_client")!
+        let byPractice = Catalogue.count("appointments_cancelled_by_practice")!
         try db.cachedStatement("""
             SELECT r.client_id, a.therapist_id, a.status FROM appointments a
             JOIN referrals r ON r.referral_id = a.referral_id
             WHERE a.date BETWEEN ? AND ?
             """).forEachRow([week.start.iso, week.end.iso]) { row in
             guard let status = AppointmentStatus(rawValue: row.string(2)) else { return }
-            if status.isAttended {
-                table.add(attended, client: row.string(0), therapist: row.string(1))
-            } else if status == .dna {
-                table.add(dna, client: row.string(0), therapist: row.string(1))
+            let measure: CountMeasure? = switch status {
+            case .attended, .attendedLate: attended
+            case .dna: dna
+            case .cancelledByClient: byClient
+            case .cancelledByPractice: byPractice
+            case .lateNotSeen: nil  // booked, neither attended nor DNA (NHS code 7)
             }
+            if let measure { table.add(measure, client: row.string(0), therapist: row.string(1)) }
         }
     }
 

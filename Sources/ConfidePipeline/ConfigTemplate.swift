@@ -30,8 +30,8 @@ public enum ConfigTemplate {
         # The smallest number of clients any published cell may rest on.
         min_clients = 5
         # Privacy budget charged by each weekly release, and the cap over any 52 weeks.
-        epsilon_per_release = 1.0
-        epsilon_cap_per_year = 52.0
+        epsilon_per_release = 4.0
+        epsilon_cap_per_year = 220.0
         delta = 0.0
 
         [publish]

@@ -69,7 +69,7 @@ public struct Configuration: Sendable {
         guard let mode = ProtectionMode(rawValue: modeText) else {
             throw ConfideError(.config, "\(path): [privacy] mode must be \"dp\" or \"sdc\"")
         }
-        let epsilonText = try reader.number("privacy", "epsilon_per_release", default: "1")
+        let epsilonText = try reader.number("privacy", "epsilon_per_release", default: "4")
         guard let epsilon = Epsilon(epsilonText) else {
             throw ConfideError(.config, "\(path): [privacy] epsilon_per_release must be a positive decimal with at most 6 decimal places")
         }
@@ -78,7 +78,7 @@ public struct Configuration: Sendable {
         let minClients = try reader.int("privacy", "min_clients", default: 5)
         guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
         privacy = PrivacySettings(mode: mode, epsilonPerRelease: epsilon, delta: delta, minClients: minClients)
-        epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "52")) ?? -1
+        epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "220")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
         sha256 = sha256Hex(Array(data))

@@ -18,7 +18,7 @@ public enum Demo {
     /// Synthesises a practice of `clients` clients over two years into `workspace/exports`,
     /// initialises the workspace with reports under `reportsDir`, and publishes the last
     /// `weeks` complete weeks (so the report has trends).
-    public static func run(workspace: String, reportsDir: String, clients: Int = 1_200, weeks: Int = 8,
+    public static func run(workspace: String, reportsDir: String, clients: Int = 3_000, weeks: Int = 8,
                            seed: UInt64 = 2026, logger: Logger) throws -> Result {
         let reports = URL(fileURLWithPath: reportsDir).standardizedFileURL.path
         let initialised = try Initialiser.initialise(directory: workspace, practiceName: "Demo practice (synthetic)", publishDir: reports)
@@ -27,7 +27,7 @@ public enum Demo {
         let exports = configuration.sourcePath
         do {
             try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: true)
-            let summary = try PracticeSynthesizer.write(to: exports, options: SynthOptions(clients: clients, weeks: 104, seed: seed, lastDay: latest.end))
+            let summary = try PracticeSynthesizer.write(to: exports, options: SynthOptions(clients: clients, weeks: 104, seed: seed, lastDay: latest.end, therapists: 12))
             logger.info("synth: \(summary.referrals) referrals, \(summary.appointments) appointments, \(summary.measures) scores, \(summary.therapists) therapists")
         } catch let error as SynthError {
             throw ConfideError(.cannotCreate, error.description)

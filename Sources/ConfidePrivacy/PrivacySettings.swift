@@ -8,11 +8,12 @@ public struct PrivacySettings: Sendable, Equatable {
     public var delta: Double
     /// The smallest number of clients a published cell may rest on.
     public var minClients: Int
-    /// Relative budget weight per measure id (missing ids weigh 1).
+    /// Relative budget weight per slot (`budget_group/breakdown`, for example
+    /// `appointments/therapist`); slots not named take ``defaultWeights``, else 1.
     public var weights: [String: UInt64]
 
     /// Creates settings; the defaults are documented in `docs/privacy.md`.
-    public init(mode: ProtectionMode = .dp, epsilonPerRelease: Epsilon = Epsilon(numerator: 2, denominator: 1),
+    public init(mode: ProtectionMode = .dp, epsilonPerRelease: Epsilon = Epsilon(numerator: 4, denominator: 1),
                 delta: Double = 0, minClients: Int = 5, weights: [String: UInt64] = [:]) {
         self.mode = mode
         self.epsilonPerRelease = epsilonPerRelease
@@ -20,4 +21,14 @@ public struct PrivacySettings: Sendable, Equatable {
         self.minClients = minClients
         self.weights = weights
     }
+
+    /// The documented default weights (`docs/privacy.md`): small practice-wide counts get
+    /// the most, large ones and per-therapist cells less.
+    public static let defaultWeights: [String: UInt64] = [
+        "referrals_received/practice": 3,
+        "appointments/practice": 3,
+        "appointments/therapist": 2,
+        "active_caseload/practice": 1,
+        "active_caseload/therapist": 1,
+    ]
 }

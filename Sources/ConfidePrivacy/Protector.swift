@@ -20,64 +20,76 @@ public struct Protector: Sendable {
 
     /// Protects every table of `exact`, drawing noise (dp) from `sampler`.
     public func protect<G>(_ exact: ExactRelease, sampler: inout ExactSampler<G>) -> ProtectedRelease {
-        let measures = exact.tables.flatMap(\.measures)
-        let totalWeight = measures.map { settings.weights[$0.id] ?? 1 }.reduce(0, +)
+        let slots = budgetSlots(exact.tables.flatMap(\.measures))
+        let totalWeight = slots.map(weight).reduce(0, +)
         var cells: [ProtectedCell] = []
         var parameters: [MeasureParameters] = []
         for table in exact.tables {
             let bounded = boundedCells(table)
             var published: [CellKey: ProtectedCell] = [:]
-            var sdcSupport: [CellKey: Int] = [:]
+            var noisy: [CellKey: NoisyCount] = [:]
             for measure in table.measures {
-                let weight = settings.weights[measure.id] ?? 1
-                let delta = sensitivity(of: measure)
-                // ε_m = (p/q)·(w/W); scale Δ/ε_m = (Δ·q·W)/(p·w) = t/s.
-                let eps = settings.epsilonPerRelease
-                let t = UInt64(delta) * eps.denominator * totalWeight
-                let s = eps.numerator * weight
-                let shareEpsilon = Epsilon(numerator: eps.numerator * weight, denominator: eps.denominator * totalWeight)
-                parameters.append(MeasureParameters(
-                    measureID: measure.id, table: table.name.rawValue,
-                    epsilon: settings.mode == .dp ? shareEpsilon.description : "0", sensitivity: delta,
-                    scale: settings.mode == .dp ? Double(t) / Double(s) : 0, contributionCap: measure.contributionCap))
-                for (index, key) in table.cells.enumerated() where key.measureID == measure.id {
-                    let cell = bounded[index]
-                    let protected: ProtectedCell
-                    switch settings.mode {
-                    case .dp:
-                        let noisy = max(0, Int64(cell.sum) + sampler.discreteLaplace(t: t, s: s))
-                        let k = Double(laplaceHalfWidth90(t: t, s: s))
-                        if noisy < settings.minClients {
-                            protected = makeCell(table, key, measure.name, isRate: false, value: nil, low: nil, high: nil,
-                                                 reason: "fewer than \(settings.minClients) after noise")
-                        } else {
-                            protected = makeCell(table, key, measure.name, isRate: false, value: Double(noisy),
-                                                 low: max(0, Double(noisy) - k), high: Double(noisy) + k, reason: nil)
-                        }
-                    case .sdc:
-                        sdcSupport[key] = cell.clients
-                        if cell.clients < settings.minClients {
-                            protected = makeCell(table, key, measure.name, isRate: false, value: nil, low: nil, high: nil,
-                                                 reason: "fewer than \(settings.minClients) clients")
-                        } else {
-                            let rounded = Double(roundToFive(cell.sum))
-                            protected = makeCell(table, key, measure.name, isRate: false, value: rounded,
-                                                 low: max(0, rounded - 2), high: rounded + 2, reason: nil)
-                        }
+                for groupType in measure.groups {
+                    let slot = BudgetSlot(budgetGroup: measure.budgetGroup, groupType: groupType)
+                    let w = weight(slot)
+                    let delta = sensitivity(of: measure, in: groupType)
+                    // ε_slot = (p/q)·(w/W); scale Δ/ε_slot = (Δ·q·W)/(p·w) = t/s.
+                    let eps = settings.epsilonPerRelease
+                    let t = UInt64(delta) * eps.denominator * totalWeight
+                    let s = eps.numerator * w
+                    let slotEpsilon = Epsilon(numerator: eps.numerator * w, denominator: eps.denominator * totalWeight)
+                    parameters.append(MeasureParameters(
+                        measureID: measure.id + "/" + groupType.rawValue, table: table.name.rawValue,
+                        epsilon: settings.mode == .dp ? slotEpsilon.description : "0", sensitivity: delta,
+                        scale: settings.mode == .dp ? Double(t) / Double(s) : 0, contributionCap: measure.contributionCap))
+                    for (index, key) in table.cells.enumerated() where key.measureID == measure.id && key.groupType == groupType {
+                        let (cell, draw) = protectCount(bounded[index], key: key, table: table, name: measure.name, t: t, s: s, sampler: &sampler)
+                        published[key] = cell
+                        noisy[key] = draw
                     }
-                    published[key] = protected
                 }
             }
             if settings.mode == .sdc {
                 secondarySuppression(&published, table: table)
             }
             cells += table.cells.compactMap { published[$0] }
-            cells += rates(table, published: published, bounded: bounded)
+            cells += rates(table, published: published, noisy: noisy, bounded: bounded)
         }
         return ProtectedRelease(
             period: exact.period.description, periodStart: exact.period.start.iso, periodEnd: exact.period.end.iso,
             mode: settings.mode, epsilon: chargedEpsilon?.description ?? "0", delta: settings.delta,
             minClients: settings.minClients, definitionVersion: exact.definitionVersion, cells: cells, parameters: parameters)
+    }
+
+    /// The relative budget weight of a slot: configured, else the documented default, else 1.
+    func weight(_ slot: BudgetSlot) -> UInt64 {
+        settings.weights[slot.id] ?? PrivacySettings.defaultWeights[slot.id] ?? 1
+    }
+
+    /// Protects one count. In dp mode the noisy value (clamped at zero) is returned too, for
+    /// rates: post-processing of a noisy value costs no budget, even when the cell is shown
+    /// as suppressed.
+    private func protectCount<G>(_ cell: BoundedCell, key: CellKey, table: ExactTable, name: String, t: UInt64, s: UInt64,
+                                 sampler: inout ExactSampler<G>) -> (ProtectedCell, NoisyCount?) {
+        switch settings.mode {
+        case .dp:
+            let noisy = max(0, Int64(cell.sum) + sampler.discreteLaplace(t: t, s: s))
+            let k = laplaceHalfWidth90(t: t, s: s)
+            let draw = NoisyCount(value: Double(noisy), halfWidth: Double(k))
+            if noisy < settings.minClients {
+                return (makeCell(table, key, name, isRate: false, value: nil, low: nil, high: nil,
+                                 reason: "fewer than \(settings.minClients) after noise"), draw)
+            }
+            return (makeCell(table, key, name, isRate: false, value: Double(noisy),
+                             low: max(0, Double(noisy) - Double(k)), high: Double(noisy) + Double(k), reason: nil), draw)
+        case .sdc:
+            if cell.clients < settings.minClients {
+                return (makeCell(table, key, name, isRate: false, value: nil, low: nil, high: nil,
+                                 reason: "fewer than \(settings.minClients) clients"), nil)
+            }
+            let rounded = Double(roundToFive(cell.sum))
+            return (makeCell(table, key, name, isRate: false, value: rounded, low: max(0, rounded - 2), high: rounded + 2, reason: nil), nil)
+        }
     }
 
     private func makeCell(_ table: ExactTable, _ key: CellKey, _ name: String, isRate: Bool, value: Double?, low: Double?,
@@ -87,49 +99,48 @@ public struct Protector: Sendable {
                       status: value == nil ? .suppressed : .published, reason: reason)
     }
 
-    /// Rates from the protected counts (post-processing). In sdc mode the rate is computed from
-    /// the bounded exact counts, shown only when numerator and denominator both rest on at
-    /// least `min_clients`, to one decimal.
-    private func rates(_ table: ExactTable, published: [CellKey: ProtectedCell], bounded: [BoundedCell]) -> [ProtectedCell] {
+    /// Rates from the protected counts (post-processing). In dp mode the rate is computed from
+    /// the noisy counts and shown unless its noisy denominator is below `min_clients`. In sdc
+    /// mode it is computed from the bounded exact counts, shown only when numerator and
+    /// denominator both rest on at least `min_clients` clients and every count it uses is
+    /// published, to one decimal.
+    private func rates(_ table: ExactTable, published: [CellKey: ProtectedCell], noisy: [CellKey: NoisyCount],
+                       bounded: [BoundedCell]) -> [ProtectedCell] {
         var result: [ProtectedCell] = []
         let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
         for rate in table.rates {
-            let groups = table.cells.filter { $0.measureID == rate.numerator }
-            for numeratorKey in groups {
-                let rateKey = CellKey(groupType: numeratorKey.groupType, group: numeratorKey.group, measureID: rate.id)
-                let parts = [rate.numerator] + rate.denominator
-                let keys = parts.map { CellKey(groupType: numeratorKey.groupType, group: numeratorKey.group, measureID: $0) }
-                let cells = keys.map { published[$0] }
+            for numeratorKey in table.cells where numeratorKey.measureID == rate.numerator {
+                let keys = ([rate.numerator] + rate.denominator).map {
+                    CellKey(groupType: numeratorKey.groupType, group: numeratorKey.group, measureID: $0)
+                }
                 var value: Double?, low: Double?, high: Double?
-                var reason = "denominator below \(settings.minClients)"
+                var reason: String
                 switch settings.mode {
                 case .dp:
-                    let n = cells[0]?.value ?? 0
-                    let d = rate.denominator.indices.compactMap { cells[$0 + 1]?.value }.reduce(0, +)
-                    let nHalf = (cells[0]?.intervalHigh ?? n) - n
-                    let dHalf = rate.denominator.indices.compactMap { i in cells[i + 1].map { ($0.intervalHigh ?? 0) - ($0.value ?? 0) } }.reduce(0, +)
-                    if d >= Double(settings.minClients), cells.allSatisfy({ $0?.status == .published || $0 == nil }) {
+                    reason = "denominator below \(settings.minClients) after noise"
+                    let parts = keys.map { noisy[$0] ?? NoisyCount(value: 0, halfWidth: 0) }
+                    let n = parts[0].value, nHalf = parts[0].halfWidth
+                    let d = parts.dropFirst().map(\.value).reduce(0, +), dHalf = parts.dropFirst().map(\.halfWidth).reduce(0, +)
+                    if d >= Double(settings.minClients) {
                         value = roundTo1(min(100, 100 * n / d))
-                        low = roundTo1(max(0, 100 * (n - nHalf) / (d + dHalf)))
+                        low = roundTo1(max(0, 100 * max(0, n - nHalf) / (d + dHalf)))
                         high = roundTo1(min(100, 100 * (n + nHalf) / max(1, d - dHalf)))
                     }
                 case .sdc:
+                    reason = "numerator or denominator below \(settings.minClients) clients"
                     let sums = keys.map { index[$0].map { bounded[$0] } ?? BoundedCell() }
                     let n = sums[0].sum, d = sums.dropFirst().map(\.sum).reduce(0, +)
                     let clients = sums.dropFirst().map(\.clients).reduce(0, +)
                     if sums[0].clients >= settings.minClients, clients >= settings.minClients, d > 0,
-                       cells.allSatisfy({ $0?.status == .published }) {
+                       keys.allSatisfy({ published[$0]?.status == .published }) {
                         value = roundTo1(100 * Double(n) / Double(d))
                         low = value; high = value
-                    } else {
-                        reason = "numerator or denominator below \(settings.minClients) clients"
                     }
                 }
-                let name = rate.name
-                result.append(ProtectedCell(table: table.name.rawValue, groupType: rateKey.groupType.rawValue, group: rateKey.group,
-                                            measureID: rate.id, measureName: name, isRate: true, value: value, intervalLow: low,
-                                            intervalHigh: high, status: value == nil ? .suppressed : .published,
-                                            reason: value == nil ? reason : nil))
+                result.append(ProtectedCell(table: table.name.rawValue, groupType: numeratorKey.groupType.rawValue,
+                                            group: numeratorKey.group, measureID: rate.id, measureName: rate.name, isRate: true,
+                                            value: value, intervalLow: low, intervalHigh: high,
+                                            status: value == nil ? .suppressed : .published, reason: value == nil ? reason : nil))
             }
         }
         return result
@@ -163,6 +174,12 @@ public func laplaceHalfWidth90(t: UInt64, s: UInt64) -> Int {
     var tail = 2 * a / (1 + a)
     while tail > 0.1 { k += 1; tail *= a }
     return k
+}
+
+/// A noisy count kept for post-processing, with its 90% half-width.
+struct NoisyCount {
+    let value: Double
+    let halfWidth: Double
 }
 
 func roundToFive(_ x: Int) -> Int { ((x + 2) / 5) * 5 }

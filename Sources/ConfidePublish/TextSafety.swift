@@ -35,7 +35,7 @@ public enum TextSafety {
     public static func markdown(_ text: String) -> String {
         var out = ""
         for ch in text {
-            if "\\`*_{}[]()#+-.!|<>".contains(ch) { out.append("\\") }
+            if "\\`*_[]<>|".contains(ch) { out.append("\\") }
             out.append(ch)
         }
         return out

@@ -15,8 +15,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where reports are published.", valueName: "dir"))
     var reports: String = "Reports"
 
-    @Option(help: "Distinct clients in the synthetic practice.")
-    var clients: Int = 1_200
+    @Option(help: "Distinct clients in the synthetic practice (over two years, 12 therapists).")
+    var clients: Int = 3_000
 
     @Option(help: "Recent weeks to publish, so the report shows trends.")
     var weeks: Int = 8

@@ -1,0 +1,90 @@
+import ConfideStore
+import Foundation
+import Testing
+
+private func temporaryPath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("confide-store-\(UUID().uuidString).sqlite").path
+}
+
+@Suite struct DatabaseTests {
+    @Test func migratesToTheLatestSchemaOnce() throws {
+        let path = temporaryPath()
+        let db = try Database(path: path)
+        try Schema.migrator.migrate(db)
+        #expect(try db.scalarInt("PRAGMA user_version") == Schema.migrator.latestVersion)
+        try Schema.migrator.migrate(db)  // a second run is a no-op
+        #expect(try db.scalarString("PRAGMA journal_mode") == "wal")
+        #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
+    }
+
+    @Test func refusesAStoreNewerThanTheCode() throws {
+        let db = try Database(path: temporaryPath())
+        try db.execute("PRAGMA user_version = 999")
+        #expect(throws: DatabaseError.self) { try Schema.migrator.migrate(db) }
+    }
+
+    @Test func writeCommitsOrRollsBackAsAWhole() throws {
+        let db = try Database(path: temporaryPath())
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        try db.write { try $0.execute("INSERT INTO t VALUES (?)", [1]) }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try db.write { db in
+                try db.execute("INSERT INTO t VALUES (?)", [2])
+                throw Boom()
+            }
+        }
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 1)
+    }
+
+    @Test func errorsCarrySQLiteCodeAndMessage() throws {
+        let db = try Database(path: temporaryPath())
+        do {
+            try db.execute("SELECT * FROM missing_table")
+            Issue.record("expected an error")
+        } catch let error as DatabaseError {
+            #expect(error.resultCode == 1)
+            #expect(error.message.contains("no such table"))
+        }
+    }
+
+    @Test func bindsAndReadsEveryType() throws {
+        let db = try Database(path: temporaryPath())
+        try db.execute("CREATE TABLE t (a, b, c, d, e)")
+        let text = String(repeating: "é", count: 1000)
+        try db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", [42, 2.5, text, DatabaseValue.blob([0, 1, 255]), DatabaseValue.null])
+        try db.cachedStatement("SELECT a, b, c, d, e FROM t").forEachRow { row in
+            #expect(row.int(0) == 42)
+            #expect(row.double(1) == 2.5)
+            #expect(row.string(2) == text)
+            #expect(row.blob(3) == [0, 1, 255])
+            #expect(row.isNull(4) && row.optionalInt(4) == nil)
+            #expect(row.value(0) == .integer(42))
+        }
+    }
+
+    @Test func secondWriterIsBusyNotCorrupting() throws {
+        let path = temporaryPath()
+        let first = try Database(path: path, busyTimeoutMilliseconds: 50)
+        try first.execute("CREATE TABLE t (x INTEGER)")
+        let second = try Database(path: path, busyTimeoutMilliseconds: 50)
+        try first.execute("BEGIN IMMEDIATE")
+        do {
+            try second.write { try $0.execute("INSERT INTO t VALUES (1)") }
+            Issue.record("expected busy")
+        } catch let error as DatabaseError {
+            #expect(error.isBusy)
+        }
+        try first.execute("ROLLBACK")
+        try second.write { try $0.execute("INSERT INTO t VALUES (1)") }
+        #expect(try first.scalarInt("SELECT count(*) FROM t") == 1)
+    }
+
+    @Test func readOnlySourceRefusesWrites() throws {
+        let path = temporaryPath()
+        try Database(path: path).execute("CREATE TABLE t (x)")
+        let db = try Database(path: path, mode: .readOnly)
+        try db.quickCheck()
+        #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES (1)") }
+    }
+}
