@@ -26,6 +26,13 @@ public struct Contribution: Sendable, Equatable {
     public let cell: Int32
     /// How much the client adds.
     public let amount: Int32
+
+    /// Creates a contribution.
+    public init(client: Int32, cell: Int32, amount: Int32) {
+        self.client = client
+        self.cell = cell
+        self.amount = amount
+    }
 }
 
 /// The exact contributions to one table of one release. Lives in memory only: it is never

@@ -50,7 +50,7 @@ public struct Protector: Sendable {
                 }
             }
             if settings.mode == .sdc {
-                secondarySuppression(&published, table: table)
+                secondarySuppression(&published, table: table, bounded: bounded)
             }
             cells += table.cells.compactMap { published[$0] }
             cells += rates(table, published: published, noisy: noisy, bounded: bounded)
@@ -147,17 +147,19 @@ public struct Protector: Sendable {
     }
 
     /// Secondary suppression over each measure's margin (the practice cell = the sum of its
-    /// therapist cells): when a margin group has exactly one suppressed cell, the smallest
-    /// published cell of the group is suppressed too, so no suppressed cell is the difference
-    /// of published ones.
-    private func secondarySuppression(_ cells: inout [CellKey: ProtectedCell], table: ExactTable) {
+    /// therapist cells): when a margin group has exactly one suppressed cell, the published
+    /// cell with the smallest true count is suppressed too (least information lost), so no
+    /// suppressed cell is the difference of published ones.
+    private func secondarySuppression(_ cells: inout [CellKey: ProtectedCell], table: ExactTable, bounded: [BoundedCell]) {
+        let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
+        func size(_ key: CellKey) -> Int { index[key].map { bounded[$0].sum } ?? 0 }
         for measure in table.measures where measure.groups.contains(.therapist) {
             let keys = table.cells.filter { $0.measureID == measure.id }
             while true {
                 let suppressed = keys.filter { cells[$0]?.status == .suppressed }
                 guard suppressed.count == 1 else { break }
                 let candidates = keys.filter { cells[$0]?.status == .published }
-                guard let smallest = candidates.min(by: { (cells[$0]?.value ?? 0, $0.group) < (cells[$1]?.value ?? 0, $1.group) }) else { break }
+                guard let smallest = candidates.min(by: { (size($0), $0.group) < (size($1), $1.group) }) else { break }
                 let old = cells[smallest]!
                 cells[smallest] = makeCell(table, smallest, old.measureName, isRate: false, value: nil, low: nil, high: nil,
                                            reason: "suppressed to protect another cell")

@@ -1,0 +1,124 @@
+import ConfideMetrics
+import Foundation
+import ConfideModel
+@testable import ConfidePrivacy
+import Testing
+
+/// A one-table release: `counts[group]` clients each contribute `amount` to `measure`.
+func release(week: String = "2026-W10", measure: String = "appointments_attended", perTherapist: [String: [Int32]],
+             amount: Int32 = 1) -> ExactRelease {
+    let measures = Catalogue.counts
+    var cells: [CellKey] = []
+    for m in measures { for g in m.groups where g == .practice { cells.append(CellKey(groupType: .practice, group: "all", measureID: m.id)) } }
+    for therapist in perTherapist.keys.sorted() {
+        for m in measures where m.groups.contains(.therapist) { cells.append(CellKey(groupType: .therapist, group: therapist, measureID: m.id)) }
+    }
+    var contributions: [Contribution] = []
+    let practiceCell = Int32(cells.firstIndex(of: CellKey(groupType: .practice, group: "all", measureID: measure))!)
+    for (therapist, clients) in perTherapist {
+        let cell = Int32(cells.firstIndex(of: CellKey(groupType: .therapist, group: therapist, measureID: measure))!)
+        for client in clients {
+            contributions.append(Contribution(client: client, cell: cell, amount: amount))
+            contributions.append(Contribution(client: client, cell: practiceCell, amount: amount))
+        }
+    }
+    let table = ExactTable(name: .caseload, cells: cells, contributions: contributions, measures: measures,
+                           rates: Catalogue.rates)
+    return ExactRelease(period: ISOWeek(week)!, tables: [table])
+}
+
+func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> ProtectedCell {
+    r.cells.first { $0.group == group && $0.measureID == measure }!
+}
+
+@Suite struct ProtectorTests {
+    @Test func sdcSuppressesSmallCellsRoundsToFiveAndProtectsTheMargin() {
+        let exact = release(perTherapist: ["T1": Array(0..<12), "T2": Array(12..<15), "T3": Array(15..<23)])
+        var sampler = ExactSampler(source: TestGenerator(state: 1))
+        let protected = Protector(settings: PrivacySettings(mode: .sdc, minClients: 5)).protect(exact, sampler: &sampler)
+        #expect(value(protected, "all", "appointments_attended").value == 25)  // 23 rounded to 5
+        #expect(value(protected, "T1", "appointments_attended").value == 10)   // 12
+        #expect(value(protected, "T2", "appointments_attended").status == .suppressed)  // 3 clients
+        // T3 (8) is the smallest published cell: suppressed too, so T2 ≠ total − T1 − T3.
+        #expect(value(protected, "T3", "appointments_attended").status == .suppressed)
+        #expect(value(protected, "T3", "appointments_attended").reason == "suppressed to protect another cell")
+        #expect(protected.epsilon == "0")
+    }
+
+    @Test func dpAddsNoiseSuppressesLowNoisyCountsAndGivesIntervals() {
+        let exact = release(perTherapist: ["T1": Array(0..<40), "T2": Array(40..<41)])
+        var sampler = ExactSampler(source: TestGenerator(state: 2))
+        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 5)
+        let protected = Protector(settings: settings).protect(exact, sampler: &sampler)
+        let total = value(protected, "all", "appointments_attended")
+        #expect(total.status == .published)
+        #expect(abs(total.value! - 41) < 30)
+        #expect(total.intervalLow! <= total.value! && total.value! <= total.intervalHigh!)
+        #expect(value(protected, "T2", "appointments_attended").status == .suppressed || value(protected, "T2", "appointments_attended").value! >= 5)
+        #expect(protected.cells.allSatisfy { $0.value == nil || $0.value! >= 0 })
+    }
+
+    @Test func contributionsAreBoundedPerClient() {
+        // One client with 50 attended appointments with one therapist and 1 with another.
+        var exact = release(perTherapist: ["T1": [0], "T2": [0]], amount: 50)
+        var sampler = ExactSampler(source: TestGenerator(state: 3))
+        let bounded = boundedCells(exact.tables[0])
+        let cells = exact.tables[0].cells
+        let therapistSums = cells.indices.filter { cells[$0].groupType == .therapist && cells[$0].measureID == "appointments_attended" }.map { bounded[$0].sum }
+        #expect(therapistSums.reduce(0, +) == 2)     // cap 2, one therapist kept
+        #expect(therapistSums.filter { $0 > 0 }.count == 1)
+        let practice = cells.firstIndex { $0.groupType == .practice && $0.measureID == "appointments_attended" }!
+        #expect(bounded[practice].sum == 2 && bounded[practice].clients == 1)
+        exact = release(perTherapist: ["T1": [0, 1, 2]], amount: 1)
+        _ = Protector(settings: PrivacySettings()).protect(exact, sampler: &sampler)
+    }
+
+    @Test func budgetIsSplitByWeightsAcrossSlots() {
+        let exact = release(perTherapist: ["T1": Array(0..<10)])
+        var sampler = ExactSampler(source: TestGenerator(state: 4))
+        let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!)).protect(exact, sampler: &sampler)
+        let spent = protected.parameters.reduce(into: [String: Double]()) { slots, p in
+            let measure = Catalogue.count(String(p.measureID.split(separator: "/")[0]))!
+            slots[measure.budgetGroup + "/" + p.measureID.split(separator: "/")[1], default: 0] = Double(Epsilon(p.epsilon)!.value)
+        }
+        #expect(abs(spent.values.reduce(0, +) - 4) < 1e-9)
+        #expect(spent["referrals_received/practice"] == 1.2)
+    }
+
+    @Test func codecRestoresTheReleaseExactly() throws {
+        let exact = release(perTherapist: ["T1": Array(0..<30), "T2": Array(30..<33)])
+        var sampler = ExactSampler(source: TestGenerator(state: 5))
+        let protected = Protector(settings: PrivacySettings()).protect(exact, sampler: &sampler)
+        let json = try ReleaseCodec.encode(protected)
+        #expect(try ReleaseCodec.decode(json) == protected)
+        #expect(try ReleaseCodec.encode(try ReleaseCodec.decode(json)) == json)
+    }
+
+    /// Neighbouring inputs (one client removed) give output distributions within e^ε of each
+    /// other, beyond sampling error, for the practice-wide count of a slot.
+    @Test func neighbouringInputsAreIndistinguishableWithinEpsilon() {
+        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("1")!, minClients: 1)
+        let withClient = release(perTherapist: ["T1": Array(0..<20)])
+        let without = release(perTherapist: ["T1": Array(0..<19)])
+        func histogram(_ exact: ExactRelease, seed: UInt64) -> [Double: Int] {
+            var sampler = ExactSampler(source: TestGenerator(state: seed))
+            var counts: [Double: Int] = [:]
+            for _ in 0..<20_000 {
+                let r = Protector(settings: settings).protect(exact, sampler: &sampler)
+                counts[r.cells.first { $0.groupType == "practice" && $0.measureID == "appointments_attended" }!.value ?? -1, default: 0] += 1
+            }
+            return counts
+        }
+        let a = histogram(withClient, seed: 11), b = histogram(without, seed: 12)
+        // The slot's ε: appointments/practice weighs 3 of 10 → 0.3; sensitivity 2.
+        let bound = exp(0.3)
+        for (outcome, countA) in a where countA >= 400 {
+            let countB = b[outcome] ?? 0
+            guard countB >= 400 else { continue }
+            let ratio = Double(countA) / Double(countB)
+            let slack = 4 * (1 / Double(countA) + 1 / Double(countB)).squareRoot()  // ~4σ of the log ratio
+            #expect(log(ratio) <= log(bound) + slack, "outcome \(outcome): ratio \(ratio)")
+            #expect(log(1 / ratio) <= log(bound) + slack, "outcome \(outcome): ratio \(ratio)")
+        }
+    }
+}
