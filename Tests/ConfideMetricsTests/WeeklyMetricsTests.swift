@@ -1,0 +1,99 @@
+import ConfideMetrics
+import ConfideModel
+import ConfideStore
+import Foundation
+import Testing
+
+/// A store with hand-written rows (ids are already pseudonyms here).
+private func store(_ referrals: [(String, String, String, String?)], _ appointments: [(String, String, String, String, String)]) throws -> Database {
+    let db = try Database(path: ":memory:")
+    try Schema.migrator.migrate(db)
+    for (id, client, received, end) in referrals {
+        try db.execute("""
+            INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem, end_date, end_reason)
+            VALUES (?, ?, ?, 'female', 'white', 'gp', 'depression', ?, ?)
+            """, [id, client, received, end, end == nil ? nil : "completed"])
+    }
+    for (id, referral, therapist, date, status) in appointments {
+        try db.execute("""
+            INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+            VALUES (?, ?, ?, ?, 'treatment', ?, 'cbt', 'video')
+            """, [id, referral, therapist, date, status])
+    }
+    return db
+}
+
+/// The exact sum of a cell (summing raw contributions, before any privacy bounding).
+private func total(_ release: ExactRelease, _ group: String, _ measure: String) -> Int {
+    let table = release.tables[0]
+    guard let cell = table.cells.firstIndex(where: { $0.group == group && $0.measureID == measure }) else { return -1 }
+    return table.contributions.filter { $0.cell == Int32(cell) }.map { Int($0.amount) }.reduce(0, +)
+}
+
+@Suite struct WeeklyMetricsTests {
+    // Week 2026-W10 runs Monday 2026-03-02 to Sunday 2026-03-08.
+    let week = ISOWeek("2026-W10")!
+
+    @Test func handComputedWeek() throws {
+        let db = try store([
+            ("r1", "c1", "2026-03-02", nil),          // received on the Monday: counts
+            ("r2", "c2", "2026-03-08", nil),          // received on the Sunday: counts
+            ("r3", "c3", "2026-03-09", nil),          // next week: does not count
+            ("r4", "c1", "2025-12-01", nil),          // c1's second referral, open
+            ("r5", "c4", "2025-10-01", "2026-03-05"), // ended within the week: not active at its end
+            ("r6", "c5", "2025-06-01", nil),          // last attended contact 91 days before the end: not active
+        ], [
+            ("a1", "r4", "T1", "2026-03-03", "attended"),
+            ("a2", "r4", "T1", "2026-03-04", "attended_late"),
+            ("a3", "r4", "T1", "2026-03-05", "dna"),
+            ("a4", "r5", "T2", "2026-03-02", "attended"),
+            ("a5", "r1", "T2", "2026-03-08", "cancelled_by_client"),
+            ("a6", "r6", "T2", "2025-12-07", "attended"),
+            ("a7", "r4", "T2", "2026-03-09", "attended"),  // next week
+            ("a8", "r4", "T1", "2026-03-06", "late_not_seen"),
+        ])
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        #expect(total(release, "all", "referrals_received") == 2)
+        #expect(total(release, "all", "appointments_attended") == 3)
+        #expect(total(release, "T1", "appointments_attended") == 2)
+        #expect(total(release, "T2", "appointments_attended") == 1)
+        #expect(total(release, "all", "appointments_dna") == 1)
+        #expect(total(release, "all", "appointments_cancelled_by_client") == 1)
+        #expect(total(release, "all", "active_caseload") == 1)  // only r4 (c1) is open and seen in 90 days
+        #expect(total(release, "T1", "active_caseload") == 1)
+    }
+
+    @Test func activeCaseloadBoundaryIsNinetyDaysInclusive() throws {
+        // The week ends 2026-03-08; 90 days inclusive reaches back to 2025-12-09.
+        let db = try store([("r1", "c1", "2025-06-01", nil), ("r2", "c2", "2025-06-01", nil)],
+                           [("a1", "r1", "T1", "2025-12-09", "attended"), ("a2", "r2", "T1", "2025-12-08", "attended")])
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        #expect(total(release, "all", "active_caseload") == 1)
+    }
+
+    @Test func caseloadGoesToTheLatestTherapistAndCountsReferralsOnce() throws {
+        let db = try store([("r1", "c1", "2026-01-01", nil)], [
+            ("a1", "r1", "T1", "2026-02-01", "attended"),
+            ("a2", "r1", "T2", "2026-03-01", "attended"),
+            ("a3", "r1", "T2", "2026-03-03", "attended"),
+        ])
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        #expect(total(release, "all", "active_caseload") == 1)
+        #expect(total(release, "T2", "active_caseload") == 1)
+        #expect(total(release, "T1", "active_caseload") == 0)
+    }
+
+    @Test func contributionsNameDenseClientsNotPseudonyms() throws {
+        let db = try store([("r1", "secret-pseudonym", "2026-03-03", nil)], [])
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        #expect(release.tables[0].contributions.allSatisfy { $0.client == 0 })
+        #expect(!String(decoding: release.canonicalBytes, as: UTF8.self).contains("secret-pseudonym"))
+    }
+
+    @Test func everyTherapistCellIsDeclaredEvenWhenZero() throws {
+        let db = try store([("r1", "c1", "2025-06-01", nil)], [("a1", "r1", "T9", "2026-01-05", "attended")])
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        #expect(total(release, "T9", "appointments_attended") == 0)
+        #expect(release.tables[0].cells.contains { $0.group == "T9" && $0.measureID == "appointments_dna" })
+    }
+}
