@@ -108,11 +108,12 @@ extension Workspace {
             let rows = recent.flatMap { r in r.cells.filter { $0.groupType == "therapist" && $0.group == therapist }.map { (r, $0) } }
             files.append(("supervision/\(TextSafety.fileName(therapist)).csv", CSVExport.render(rows)))
         }
-        let window = (try db.scalarString("SELECT MIN(received_date) FROM referrals") ?? "", week.end.iso)
+        // The data window as ISO weeks: an exact first date would be one client's referral date.
+        let first = try db.scalarString("SELECT MIN(received_date) FROM referrals").flatMap { Day(iso: $0) }.map { ISOWeek(containing: $0) }
+        let window = (first?.description ?? week.description, week.description)
         files.append(("manifest.json", Manifest.render(release, toolVersion: confideVersion, configurationHash: configuration.sha256,
                                                        dataWindow: window, files: files.map(\.0) + ["manifest.json"])))
-        var allowed = Set(recent.flatMap { [$0.periodStart, $0.periodEnd] })
-        allowed.insert(window.0)
+        let allowed = Set(recent.flatMap { [$0.periodStart, $0.periodEnd] })
         let audit = LeakAudit(allowedDates: allowed, isSourceIdentifier: { self.isSourceIdentifier($0) })
         let publisher = Publisher(root: configuration.publishDir)
         let outcome = try publisher.publish(folder: week.description, files: files, audit: audit)

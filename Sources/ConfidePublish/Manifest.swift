@@ -8,7 +8,7 @@ public enum Manifest {
     /// - Parameters:
     ///   - files: the published file names with their cell counts.
     ///   - configurationHash: SHA-256 of the configuration file.
-    ///   - dataWindow: the first and last day of data the release rests on.
+    ///   - dataWindow: the first and last ISO week of data the release rests on.
     public static func render(_ release: ProtectedRelease, toolVersion: String, configurationHash: String,
                               dataWindow: (String, String), files: [String]) -> String {
         var tables: [String: Any] = [:]
@@ -33,7 +33,7 @@ public enum Manifest {
             "period": release.period,
             "period_start": release.periodStart,
             "period_end": release.periodEnd,
-            "data_window": ["first_day": dataWindow.0, "last_day": dataWindow.1],
+            "data_window": ["first_week": dataWindow.0, "last_week": dataWindow.1],
             "definition_version": release.definitionVersion,
             "privacy": ["mode": release.mode.rawValue, "epsilon": release.epsilon, "delta": release.delta,
                         "min_clients": release.minClients] as [String: Any],
