@@ -17,6 +17,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "confide", targets: ["confide"]),
+        .executable(name: "confide-ingest-bench", targets: ["confide-ingest-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +47,10 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "confide", dependencies: [
             "ConfidePipeline", "ConfideSynth", "ConfideModel", "ConfideIngest", "ConfidePrivacy", "ConfidePublish",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "confide-ingest-bench", dependencies: [
+            "ConfideIngest", "ConfideStore", "ConfideModel", "ConfideSynth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
 

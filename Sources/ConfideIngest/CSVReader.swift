@@ -5,23 +5,33 @@ import Darwin
 #endif
 
 /// A streaming RFC 4180 reader: quoted fields with separators, quotes and newlines; LF, CRLF
-/// and CR line ends; a UTF-8 byte-order mark; `,`, `;` or tab separators.
+/// and CR line ends; a byte-order mark; UTF-8, UTF-16 and Windows-1252 (transcoded to UTF-8 a
+/// block at a time); `,`, `;` or tab separators.
 ///
-/// Memory stays flat: the file is read in fixed chunks, one record is held at a time and a
-/// field longer than ``maxFieldBytes`` is cut and flagged instead of grown. The reader never
-/// throws on malformed content: it flags the record, and the caller quarantines it.
+/// Memory stays flat: the file is read in fixed chunks, one record is held at a time, a field
+/// longer than ``maxFieldBytes`` is cut and flagged instead of grown, and a record with more
+/// than ``maxFields`` fields is flagged. The reader never throws on malformed content: it flags
+/// the record, and the caller quarantines it.
 public final class CSVReader {
     private let file: UnsafeMutablePointer<FILE>
     private var chunk: [UInt8]
+    private var raw: [UInt8] = []
+    private var transcoder: Transcoder?
     private var position = 0
     private var filled = 0
     private var atEOF = false
     private var line = 1
 
+    /// The encoding the file is read in (configured or detected).
+    public let encoding: ResolvedEncoding
     /// The separator in use (detected from the header line unless given).
     public private(set) var separator: UInt8 = UInt8(ascii: ",")
     /// The longest field kept; longer fields are cut and ``oversizedField`` is set.
     public let maxFieldBytes: Int
+    /// The most fields a record may have; more set ``tooManyFields``.
+    public let maxFields: Int
+    /// Bytes of the file read so far (for progress).
+    public private(set) var bytesConsumed = 0
     /// The physical line on which the current record starts (1-based).
     public private(set) var recordLine = 0
     /// The bytes of the current record's fields, back to back.
@@ -36,25 +46,52 @@ public final class CSVReader {
     public private(set) var unterminatedQuote = false
     /// The 0-based index of the first field with characters after its closing quote.
     public private(set) var strayQuoteField: Int?
+    /// True when the record had more than ``maxFields`` fields (the rest were not kept).
+    public private(set) var tooManyFields = false
 
     /// Opens `path` for reading.
     ///
     /// - Parameters:
     ///   - separator: the field separator, or nil to detect `,`, `;` or tab from the first line.
+    ///   - encoding: the configured encoding, or `.auto` to detect it.
     ///   - maxFieldBytes: the longest field kept whole.
-    /// - Throws: ``CSVReaderError`` when the file cannot be opened or is not UTF-8.
-    public init(path: String, separator: UInt8? = nil, maxFieldBytes: Int = 1 << 20) throws {
+    ///   - maxFields: the most fields a record may have.
+    /// - Throws: ``CSVReaderError`` when the file cannot be opened or its byte-order mark
+    ///   contradicts the configured encoding.
+    public init(path: String, separator: UInt8? = nil, encoding: TextEncoding = .auto,
+                maxFieldBytes: Int = 1 << 20, maxFields: Int = 4096) throws(CSVReaderError) {
         guard let file = fopen(path, "rb") else {
             throw CSVReaderError.cannotOpen(errno: errno)
         }
         self.file = file
         self.maxFieldBytes = maxFieldBytes
-        self.chunk = [UInt8](repeating: 0, count: 1 << 18)
-        refill()
-        if filled >= 2, (chunk[0] == 0xFF && chunk[1] == 0xFE) || (chunk[0] == 0xFE && chunk[1] == 0xFF) {
-            throw CSVReaderError.utf16  // deinit closes the file
+        self.maxFields = maxFields
+        var first = [UInt8](repeating: 0, count: 1 << 18)
+        let count = first.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
+        bytesConsumed = count
+        let resolved: (ResolvedEncoding, Int)
+        do {
+            resolved = try EncodingDetector.resolve(first[0..<count], configured: encoding)
+        } catch {
+            fclose(file)
+            throw error
         }
-        if filled >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
+        self.encoding = resolved.0
+        if resolved.0 == .utf8 {
+            chunk = first
+            filled = count
+            position = resolved.1
+            atEOF = count < first.count
+        } else {
+            var transcoder = Transcoder(resolved.0)
+            chunk = []
+            chunk.reserveCapacity(3 << 18)
+            transcoder.transcode(first[resolved.1..<count], into: &chunk, final: count < first.count)
+            self.transcoder = transcoder
+            raw = first
+            filled = chunk.count
+            atEOF = count < first.count
+        }
         self.separator = separator ?? detectSeparator()
     }
 
@@ -85,6 +122,7 @@ public final class CSVReader {
         nulField = nil
         unterminatedQuote = false
         strayQuoteField = nil
+        tooManyFields = false
         var b = nextByte()
         if b < 0 { return false }
         recordLine = line
@@ -117,17 +155,21 @@ public final class CSVReader {
                     b = nextByte()
                 }
             }
-            fieldEnds.append(bytes.count)
-            if b == sep { b = nextByte(); if b < 0 { fieldEnds.append(bytes.count); return true }; continue }
+            endField()
+            if b == sep { b = nextByte(); if b < 0 { endField(); return true }; continue }
             if b == cr { line += 1; if peekByte() == lf { _ = nextByte() } } else if b == lf { line += 1 }
             return true
         }
     }
 
+    @inline(__always) private func endField() {
+        if fieldEnds.count < maxFields { fieldEnds.append(bytes.count) } else { tooManyFields = true }
+    }
+
     @inline(__always) private func append(_ b: Int, _ fieldLength: inout Int) {
         fieldLength += 1
-        if fieldLength > maxFieldBytes {
-            if oversizedField == nil { oversizedField = fieldEnds.count }
+        if fieldLength > maxFieldBytes || fieldEnds.count >= maxFields {
+            if fieldLength > maxFieldBytes, oversizedField == nil { oversizedField = fieldEnds.count }
             return
         }
         if b == 0, nulField == nil { nulField = fieldEnds.count }
@@ -155,10 +197,23 @@ public final class CSVReader {
     }
 
     private func refill() {
-        let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
-        filled = count
         position = 0
-        if count < chunk.count { atEOF = true }
+        guard var transcoder else {
+            let count = chunk.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
+            bytesConsumed += count
+            filled = count
+            if count < chunk.count { atEOF = true }
+            return
+        }
+        chunk.removeAll(keepingCapacity: true)
+        while chunk.isEmpty, !atEOF {
+            let count = raw.withUnsafeMutableBufferPointer { fread($0.baseAddress, 1, $0.count, file) }
+            bytesConsumed += count
+            if count < raw.count { atEOF = true }
+            transcoder.transcode(raw[0..<count], into: &chunk, final: atEOF)
+        }
+        self.transcoder = transcoder
+        filled = chunk.count
     }
 
     /// Picks the most frequent of `,`, `;` and tab on the first line, outside quotes.
@@ -179,6 +234,6 @@ public final class CSVReader {
 public enum CSVReaderError: Error, Sendable, Equatable {
     /// `fopen` failed with this errno.
     case cannotOpen(errno: Int32)
-    /// The file starts with a UTF-16 byte-order mark; export it as UTF-8.
-    case utf16
+    /// The byte-order mark names an encoding other than the configured one.
+    case encodingMismatch(found: String, configured: String)
 }

@@ -5,8 +5,10 @@ public import Foundation
 public enum DateOrder: String, Sendable, Codable, CaseIterable {
     /// `YYYY-MM-DD` (ISO 8601), the canonical form.
     case iso
-    /// `DD/MM/YYYY`, as UK exports and Excel write them.
+    /// `DD/MM/YYYY`, as UK exports and Excel write them (`D/M/YYYY` also read).
     case dayMonthYear = "dd/mm/yyyy"
+    /// `MM/DD/YYYY`, as US systems write them (`M/D/YYYY` also read).
+    case monthDayYear = "mm/dd/yyyy"
 }
 
 /// Reads dates and date-times into days in the practice's time zone.
@@ -29,29 +31,43 @@ public struct DateParser: Sendable {
     /// The day `text` falls on in the practice's zone, or nil when it is not a date.
     public func day(_ text: String) -> Day? {
         let utf8 = Array(text.utf8)
-        guard utf8.count >= 10 else { return nil }
         let date: Day?
+        let length: Int
         switch order {
-        case .iso: date = Day(iso: Substring(text).utf8.prefix(10))
-        case .dayMonthYear: date = dayMonthYear(utf8)
+        case .iso:
+            guard utf8.count >= 10 else { return nil }
+            date = Day(iso: Substring(text).utf8.prefix(10))
+            length = 10
+        case .dayMonthYear, .monthDayYear:
+            guard let (parts, end) = slashDate(utf8) else { return nil }
+            date = order == .dayMonthYear ? Day(year: parts.2, month: parts.1, day: parts.0)
+                                          : Day(year: parts.2, month: parts.0, day: parts.1)
+            length = end
         }
         guard let date else { return nil }
-        if utf8.count == 10 { return date }
-        return dateTime(date: date, rest: utf8[10...])
+        if utf8.count == length { return date }
+        return dateTime(date: date, rest: utf8[length...])
     }
 
-    private func dayMonthYear(_ bytes: [UInt8]) -> Day? {
-        func digits(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for i in range {
-                guard bytes[i] >= 48, bytes[i] <= 57 else { return nil }
+    /// `A/B/YYYY` with one- or two-digit `A` and `B`: the three numbers and where the date ends.
+    private func slashDate(_ bytes: [UInt8]) -> ((Int, Int, Int), Int)? {
+        var numbers: [Int] = []
+        var i = 0
+        for (index, width) in [(0, 1...2), (1, 1...2), (2, 4...4)] {
+            var value = 0, digits = 0
+            while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57, digits < width.upperBound {
                 value = value * 10 + Int(bytes[i] - 48)
+                digits += 1
+                i += 1
             }
-            return value
+            guard width.contains(digits) else { return nil }
+            numbers.append(value)
+            if index < 2 {
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "/") else { return nil }
+                i += 1
+            }
         }
-        guard bytes[2] == UInt8(ascii: "/"), bytes[5] == UInt8(ascii: "/"),
-              let d = digits(0..<2), let m = digits(3..<5), let y = digits(6..<10) else { return nil }
-        return Day(year: y, month: m, day: d)
+        return ((numbers[0], numbers[1], numbers[2]), i)
     }
 
     /// Parses `THH:MM[:SS[.fff]][Z|±HH:MM|±HHMM]` after a date.

@@ -6,20 +6,31 @@ struct RowRejection: Error {
     let reason: QuarantineReason
 }
 
-/// Reads canonical fields out of the current CSV record, by header position, and validates
-/// them. Every failure names the canonical column and a reason code, never the value.
+/// The current record of a source, whatever the source: a CSV line or an SQLite row.
+protocol SourceRecord: AnyObject {
+    /// The bytes of field `index` (UTF-8, not yet validated).
+    func fieldBytes(_ index: Int) -> ArraySlice<UInt8>
+}
+
+/// Reads canonical fields out of the current record, by column position, and validates them.
+/// Every failure names the canonical column and a reason code, never the value.
 struct FieldReader {
-    let reader: CSVReader
+    let record: any SourceRecord
     let columns: [String: Int]
     let dates: DateParser
+    /// Canonical field → (normalised source value → canonical word).
+    let valueMaps: [String: [String: String]]
     var outOfVocabulary: [String: Int] = [:]
 
     /// The trimmed text of `field`, or nil when the column is absent or the cell empty.
     func text(_ field: String) throws(RowRejection) -> String? {
         guard let index = columns[field] else { return nil }
-        guard let value = reader.field(index) else { throw RowRejection(column: field, reason: .invalidUTF8) }
-        let trimmed = value.trimmingSpaces()
-        return trimmed.isEmpty ? nil : trimmed
+        var bytes = record.fieldBytes(index)
+        while let first = bytes.first, first == 32 || first == 9 { bytes.removeFirst() }
+        while let last = bytes.last, last == 32 || last == 9 { bytes.removeLast() }
+        if bytes.isEmpty { return nil }
+        guard let value = String(validating: bytes, as: UTF8.self) else { throw RowRejection(column: field, reason: .invalidUTF8) }
+        return value
     }
 
     /// A required, non-empty value.
@@ -61,17 +72,28 @@ struct FieldReader {
     /// empty cells take `missing`.
     mutating func word<V: Vocabulary>(_ field: String, _ type: V.Type, missing: V) throws(RowRejection) -> V {
         guard let text = try text(field) else { return missing }
-        if let value = V(rawValue: normalisedWord(text)) { return value }
+        if let value = lookUp(field, text, type) { return value }
         outOfVocabulary[field, default: 0] += 1
         return V.fallback
     }
 
     /// A categorical value that must be in the vocabulary; otherwise the row is rejected.
     func strictWord<V: Vocabulary>(_ field: String, _ type: V.Type, reason: QuarantineReason) throws(RowRejection) -> V {
-        guard let value = V(rawValue: normalisedWord(try required(field))) else {
+        guard let value = lookUp(field, try required(field), type) else {
             throw RowRejection(column: field, reason: reason)
         }
         return value
+    }
+
+    /// The configured value map first (keys matched case-insensitively), then the canonical
+    /// word itself.
+    private func lookUp<V: Vocabulary>(_ field: String, _ text: String, _ type: V.Type) -> V? {
+        if let map = valueMaps[field] {
+            if let word = map[valueMapKey(text)] { return V(rawValue: word) }
+        } else if let value = V(rawValue: text) {
+            return value  // the canonical word as written: the common case, no normalising
+        }
+        return V(rawValue: normalisedWord(text))
     }
 }
 

@@ -1,4 +1,5 @@
 /// Why a row was quarantined. The code is stored with file, line and column, never a value.
+/// (`unknown_referral` rows also wait, pseudonymised, and load when their referral arrives.)
 public enum QuarantineReason: String, Sendable, Codable, CaseIterable {
     case raggedRow = "ragged_row"
     case emptyRow = "empty_row"
@@ -49,6 +50,8 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var droppedColumns: [DroppedColumn] = []
     /// Values outside a vocabulary, stored as the fallback, per canonical field.
     public var outOfVocabulary: [String: Int] = [:]
+    /// The encoding a CSV file was read in (nil for SQLite sources).
+    public var encoding: String?
 
     /// Creates an empty report for `file`.
     public init(file: String) { self.file = file }
@@ -67,6 +70,23 @@ public struct IngestReport: Sendable, Codable, Equatable {
     public var runID: Int
     /// One report per file, in load order.
     public var files: [FileReport]
+    /// Rows that waited from earlier runs for their referral: per file, read = loaded now +
+    /// still waiting (counted under `unknown_referral`). Empty when nothing waited.
+    public var waiting: [FileReport] = []
+    /// `snapshot` or `delta`.
+    public var mode: String = "snapshot"
+    /// In snapshot mode, referrals in the store that this export did not load (absent from it,
+    /// or present but quarantined). They are kept, never deleted. Nil in delta mode.
+    public var missingFromSnapshot: Int?
+
+    /// Creates a report.
+    public init(runID: Int, files: [FileReport], waiting: [FileReport] = [], mode: String = "snapshot", missingFromSnapshot: Int? = nil) {
+        self.runID = runID
+        self.files = files
+        self.waiting = waiting
+        self.mode = mode
+        self.missingFromSnapshot = missingFromSnapshot
+    }
 }
 
 /// One quarantined row: where and why, never what.
@@ -87,8 +107,13 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingFile(path: String)
     /// The file has no header row, or lacks a required column.
     case missingColumn(file: String, column: String)
-    /// The file is not UTF-8 (UTF-16 is detected and named).
+    /// The file cannot be decoded in its encoding (configured or detected).
     case undecodable(file: String, detail: String)
+    /// An SQLite source cannot be opened, fails its integrity check, or a table or query of
+    /// it cannot be read.
+    case badSource(file: String, detail: String)
+    /// The mapping in the configuration is not usable (each problem named).
+    case badMapping([String])
 
     /// A message that names the file and what to do, never a value from it.
     public var description: String {
@@ -98,7 +123,11 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingColumn(let file, let column):
             return "\(file): required column '\(column)' is missing from the header row. Map it in confide.toml or fix the export."
         case .undecodable(let file, let detail):
-            return "\(file): cannot decode the file (\(detail)). Export it as UTF-8 CSV."
+            return "\(file): cannot decode the file (\(detail)). Set [source] encoding in confide.toml or export it as UTF-8 CSV."
+        case .badSource(let file, let detail):
+            return "\(file): \(detail). Check [source] path, table and query in confide.toml."
+        case .badMapping(let problems):
+            return "the source mapping in confide.toml is not usable: " + problems.joined(separator: "; ")
         }
     }
 }

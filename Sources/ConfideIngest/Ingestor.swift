@@ -7,38 +7,105 @@ import ConfideModel
 public struct Ingestor {
     private let pseudonymizer: Pseudonymizer
     private let timeZone: TimeZone
+    private let showsProgress: Bool
 
     /// Creates an ingestor that pseudonymises under `key` and reads dates in `timeZone`.
-    public init(key: PracticeKey, timeZone: TimeZone) {
+    ///
+    /// - Parameter showsProgress: draw a progress line on standard error for large CSV files
+    ///   (only when standard error is a terminal).
+    public init(key: PracticeKey, timeZone: TimeZone, showsProgress: Bool = false) {
         self.pseudonymizer = Pseudonymizer(key: key)
         self.timeZone = timeZone
+        self.showsProgress = showsProgress
     }
 
     /// Reads every file of `source` into `db` in one `BEGIN IMMEDIATE` transaction.
     ///
-    /// - Throws: ``IngestError`` when a file is missing, lacks a required column or cannot be
-    ///   decoded (nothing is written); `DatabaseError` when the store fails.
-    public func ingest(_ source: CSVSource, into db: Database, startedAt: String) throws -> IngestReport {
-        for file in CanonicalFile.allCases where !FileManager.default.isReadableFile(atPath: source.path(of: file)) {
-            throw IngestError.missingFile(path: source.path(of: file))
+    /// Referrals load first; appointments and measures whose referral is not stored wait (and
+    /// are quarantined as `unknown_referral` in this run) until a later run stores it.
+    ///
+    /// - Throws: ``IngestError`` when the mapping is unusable, a file is missing, lacks a
+    ///   required column or cannot be decoded (nothing is written); `DatabaseError` when the
+    ///   store fails.
+    public func ingest(_ source: ExportSource, into db: Database, startedAt: String) throws -> IngestReport {
+        let problems = source.problems()
+        guard problems.isEmpty else { throw IngestError.badMapping(problems) }
+        let sourceDB: Database?
+        switch source.format {
+        case .csv:
+            for file in CanonicalFile.allCases where !FileManager.default.isReadableFile(atPath: source.csvPath(of: file)) {
+                throw IngestError.missingFile(path: source.csvPath(of: file))
+            }
+            sourceDB = nil
+        case .sqlite:
+            sourceDB = try Self.openSource(source.path)
         }
         return try db.write { db in
-            try db.execute("INSERT INTO ingest_runs (started, source) VALUES (?, ?)", [startedAt, "csv"])
+            try db.execute("INSERT INTO ingest_runs (started, source, mode) VALUES (?, ?, ?)",
+                           [startedAt, source.format.rawValue, source.mode.rawValue])
             let run = try db.scalarInt("SELECT last_insert_rowid()")!
-            var reports: [FileReport] = []
+            var report = IngestReport(runID: run, files: [], mode: source.mode.rawValue)
             for file in CanonicalFile.allCases {
-                var load = try FileLoad(file: file, source: source, db: db, run: run,
-                                        dates: DateParser(order: source.dateOrder, timeZone: timeZone),
-                                        pseudonymizer: pseudonymizer)
-                let report = try load.load()
-                try db.execute("""
-                    INSERT INTO ingest_files (run_id, file, read, inserted, updated, unchanged, quarantined, dropped_columns)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [run, report.file, report.read, report.inserted, report.updated, report.unchanged,
-                          report.quarantined, report.droppedColumns.map(\.name).joined(separator: ",")])
-                reports.append(report)
+                let (load, fileReport) = try loadFile(file, of: source, sourceDB: sourceDB, into: db, run: run)
+                try record(fileReport, run: run, in: db)
+                report.files.append(fileReport)
+                if file == .referrals, source.mode == .snapshot {
+                    report.missingFromSnapshot = try db.scalarInt("SELECT count(*) FROM referrals WHERE seen_run <> ?", [run])
+                }
+                if let released = try load.releaseWaiting() {
+                    try record(released, run: run, in: db)
+                    report.waiting.append(released)
+                }
             }
-            return IngestReport(runID: run, files: reports)
+            try db.execute("UPDATE ingest_runs SET missing_from_snapshot = ? WHERE run_id = ?", [report.missingFromSnapshot, run])
+            return report
         }
+    }
+
+    /// Opens an SQLite source read-only (`trusted_schema` off, defensive) and checks it.
+    static func openSource(_ path: String) throws -> Database {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw IngestError.missingFile(path: path) }
+        let label = URL(fileURLWithPath: path).lastPathComponent
+        do {
+            let db = try Database(path: path, mode: .readOnly)
+            try db.quickCheck()
+            return db
+        } catch let error as DatabaseError {
+            throw IngestError.badSource(file: label, detail: "not a usable SQLite database (\(error.message))")
+        }
+    }
+
+    private func loadFile(_ file: CanonicalFile, of source: ExportSource, sourceDB: Database?, into db: Database, run: Int) throws -> (FileLoad, FileReport) {
+        let dates = DateParser(order: source.dateOrder, timeZone: timeZone)
+        let mapping = source.mapping(file)
+        let label = source.label(of: file)
+        if let sourceDB {
+            let extract = try SQLiteExtract(file: file, source: source, db: sourceDB)
+            let record = SQLiteRecord()
+            let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues)
+            var load = try FileLoad(file: file, label: label, db: db, run: run,
+                                    parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields),
+                                    droppedColumns: extract.dropped, encoding: nil)
+            try extract.run(into: &load, record: record)
+            let report = load.finish()
+            return (load, report)
+        }
+        let extract = try CSVExtract(file: file, source: source)
+        let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues)
+        var load = try FileLoad(file: file, label: label, db: db, run: run,
+                                parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields),
+                                droppedColumns: extract.dropped, encoding: extract.reader.encoding)
+        let progress = showsProgress ? ProgressLine(label: label, totalBytes: ProgressLine.size(of: source.csvPath(of: file))) : nil
+        try extract.run(into: &load, progress: progress)
+        let report = load.finish()
+        return (load, report)
+    }
+
+    private func record(_ report: FileReport, run: Int, in db: Database) throws {
+        try db.execute("""
+            INSERT INTO ingest_files (run_id, file, read, inserted, updated, unchanged, quarantined, dropped_columns)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [run, report.file, report.read, report.inserted, report.updated, report.unchanged,
+                  report.quarantined, report.droppedColumns.map(\.name).joined(separator: ",")])
     }
 }

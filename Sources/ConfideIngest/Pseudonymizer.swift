@@ -28,6 +28,15 @@ public enum PseudonymError: Error, Sendable, Equatable {
 /// equal raw values of different kinds get unrelated pseudonyms.
 public enum IdentifierDomain: String, Sendable, CaseIterable {
     case client, referral, appointment
+
+    /// The position in `allCases`.
+    var index: Int {
+        switch self {
+        case .client: return 0
+        case .referral: return 1
+        case .appointment: return 2
+        }
+    }
 }
 
 /// Turns raw identifiers into HMAC-SHA256 pseudonyms (the first 128 bits, as 32 hex digits).
@@ -36,31 +45,46 @@ public enum IdentifierDomain: String, Sendable, CaseIterable {
 /// identifier.
 public struct Pseudonymizer: Sendable {
     private let base: HMAC<SHA256>
-    private let bases: [IdentifierDomain: HMAC<SHA256>]
+    /// The keyed HMAC with the domain label absorbed, per domain (in `allCases` order), copied
+    /// for each value so the key schedule runs once.
+    private let bases: [HMAC<SHA256>]
 
     /// Creates a pseudonymiser under `key`.
     public init(key: PracticeKey) {
         self.base = HMAC<SHA256>(key: key.key)
-        var bases: [IdentifierDomain: HMAC<SHA256>] = [:]
-        for domain in IdentifierDomain.allCases {
+        self.bases = IdentifierDomain.allCases.map { domain in
             var mac = HMAC<SHA256>(key: key.key)
             mac.update(data: Array((domain.rawValue + ":").utf8))
-            bases[domain] = mac
+            return mac
         }
-        self.bases = bases
     }
 
     /// The pseudonym of `value` in `domain`.
     public func pseudonym(_ domain: IdentifierDomain, _ value: some Collection<UInt8>) -> String {
-        var mac = bases[domain]!
+        var mac = bases[domain.index]
         mac.update(data: Array(value))
-        let code = mac.finalize()
-        return code.withUnsafeBytes { hex(Array($0.prefix(16))) }
+        return Self.hex16(mac.finalize())
     }
 
     /// The pseudonym of `value` in `domain`.
     public func pseudonym(_ domain: IdentifierDomain, _ value: String) -> String {
-        pseudonym(domain, Array(value.utf8))
+        var mac = bases[domain.index]
+        var text = value
+        text.withUTF8 { mac.update(data: $0) }
+        return Self.hex16(mac.finalize())
+    }
+
+    /// The first 16 bytes of `code` as 32 lower-case hex digits.
+    private static func hex16(_ code: HMAC<SHA256>.MAC) -> String {
+        code.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 32) { buffer in
+                for i in 0..<16 {
+                    buffer[2 * i] = hexDigits[Int(bytes[i] >> 4)]
+                    buffer[2 * i + 1] = hexDigits[Int(bytes[i] & 0xf)]
+                }
+                return 32
+            }
+        }
     }
 }
 

@@ -1,19 +1,22 @@
 public import ConfideModel
 
-/// One cell of a table: a measure for one group.
-public struct CellKey: Sendable, Hashable, Codable {
+/// One cell of a histogram: a class for one group of one breakdown.
+public struct ClassCell: Sendable, Hashable, Codable {
+    /// The histogram.
+    public let histogram: String
+    /// The class.
+    public let cls: String
     /// The breakdown.
     public let groupType: GroupType
     /// The group within it (`all` for the practice).
     public let group: String
-    /// The measure id.
-    public let measureID: String
 
-    /// Creates a key.
-    public init(groupType: GroupType, group: String, measureID: String) {
+    /// Creates a cell.
+    public init(histogram: String, cls: String, groupType: GroupType, group: String) {
+        self.histogram = histogram
+        self.cls = cls
         self.groupType = groupType
         self.group = group
-        self.measureID = measureID
     }
 }
 
@@ -36,27 +39,31 @@ public struct Contribution: Sendable, Equatable {
 }
 
 /// The exact contributions to one table of one release. Lives in memory only: it is never
-/// written to the store, a log or a file; only ``ConfidePrivacy`` turns it into publishable
+/// written to the store, a log or a file; only `ConfidePrivacy` turns it into publishable
 /// values.
 public struct ExactTable: Sendable {
     /// The table.
     public let name: TableName
-    /// Every cell that may be published (the domain is public: measures × groups).
-    public let cells: [CellKey]
+    /// The histograms of the table.
+    public let histograms: [Histogram]
+    /// Every cell that may be published (the domain is public: classes × groups).
+    public let cells: [ClassCell]
     /// Every client's contributions.
     public let contributions: [Contribution]
-    /// The count measures of the table.
-    public let measures: [CountMeasure]
-    /// The rates of the table.
-    public let rates: [RateMeasure]
+    /// The measures published from the histograms.
+    public let measures: [Measure]
+    /// Weeks of data the contributions cover (1 for a weekly draw, the outcome window when
+    /// computed exactly for disclosure control).
+    public let weeksCovered: Int
 
     /// Creates a table.
-    public init(name: TableName, cells: [CellKey], contributions: [Contribution], measures: [CountMeasure], rates: [RateMeasure]) {
+    public init(name: TableName, histograms: [Histogram], cells: [ClassCell], contributions: [Contribution], measures: [Measure], weeksCovered: Int = 1) {
         self.name = name
+        self.histograms = histograms
         self.cells = cells
         self.contributions = contributions
         self.measures = measures
-        self.rates = rates
+        self.weeksCovered = weeksCovered
     }
 }
 
@@ -81,8 +88,8 @@ public struct ExactRelease: Sendable {
     public var canonicalBytes: [UInt8] {
         var text = "\(period)|\(definitionVersion)\n"
         for table in tables {
-            text += "#\(table.name.rawValue)\n"
-            for cell in table.cells { text += "\(cell.groupType.rawValue)/\(cell.group)/\(cell.measureID)\n" }
+            text += "#\(table.name.rawValue)/\(table.weeksCovered)\n"
+            for cell in table.cells { text += "\(cell.histogram)/\(cell.cls)/\(cell.groupType.rawValue)/\(cell.group)\n" }
             let sorted = table.contributions.sorted { ($0.cell, $0.client, $0.amount) < ($1.cell, $1.client, $1.amount) }
             for c in sorted { text += "\(c.cell):\(c.client):\(c.amount)\n" }
         }

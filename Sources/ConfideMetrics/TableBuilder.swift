@@ -1,22 +1,33 @@
-import ConfideModel
-
 /// Collects the cells and contributions of one table.
 struct TableBuilder {
     let name: TableName
-    private(set) var cells: [CellKey] = []
-    private var index: [CellKey: Int32] = [:]
+    let histograms: [Histogram]
+    let breakdowns: [GroupType]
+    private(set) var cells: [ClassCell] = []
+    private var index: [ClassCell: Int32] = [:]
     private(set) var contributions: [Contribution] = []
-    private var clients: [String: Int32]
+    private var clients: [String: Int32] = [:]
 
-    init(name: TableName, clients: [String: Int32] = [:]) {
+    init(name: TableName, breakdowns: [GroupType]) {
         self.name = name
-        self.clients = clients
+        self.histograms = Catalogue.histograms.filter { $0.table == name }
+        self.breakdowns = [.practice] + breakdowns.filter { $0 != .practice }
     }
 
-    /// Declares a cell, so that it is published (perhaps as zero or suppressed) even when no
-    /// client contributes.
+    /// Declares every class of every histogram for the public groups of each breakdown, so
+    /// that they are published (perhaps as zero or suppressed) even when no client contributes.
+    mutating func declare(_ domains: [GroupType: [String]]) {
+        for histogram in histograms {
+            for groupType in breakdowns {
+                for group in groupType == .practice ? ["all"] : domains[groupType] ?? [] {
+                    for cls in histogram.classes { cell(ClassCell(histogram: histogram.id, cls: cls, groupType: groupType, group: group)) }
+                }
+            }
+        }
+    }
+
     @discardableResult
-    mutating func cell(_ key: CellKey) -> Int32 {
+    private mutating func cell(_ key: ClassCell) -> Int32 {
         if let existing = index[key] { return existing }
         let position = Int32(cells.count)
         cells.append(key)
@@ -24,31 +35,26 @@ struct TableBuilder {
         return position
     }
 
-    /// The dense index of a client pseudonym.
-    mutating func client(_ pseudonym: String) -> Int32 {
+    private mutating func client(_ pseudonym: String) -> Int32 {
         if let existing = clients[pseudonym] { return existing }
         let next = Int32(clients.count)
         clients[pseudonym] = next
         return next
     }
 
-    /// Adds `amount` from `client` to the measure for the practice and, where the measure is
-    /// broken down by therapist, for `therapist`.
-    mutating func add(_ measure: CountMeasure, client pseudonym: String, therapist: String?, amount: Int32 = 1) {
+    /// Adds `amount` from `client` to class `cls` of `histogram` for the practice and every
+    /// breakdown whose group is known in `groups`.
+    mutating func add(_ histogram: String, _ cls: String, client pseudonym: String, groups: [GroupType: String], amount: Int32 = 1) {
         let who = client(pseudonym)
-        for group in measure.groups {
-            let key: CellKey
-            switch group {
-            case .practice: key = CellKey(groupType: .practice, group: "all", measureID: measure.id)
-            case .therapist:
-                guard let therapist else { continue }
-                key = CellKey(groupType: .therapist, group: therapist, measureID: measure.id)
-            }
-            contributions.append(Contribution(client: who, cell: cell(key), amount: amount))
+        for groupType in breakdowns {
+            guard let group = groups[groupType] else { continue }
+            let position = cell(ClassCell(histogram: histogram, cls: cls, groupType: groupType, group: group))
+            contributions.append(Contribution(client: who, cell: position, amount: amount))
         }
     }
 
-    func build(measures: [CountMeasure], rates: [RateMeasure]) -> ExactTable {
-        ExactTable(name: name, cells: cells, contributions: contributions, measures: measures, rates: rates)
+    func build(weeksCovered: Int) -> ExactTable {
+        ExactTable(name: name, histograms: histograms, cells: cells, contributions: contributions,
+                   measures: Catalogue.measures.filter { $0.table == name }, weeksCovered: weeksCovered)
     }
 }

@@ -1,15 +1,6 @@
 public import ConfideModel
 public import ConfideStore
 
-/// Settings of the metric definitions (thresholds and windows), with documented defaults.
-public struct MetricSettings: Sendable, Equatable {
-    /// Days without an attended contact after which an open referral leaves the active caseload.
-    public var activeContactDays = 90
-
-    /// The defaults from `docs/metrics.md`.
-    public init() {}
-}
-
 /// Computes the exact aggregates of one ISO week from the store, in memory only.
 public struct WeeklyMetrics {
     private let db: Database
@@ -25,81 +16,135 @@ public struct WeeklyMetrics {
     /// whose cells are published, zero or not).
     public func therapists(activeIn week: ISOWeek) throws -> [String] {
         try db.cachedStatement("SELECT DISTINCT therapist_id FROM appointments WHERE date BETWEEN ? AND ? ORDER BY therapist_id")
-            .map([week.end.adding(days: -90).iso, week.end.iso]) { $0.string(0) }
+            .map([week.adding(weeks: -12).start.iso, week.end.iso]) { $0.string(0) }
     }
 
-    /// The exact release of `week`: every table's cells and contributions.
-    public func compute(week: ISOWeek) throws -> ExactRelease {
+    /// The exact release of `week`.
+    ///
+    /// - Parameter outcomeWeeks: weeks of endings in the outcomes table: 1 for a differentially
+    ///   private release (the outcome window is summed from weekly releases afterwards), the
+    ///   whole window for disclosure control.
+    public func compute(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
         try db.read { _ in
-            var caseload = TableBuilder(name: .caseload)
-            let therapists = try therapists(activeIn: week)
-            for measure in Catalogue.counts where measure.table == .caseload {
-                for group in measure.groups {
-                    switch group {
-                    case .practice: caseload.cell(CellKey(groupType: .practice, group: "all", measureID: measure.id))
-                    case .therapist:
-                        for therapist in therapists { caseload.cell(CellKey(groupType: .therapist, group: therapist, measureID: measure.id)) }
-                    }
-                }
-            }
+            let domains = try publicDomains(week)
+            var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns)
+            caseload.declare(domains)
             try referralsReceived(week, into: &caseload)
             try appointments(week, into: &caseload)
-            try activeCaseload(week, into: &caseload)
-            let table = caseload.build(measures: Catalogue.counts.filter { $0.table == .caseload },
-                                       rates: Catalogue.rates.filter { $0.table == .caseload })
-            return ExactRelease(period: week, tables: [table])
+            try openReferrals(week, into: &caseload)
+            try treatmentStarts(week, into: &caseload)
+            try endings(from: week.start, to: week.end, into: &caseload)
+            var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns)
+            outcomes.declare(domains)
+            try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes)
+            return ExactRelease(period: week, tables: [caseload.build(weeksCovered: 1), outcomes.build(weeksCovered: outcomeWeeks)])
         }
     }
 
+    private func publicDomains(_ week: ISOWeek) throws -> [GroupType: [String]] {
+        var ages = [settings.ageBands.label(0)] + settings.ageBands.lowerBounds.map { settings.ageBands.label($0) }
+        ages.append("unknown")
+        return [
+            .therapist: try therapists(activeIn: week),
+            .modality: Modality.allCases.map(\.rawValue),
+            .delivery: Delivery.allCases.map(\.rawValue),
+            .presentingProblem: PresentingProblem.allCases.map(\.rawValue),
+            .referralSource: ReferralSource.allCases.map(\.rawValue),
+            .ageBand: ages,
+            .gender: Gender.allCases.map(\.rawValue),
+            .ethnicity: Ethnicity.allCases.map(\.rawValue),
+        ]
+    }
+
+    private var loader: ReferralFactsLoader { ReferralFactsLoader(db: db) }
+
     private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder) throws {
-        let measure = Catalogue.count("referrals_received")!
-        try db.cachedStatement("SELECT client_id FROM referrals WHERE received_date BETWEEN ? AND ?")
-            .forEachRow([week.start.iso, week.end.iso]) { row in
-                table.add(measure, client: row.string(0), therapist: nil)
-            }
+        for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end) {
+            table.add("referrals_received", "received", client: facts.client, groups: facts.groups(contact: nil, ageBands: settings.ageBands))
+        }
     }
 
     private func appointments(_ week: ISOWeek, into table: inout TableBuilder) throws {
-        let attended = Catalogue.count("appointments_attended")!
-        let dna = Catalogue.count("appointments_dna")!
-        let byClient = Catalogue.count("appointments_cancelled_by_client")!
-        let byPractice = Catalogue.count("appointments_cancelled_by_practice")!
         try db.cachedStatement("""
-            SELECT r.client_id, a.therapist_id, a.status FROM appointments a
-            JOIN referrals r ON r.referral_id = a.referral_id
+            SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status, r.age, r.gender, r.ethnicity,
+                   r.referral_source, r.presenting_problem
+            FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
             WHERE a.date BETWEEN ? AND ?
             """).forEachRow([week.start.iso, week.end.iso]) { row in
-            guard let status = AppointmentStatus(rawValue: row.string(2)) else { return }
-            let measure: CountMeasure? = switch status {
-            case .attended, .attendedLate: attended
-            case .dna: dna
-            case .cancelledByClient: byClient
-            case .cancelledByPractice: byPractice
-            case .lateNotSeen: nil  // booked, neither attended nor DNA (NHS code 7)
-            }
-            if let measure { table.add(measure, client: row.string(0), therapist: row.string(1)) }
+            let groups: [GroupType: String] = [
+                .practice: "all", .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
+                .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
+                .referralSource: row.string(8), .presentingProblem: row.string(9),
+            ]
+            table.add("appointments", row.string(4), client: row.string(0), groups: groups)
         }
     }
 
-    /// Open referrals at the end of the week with an attended contact in the last 90 days,
-    /// credited to the therapist of the latest such contact.
-    private func activeCaseload(_ week: ISOWeek, into table: inout TableBuilder) throws {
-        let measure = Catalogue.count("active_caseload")!
+    /// Open referrals at the end of the week: in treatment or waiting (by weeks since
+    /// referral), and whether they had an attended contact in the last 90 days.
+    private func openReferrals(_ week: ISOWeek, into table: inout TableBuilder) throws {
         let end = week.end
-        var latest: [String: (client: String, date: String, therapist: String)] = [:]
-        try db.cachedStatement("""
-            SELECT a.referral_id, r.client_id, a.date, a.therapist_id FROM appointments a
-            JOIN referrals r ON r.referral_id = a.referral_id
-            WHERE a.date BETWEEN ?1 AND ?2 AND a.status IN ('attended', 'attended_late')
-              AND r.received_date <= ?2 AND (r.end_date IS NULL OR r.end_date > ?2)
-            """).forEachRow([end.adding(days: -(settings.activeContactDays - 1)).iso, end.iso]) { row in
-            let referral = row.string(0), date = row.string(2)
-            if let seen = latest[referral], seen.date >= date { return }
-            latest[referral] = (row.string(1), date, row.string(3))
+        let open = try loader.load(where: "r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end)
+        for facts in open {
+            let state: String
+            if let first = facts.treatmentSessions.first, first.day <= end {
+                state = "treatment"
+            } else {
+                let waited = facts.received.days(to: end)
+                state = waited <= 42 ? "waiting_0_6_weeks" : waited <= 126 ? "waiting_6_18_weeks" : "waiting_over_18_weeks"
+            }
+            let last = facts.lastContact(onOrBefore: end)
+            let seen = last.map { $0.day.days(to: end) < settings.activeContactDays } ?? false
+            table.add("open_referrals", state + (seen ? ".contact" : ".no_contact"), client: facts.client,
+                      groups: facts.groups(contact: last, ageBands: settings.ageBands))
         }
-        for referral in latest.keys.sorted() {
-            let entry = latest[referral]!
-            table.add(measure, client: entry.client, therapist: entry.therapist)
+    }
+
+    /// Referrals entering treatment (first attended treatment session in the week) and second
+    /// treatment sessions in the week, by days from the first.
+    private func treatmentStarts(_ week: ISOWeek, into table: inout TableBuilder) throws {
+        let condition = """
+            r.referral_id IN (SELECT referral_id FROM appointments WHERE date BETWEEN ?1 AND ?2
+                              AND kind = 'treatment' AND status IN ('attended', 'attended_late'))
+            """
+        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end) {
+            let sessions = facts.treatmentSessions
+            let groups = { (contact: Contact) in facts.groups(contact: contact, ageBands: settings.ageBands) }
+            if let first = sessions.first, first.day >= week.start {
+                table.add("entered_treatment", "entered", client: facts.client, groups: groups(first))
+            }
+            if sessions.count >= 2, sessions[1].day >= week.start {
+                let gap = sessions[0].day.days(to: sessions[1].day)
+                let cls = gap <= 28 ? "within_28_days" : gap <= 90 ? "within_90_days" : "over_90_days"
+                table.add("second_sessions", cls, client: facts.client, groups: groups(sessions[1]))
+            }
+        }
+    }
+
+    /// Referrals ended in the period, by reason and whether treatment had begun.
+    private func endings(from start: Day, to end: Day, into table: inout TableBuilder) throws {
+        for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end) {
+            let reason = facts.endReason ?? .other
+            let takenOn = facts.treatmentSessions.contains { $0.day <= facts.end! }
+            table.add("endings", "\(reason.rawValue).\(takenOn ? "taken_on" : "not_taken_on")", client: facts.client,
+                      groups: facts.groups(contact: facts.lastContact(onOrBefore: facts.end!), ageBands: settings.ageBands))
+        }
+    }
+
+    /// Finished courses (ended in the window with at least two attended treatment sessions):
+    /// outcome class, wait to first treatment, and sessions attended.
+    private func finishedCourses(from start: Day, to end: Day, into table: inout TableBuilder) throws {
+        let classifier = OutcomeClassifier(settings: settings)
+        for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end) {
+            let sessions = facts.treatmentSessions.filter { $0.day <= facts.end! }
+            guard sessions.count >= settings.minimumTreatmentSessions, let first = sessions.first else { continue }
+            let groups = facts.groups(contact: sessions.last, ageBands: settings.ageBands)
+            table.add("outcomes", classifier.classify(facts).label, client: facts.client, groups: groups)
+            let wait = facts.received.days(to: first.day)
+            table.add("waits", wait <= 42 ? "within_6_weeks" : wait <= 126 ? "within_18_weeks" : "over_18_weeks",
+                      client: facts.client, groups: groups)
+            table.add("sessions", "sessions", client: facts.client, groups: groups,
+                      amount: Int32(min(sessions.count, settings.maximumSessionsCounted)))
         }
     }
 }

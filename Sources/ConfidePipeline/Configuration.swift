@@ -1,4 +1,5 @@
 public import ConfideIngest
+public import ConfideMetrics
 public import ConfidePrivacy
 public import Foundation
 import TOMLKit
@@ -13,9 +14,11 @@ public struct Configuration: Sendable {
     public var timeZone: TimeZone
     /// `[source] path`, resolved.
     public var sourcePath: String
-    /// `[source] format` (`csv`).
+    /// `[source] format` (`csv` or `sqlite`).
     public var sourceFormat: String
-    /// `[source] date_format` (`iso` or `dd/mm/yyyy`).
+    /// `[source]` and `[source.<file>]`: format, path, encoding, mode and the mapping per file.
+    public var source: ExportSource
+    /// `[source] date_format` (`iso`, `dd/mm/yyyy` or `mm/dd/yyyy`).
     public var dateOrder: DateOrder
     /// `[store] path`, resolved.
     public var storePath: String
@@ -25,6 +28,8 @@ public struct Configuration: Sendable {
     public var privacy: PrivacySettings
     /// `[privacy] epsilon_cap_per_year` (rolling 52 weeks).
     public var epsilonCapPerYear: Double
+    /// `[metrics]`: thresholds, windows and bands of the definitions.
+    public var metrics = MetricSettings()
     /// `[publish] dir`, resolved.
     public var publishDir: String
     /// SHA-256 of the file's bytes, recorded in every manifest.
@@ -53,16 +58,10 @@ public struct Configuration: Sendable {
             throw ConfideError(.config, "\(path): [practice] timezone '\(zone)' is not an IANA time zone (for example Europe/London)")
         }
         self.timeZone = timeZone
-        sourceFormat = try reader.string("source", "format", default: "csv")
-        guard sourceFormat == "csv" else {
-            throw ConfideError(.config, "\(path): [source] format must be \"csv\"")
-        }
-        sourcePath = resolve(try reader.string("source", "path", default: "exports"))
-        let dateFormat = try reader.string("source", "date_format", default: "iso")
-        guard let order = DateOrder(rawValue: dateFormat) else {
-            throw ConfideError(.config, "\(path): [source] date_format must be \"iso\" or \"dd/mm/yyyy\"")
-        }
-        dateOrder = order
+        source = try SourceSettings.read(table, file: path, resolve: resolve)
+        sourceFormat = source.format.rawValue
+        sourcePath = source.path
+        dateOrder = source.dateOrder
         storePath = resolve(try reader.string("store", "path", default: "confide.sqlite"))
         keyFile = resolve(try reader.string("privacy", "key_file", default: "confide.key"))
         let modeText = try reader.string("privacy", "mode", default: "dp")
@@ -84,9 +83,11 @@ public struct Configuration: Sendable {
         sha256 = sha256Hex(Array(data))
     }
 
-    /// The CSV source the configuration describes.
-    public var csvSource: CSVSource {
-        CSVSource(directory: sourcePath, dateOrder: dateOrder)
+    /// The source the configuration describes, with `date_format` as currently set.
+    public var exportSource: ExportSource {
+        var source = source
+        source.dateOrder = dateOrder
+        return source
     }
 }
 

@@ -1,3 +1,4 @@
+public import ConfideIngest
 import Foundation
 
 /// `confide init`: a commented configuration and a new key, never overwriting either.
@@ -15,7 +16,10 @@ public enum Initialiser {
     }
 
     /// Initialises `directory` (created if missing).
-    public static func initialise(directory: String, practiceName: String = "My practice", publishDir: String = "Reports") throws -> Result {
+    ///
+    /// - Parameter preset: a practice system's mapping to write into the configuration.
+    public static func initialise(directory: String, practiceName: String = "My practice", publishDir: String = "Reports",
+                                  preset: Preset? = nil) throws -> Result {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -24,7 +28,7 @@ public enum Initialiser {
         let configPath = directory + "/confide.toml"
         var wrote = false
         if !FileManager.default.fileExists(atPath: configPath) {
-            let text = ConfigTemplate.render(practiceName: practiceName, publishDir: publishDir)
+            let text = ConfigTemplate.render(practiceName: practiceName, publishDir: publishDir, preset: preset)
             guard FileManager.default.createFile(atPath: configPath, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw ConfideError(.cannotCreate, "cannot write \(configPath)")
             }

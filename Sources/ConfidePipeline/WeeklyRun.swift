@@ -34,7 +34,9 @@ extension Workspace {
     public func publish(week: ISOWeek, rerelease: Bool = false) throws -> WeekOutcome {
         let started = Date()
         do {
-            let exact = try WeeklyMetrics(db: db).compute(week: week)
+            let settings = configuration.metrics
+            let outcomeWeeks = configuration.privacy.mode == .sdc ? settings.outcomeWindowWeeks : 1
+            let exact = try WeeklyMetrics(db: db, settings: settings).compute(week: week, outcomeWeeks: outcomeWeeks)
             logger.info("metrics \(week): \(exact.tables.map { "\($0.name.rawValue) \($0.cells.count) cells" }.joined(separator: ", ")) in \(seconds(since: started)) s")
             let dataHash = key.authenticationCode(for: exact.canonicalBytes)
             let releases = ReleaseStore(db: db)
@@ -47,7 +49,8 @@ extension Workspace {
                     logger.warning("the data of \(week) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
                 }
             } else {
-                release = try drawRelease(exact, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
+                let history = try releases.history(before: week, weeks: settings.outcomeWindowWeeks - 1)
+                release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
                 charged = release.mode == .dp ? configuration.privacy.epsilonPerRelease.value : 0
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
@@ -70,7 +73,7 @@ extension Workspace {
     }
 
     /// Draws the noise once, stores the release and charges the ledger in one transaction.
-    private func drawRelease(_ exact: ExactRelease, week: ISOWeek, dataHash: String, note: String) throws -> ProtectedRelease {
+    private func drawRelease(_ exact: ExactRelease, history: [ProtectedRelease], week: ISOWeek, dataHash: String, note: String) throws -> ProtectedRelease {
         let protector = Protector(settings: configuration.privacy)
         let epsilon = protector.chargedEpsilon?.value ?? 0
         let cap = configuration.epsilonCapPerYear
@@ -83,7 +86,7 @@ extension Workspace {
                 }
             }
             var sampler = ExactSampler(source: SystemRandomNumberGenerator())
-            let release = protector.protect(exact, sampler: &sampler)
+            let release = protector.protect(exact, history: history, sampler: &sampler)
             let created = timestamp()
             try ReleaseStore(db: db).save(release, period: week, dataHash: dataHash, created: created)
             try ledger.charge(period: week, epsilon: epsilon, delta: configuration.privacy.delta, created: created, note: note)

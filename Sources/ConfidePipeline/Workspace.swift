@@ -39,20 +39,27 @@ public final class Workspace {
     }
 
     /// Loads the configured source into the store (one transaction).
-    public func ingest() throws -> IngestReport {
+    ///
+    /// - Parameter showsProgress: draw a progress line on standard error for large files when
+    ///   it is a terminal.
+    public func ingest(showsProgress: Bool = false) throws -> IngestReport {
         let started = Date()
         do {
-            let report = try Ingestor(key: key, timeZone: configuration.timeZone)
-                .ingest(configuration.csvSource, into: db, startedAt: timestamp())
-            for file in report.files {
+            let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress)
+                .ingest(configuration.exportSource, into: db, startedAt: timestamp())
+            for file in report.files + report.waiting {
                 logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
+            }
+            if let missing = report.missingFromSnapshot, missing > 0 {
+                logger.warning("ingest: \(missing) stored referrals are not in this snapshot export (kept, not deleted); if exports are deltas set [source] mode = \"delta\"")
             }
             logger.info("ingest done in \(seconds(since: started)) s")
             return report
         } catch let error as IngestError {
             switch error {
             case .missingFile: throw ConfideError(.noInput, error.description)
-            case .missingColumn, .undecodable: throw ConfideError(.dataError, error.description)
+            case .missingColumn, .undecodable, .badSource: throw ConfideError(.dataError, error.description)
+            case .badMapping: throw ConfideError(.config, error.description)
             }
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)

@@ -22,13 +22,20 @@ public struct PrivacySettings: Sendable, Equatable {
         self.weights = weights
     }
 
-    /// The documented default weights (`docs/privacy.md`): small practice-wide counts get
-    /// the most, large ones and per-therapist cells less.
+    /// The documented default weights (`docs/privacy.md`), per `histogram/breakdown` slot:
+    /// practice-wide figures get the most; every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
-        "referrals_received/practice": 3,
-        "appointments/practice": 3,
-        "appointments/therapist": 2,
-        "active_caseload/practice": 1,
-        "active_caseload/therapist": 1,
+        "referrals_received/practice": 4,
+        "entered_treatment/practice": 3,
+        "appointments/practice": 4,
+        "open_referrals/practice": 4,
+        "endings/practice": 2,
+        "second_sessions/practice": 2,
+        "outcomes/practice": 6,
+        "waits/practice": 4,
+        "sessions/practice": 2,
+        "appointments/therapist": 3,
+        "open_referrals/therapist": 3,
+        "outcomes/therapist": 2,
     ]
 }

@@ -27,8 +27,10 @@ public struct ProtectedCell: Sendable, Equatable {
     public let measureID: String
     /// The measure's human name.
     public let measureName: String
-    /// True for a percentage, false for a count.
+    /// True for a percentage, false for a count or a mean.
     public let isRate: Bool
+    /// True for a mean (shown with one decimal).
+    public var isMean: Bool { measureID.hasPrefix("mean_") || measureID.hasPrefix("median_") }
     /// The published value; nil when suppressed.
     public let value: Double?
     /// The lower end of the 90% interval; nil when suppressed.
@@ -56,9 +58,28 @@ public struct ProtectedCell: Sendable, Equatable {
     }
 }
 
-/// The privacy parameters of one measure in a release.
+/// One noisy histogram cell of a differentially private release, kept in the store (never
+/// published as such) so that later releases can sum windows from it by post-processing.
+public struct NoisyCell: Sendable, Equatable {
+    /// The histogram.
+    public let histogram: String
+    /// The class.
+    public let cls: String
+    /// The breakdown.
+    public let groupType: String
+    /// The group.
+    public let group: String
+    /// The noisy value (not clamped).
+    public let value: Int64
+    /// The noise scale numerator t of t/s.
+    public let t: UInt64
+    /// The noise scale denominator s of t/s.
+    public let s: UInt64
+}
+
+/// The privacy parameters of one budget slot (a histogram by one breakdown) in a release.
 public struct MeasureParameters: Sendable, Equatable {
-    /// The measure id.
+    /// The slot id, `histogram/breakdown`.
     public let measureID: String
     /// The table.
     public let table: String
@@ -93,11 +114,16 @@ public struct ProtectedRelease: Sendable, Equatable {
     public let definitionVersion: String
     /// Every cell, in publication order.
     public let cells: [ProtectedCell]
-    /// Per-measure parameters.
+    /// Per-slot parameters.
     public let parameters: [MeasureParameters]
+    /// The noisy histogram cells (dp only), for windows summed by later releases.
+    public let noisyCells: [NoisyCell]
+    /// Weeks each table's figures cover, by table name.
+    public let weeksCovered: [String: Int]
 
     init(period: String, periodStart: String, periodEnd: String, mode: ProtectionMode, epsilon: String, delta: Double,
-         minClients: Int, definitionVersion: String, cells: [ProtectedCell], parameters: [MeasureParameters]) {
+         minClients: Int, definitionVersion: String, cells: [ProtectedCell], parameters: [MeasureParameters],
+         noisyCells: [NoisyCell], weeksCovered: [String: Int]) {
         self.period = period
         self.periodStart = periodStart
         self.periodEnd = periodEnd
@@ -108,6 +134,8 @@ public struct ProtectedRelease: Sendable, Equatable {
         self.definitionVersion = definitionVersion
         self.cells = cells
         self.parameters = parameters
+        self.noisyCells = noisyCells
+        self.weeksCovered = weeksCovered
     }
 
     /// The cells of one table.

@@ -15,50 +15,65 @@ public struct Protector: Sendable {
     /// Creates a protector.
     public init(settings: PrivacySettings) { self.settings = settings }
 
-    /// The ε a release charges (0 in sdc mode).
+    /// The ε a release charges (nil in sdc mode).
     public var chargedEpsilon: Epsilon? { settings.mode == .dp ? settings.epsilonPerRelease : nil }
 
-    /// Protects every table of `exact`, drawing noise (dp) from `sampler`.
-    public func protect<G>(_ exact: ExactRelease, sampler: inout ExactSampler<G>) -> ProtectedRelease {
-        let slots = budgetSlots(exact.tables.flatMap(\.measures))
-        let totalWeight = slots.map(weight).reduce(0, +)
+    /// Protects every table of `exact`.
+    ///
+    /// In dp mode every histogram cell gets one exact discrete Laplace draw from `sampler`;
+    /// measures are sums and ratios of noisy cells (post-processing), and a window longer than
+    /// a week sums this release's cells with those stored in `history` (earlier releases,
+    /// any order), never drawing over overlapping data. In sdc mode the exact table already
+    /// covers its window; cells of fewer than `min_clients` clients are suppressed, counts
+    /// rounded to 5, and margins protected by secondary suppression.
+    public func protect<G>(_ exact: ExactRelease, history: [ProtectedRelease] = [], sampler: inout ExactSampler<G>) -> ProtectedRelease {
         var cells: [ProtectedCell] = []
         var parameters: [MeasureParameters] = []
+        var noisyCells: [NoisyCell] = []
+        var weeksCovered: [String: Int] = [:]
+        let slots = exact.tables.flatMap(budgetSlots)
+        let totalWeight = slots.map(weight).reduce(0, +)
         for table in exact.tables {
-            let bounded = boundedCells(table)
-            var published: [CellKey: ProtectedCell] = [:]
-            var noisy: [CellKey: NoisyCount] = [:]
-            for measure in table.measures {
-                for groupType in measure.groups {
-                    let slot = BudgetSlot(budgetGroup: measure.budgetGroup, groupType: groupType)
-                    let w = weight(slot)
-                    let delta = sensitivity(of: measure, in: groupType)
-                    // ε_slot = (p/q)·(w/W); scale Δ/ε_slot = (Δ·q·W)/(p·w) = t/s.
-                    let eps = settings.epsilonPerRelease
-                    let t = UInt64(delta) * eps.denominator * totalWeight
-                    let s = eps.numerator * w
-                    let slotEpsilon = Epsilon(numerator: eps.numerator * w, denominator: eps.denominator * totalWeight)
+            let evaluator: MeasureEvaluator
+            switch settings.mode {
+            case .dp:
+                var noisy: [ClassCell: NoisyCell] = [:]
+                let bounded = bound(table)
+                var scales: [BudgetSlot: (UInt64, UInt64)] = [:]
+                for slot in budgetSlots(table) {
+                    let histogram = table.histograms.first { $0.id == slot.histogram }!
+                    // ε_slot = (p/q)·(w/W); scale Δ/ε_slot = (Δ·q·W)/(p·w) = t/s, Δ = cap.
+                    let eps = settings.epsilonPerRelease, w = weight(slot)
+                    let t = UInt64(histogram.cap) * eps.denominator * totalWeight, s = eps.numerator * w
+                    scales[slot] = (t, s)
                     parameters.append(MeasureParameters(
-                        measureID: measure.id + "/" + groupType.rawValue, table: table.name.rawValue,
-                        epsilon: settings.mode == .dp ? slotEpsilon.description : "0", sensitivity: delta,
-                        scale: settings.mode == .dp ? Double(t) / Double(s) : 0, contributionCap: measure.contributionCap))
-                    for (index, key) in table.cells.enumerated() where key.measureID == measure.id && key.groupType == groupType {
-                        let (cell, draw) = protectCount(bounded[index], key: key, table: table, name: measure.name, t: t, s: s, sampler: &sampler)
-                        published[key] = cell
-                        noisy[key] = draw
-                    }
+                        measureID: slot.id, table: table.name.rawValue,
+                        epsilon: Epsilon(numerator: eps.numerator * w, denominator: eps.denominator * totalWeight).description,
+                        sensitivity: histogram.cap, scale: Double(t) / Double(s), contributionCap: histogram.cap))
                 }
+                for (index, key) in table.cells.enumerated() {
+                    let (t, s) = scales[BudgetSlot(histogram: key.histogram, groupType: key.groupType)]!
+                    let value = Int64(bounded.cells[index].sum) + sampler.discreteLaplace(t: t, s: s)
+                    let cell = NoisyCell(histogram: key.histogram, cls: key.cls, groupType: key.groupType.rawValue, group: key.group, value: value, t: t, s: s)
+                    noisy[key] = cell
+                    noisyCells.append(cell)
+                }
+                let window = table.histograms.map(\.windowWeeks).max() ?? 1
+                let earlier = Array(history.filter { $0.period < exact.period.description }
+                    .sorted { $0.period > $1.period }.prefix(window - 1))
+                weeksCovered[table.name.rawValue] = window > 1 ? earlier.count + 1 : 1
+                evaluator = MeasureEvaluator.noisy(current: noisy, earlier: earlier.map(\.noisyIndex), histograms: table.histograms)
+            case .sdc:
+                weeksCovered[table.name.rawValue] = table.weeksCovered
+                evaluator = MeasureEvaluator.exact(table: table, bounded: bound(table, keepClients: true))
             }
-            if settings.mode == .sdc {
-                secondarySuppression(&published, table: table, bounded: bounded)
-            }
-            cells += table.cells.compactMap { published[$0] }
-            cells += rates(table, published: published, noisy: noisy, bounded: bounded)
+            cells += publish(table, evaluator: evaluator)
         }
         return ProtectedRelease(
             period: exact.period.description, periodStart: exact.period.start.iso, periodEnd: exact.period.end.iso,
             mode: settings.mode, epsilon: chargedEpsilon?.description ?? "0", delta: settings.delta,
-            minClients: settings.minClients, definitionVersion: exact.definitionVersion, cells: cells, parameters: parameters)
+            minClients: settings.minClients, definitionVersion: exact.definitionVersion, cells: cells, parameters: parameters,
+            noisyCells: noisyCells, weeksCovered: weeksCovered)
     }
 
     /// The relative budget weight of a slot: configured, else the documented default, else 1.
@@ -66,105 +81,50 @@ public struct Protector: Sendable {
         settings.weights[slot.id] ?? PrivacySettings.defaultWeights[slot.id] ?? 1
     }
 
-    /// Protects one count. In dp mode the noisy value (clamped at zero) is returned too, for
-    /// rates: post-processing of a noisy value costs no budget, even when the cell is shown
-    /// as suppressed.
-    private func protectCount<G>(_ cell: BoundedCell, key: CellKey, table: ExactTable, name: String, t: UInt64, s: UInt64,
-                                 sampler: inout ExactSampler<G>) -> (ProtectedCell, NoisyCount?) {
-        switch settings.mode {
-        case .dp:
-            let noisy = max(0, Int64(cell.sum) + sampler.discreteLaplace(t: t, s: s))
-            let k = laplaceHalfWidth90(t: t, s: s)
-            let draw = NoisyCount(value: Double(noisy), halfWidth: Double(k))
-            if noisy < settings.minClients {
-                return (makeCell(table, key, name, isRate: false, value: nil, low: nil, high: nil,
-                                 reason: "fewer than \(settings.minClients) after noise"), draw)
-            }
-            return (makeCell(table, key, name, isRate: false, value: Double(noisy),
-                             low: max(0, Double(noisy) - Double(k)), high: Double(noisy) + Double(k), reason: nil), draw)
-        case .sdc:
-            if cell.clients < settings.minClients {
-                return (makeCell(table, key, name, isRate: false, value: nil, low: nil, high: nil,
-                                 reason: "fewer than \(settings.minClients) clients"), nil)
-            }
-            let rounded = Double(roundToFive(cell.sum))
-            return (makeCell(table, key, name, isRate: false, value: rounded, low: max(0, rounded - 2), high: rounded + 2, reason: nil), nil)
+    /// Every measure of `table` for every group of its breakdowns.
+    private func publish(_ table: ExactTable, evaluator: MeasureEvaluator) -> [ProtectedCell] {
+        var groups: [(GroupType, String)] = []
+        var seen = Set<String>()
+        for cell in table.cells where seen.insert(cell.groupType.rawValue + "\u{0}" + cell.group).inserted {
+            groups.append((cell.groupType, cell.group))
         }
-    }
-
-    private func makeCell(_ table: ExactTable, _ key: CellKey, _ name: String, isRate: Bool, value: Double?, low: Double?,
-                          high: Double?, reason: String?) -> ProtectedCell {
-        ProtectedCell(table: table.name.rawValue, groupType: key.groupType.rawValue, group: key.group, measureID: key.measureID,
-                      measureName: name, isRate: isRate, value: value, intervalLow: low, intervalHigh: high,
-                      status: value == nil ? .suppressed : .published, reason: reason)
-    }
-
-    /// Rates from the protected counts (post-processing). In dp mode the rate is computed from
-    /// the noisy counts and shown unless its noisy denominator is below `min_clients`. In sdc
-    /// mode it is computed from the bounded exact counts, shown only when numerator and
-    /// denominator both rest on at least `min_clients` clients and every count it uses is
-    /// published, to one decimal.
-    private func rates(_ table: ExactTable, published: [CellKey: ProtectedCell], noisy: [CellKey: NoisyCount],
-                       bounded: [BoundedCell]) -> [ProtectedCell] {
         var result: [ProtectedCell] = []
-        let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
-        for rate in table.rates {
-            for numeratorKey in table.cells where numeratorKey.measureID == rate.numerator {
-                let keys = ([rate.numerator] + rate.denominator).map {
-                    CellKey(groupType: numeratorKey.groupType, group: numeratorKey.group, measureID: $0)
-                }
-                var value: Double?, low: Double?, high: Double?
-                var reason: String
-                switch settings.mode {
-                case .dp:
-                    reason = "denominator below \(settings.minClients) after noise"
-                    let parts = keys.map { noisy[$0] ?? NoisyCount(value: 0, halfWidth: 0) }
-                    let n = parts[0].value, nHalf = parts[0].halfWidth
-                    let d = parts.dropFirst().map(\.value).reduce(0, +), dHalf = parts.dropFirst().map(\.halfWidth).reduce(0, +)
-                    if d >= Double(settings.minClients) {
-                        value = roundTo1(min(100, 100 * n / d))
-                        low = roundTo1(max(0, 100 * max(0, n - nHalf) / (d + dHalf)))
-                        high = roundTo1(min(100, 100 * (n + nHalf) / max(1, d - dHalf)))
-                    }
-                case .sdc:
-                    reason = "numerator or denominator below \(settings.minClients) clients"
-                    let sums = keys.map { index[$0].map { bounded[$0] } ?? BoundedCell() }
-                    let n = sums[0].sum, d = sums.dropFirst().map(\.sum).reduce(0, +)
-                    let clients = sums.dropFirst().map(\.clients).reduce(0, +)
-                    if sums[0].clients >= settings.minClients, clients >= settings.minClients, d > 0,
-                       keys.allSatisfy({ published[$0]?.status == .published }) {
-                        value = roundTo1(100 * Double(n) / Double(d))
-                        low = value; high = value
-                    }
-                }
-                result.append(ProtectedCell(table: table.name.rawValue, groupType: numeratorKey.groupType.rawValue,
-                                            group: numeratorKey.group, measureID: rate.id, measureName: rate.name, isRate: true,
-                                            value: value, intervalLow: low, intervalHigh: high,
-                                            status: value == nil ? .suppressed : .published, reason: value == nil ? reason : nil))
+        var halfWidths: [NoiseSum: Double] = [:]
+        for measure in table.measures {
+            var byGroup: [ProtectedCell] = []
+            for (groupType, group) in groups {
+                let figure = evaluator.evaluate(measure, groupType: groupType, group: group, settings: settings, halfWidths: &halfWidths)
+                byGroup.append(ProtectedCell(
+                    table: table.name.rawValue, groupType: groupType.rawValue, group: group, measureID: measure.id, measureName: measure.name,
+                    isRate: measure.isRate, value: figure.value, intervalLow: figure.low, intervalHigh: figure.high,
+                    status: figure.value == nil ? .suppressed : .published, reason: figure.value == nil ? figure.reason : nil))
             }
+            if settings.mode == .sdc, case .count = measure.formula {
+                byGroup = secondarySuppression(byGroup, sizes: groups.map { evaluator.size(measure, groupType: $0.0, group: $0.1) })
+            }
+            result += byGroup
         }
         return result
     }
 
-    /// Secondary suppression over each measure's margin (the practice cell = the sum of its
-    /// therapist cells): when a margin group has exactly one suppressed cell, the published
-    /// cell with the smallest true count is suppressed too (least information lost), so no
+    /// Secondary suppression over each breakdown's margin (the practice cell = the sum of the
+    /// breakdown's groups): when a breakdown has exactly one suppressed group, the published
+    /// group with the smallest true count is suppressed too (least information lost), so no
     /// suppressed cell is the difference of published ones.
-    private func secondarySuppression(_ cells: inout [CellKey: ProtectedCell], table: ExactTable, bounded: [BoundedCell]) {
-        let index = Dictionary(uniqueKeysWithValues: table.cells.enumerated().map { ($1, $0) })
-        func size(_ key: CellKey) -> Int { index[key].map { bounded[$0].sum } ?? 0 }
-        for measure in table.measures where measure.groups.contains(.therapist) {
-            let keys = table.cells.filter { $0.measureID == measure.id }
-            while true {
-                let suppressed = keys.filter { cells[$0]?.status == .suppressed }
-                guard suppressed.count == 1 else { break }
-                let candidates = keys.filter { cells[$0]?.status == .published }
-                guard let smallest = candidates.min(by: { (size($0), $0.group) < (size($1), $1.group) }) else { break }
-                let old = cells[smallest]!
-                cells[smallest] = makeCell(table, smallest, old.measureName, isRate: false, value: nil, low: nil, high: nil,
-                                           reason: "suppressed to protect another cell")
+    private func secondarySuppression(_ cells: [ProtectedCell], sizes: [Int]) -> [ProtectedCell] {
+        var cells = cells
+        for groupType in Set(cells.map(\.groupType)) where groupType != GroupType.practice.rawValue {
+            let indexes = cells.indices.filter { cells[$0].groupType == groupType }
+            while indexes.filter({ cells[$0].status == .suppressed }).count == 1 {
+                let candidates = indexes.filter { cells[$0].status == .published }
+                guard let smallest = candidates.min(by: { (sizes[$0], cells[$0].group) < (sizes[$1], cells[$1].group) }) else { break }
+                let old = cells[smallest]
+                cells[smallest] = ProtectedCell(table: old.table, groupType: old.groupType, group: old.group, measureID: old.measureID,
+                                                measureName: old.measureName, isRate: old.isRate, value: nil, intervalLow: nil,
+                                                intervalHigh: nil, status: .suppressed, reason: "suppressed to protect another cell")
             }
         }
+        return cells
     }
 }
 
@@ -178,10 +138,16 @@ public func laplaceHalfWidth90(t: UInt64, s: UInt64) -> Int {
     return k
 }
 
-/// A noisy count kept for post-processing, with its 90% half-width.
-struct NoisyCount {
-    let value: Double
-    let halfWidth: Double
+extension ProtectedRelease {
+    /// The noisy cells by key, for summing windows.
+    var noisyIndex: [ClassCell: NoisyCell] {
+        var index: [ClassCell: NoisyCell] = [:]
+        for cell in noisyCells {
+            guard let groupType = GroupType(rawValue: cell.groupType) else { continue }
+            index[ClassCell(histogram: cell.histogram, cls: cell.cls, groupType: groupType, group: cell.group)] = cell
+        }
+        return index
+    }
 }
 
 func roundToFive(_ x: Int) -> Int { ((x + 2) / 5) * 5 }

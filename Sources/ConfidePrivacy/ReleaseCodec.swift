@@ -32,6 +32,12 @@ private struct StoredParameters: Codable {
     let contributionCap: Int
 }
 
+private struct StoredNoisyCell: Codable {
+    let histogram, cls, groupType, group: String
+    let value: Int64
+    let t, s: UInt64
+}
+
 private struct StoredRelease: Codable {
     let period, periodStart, periodEnd: String
     let mode: ProtectionMode
@@ -41,6 +47,8 @@ private struct StoredRelease: Codable {
     let definitionVersion: String
     let cells: [StoredCell]
     let parameters: [StoredParameters]
+    let noisyCells: [StoredNoisyCell]
+    let weeksCovered: [String: Int]
 
     init(_ r: ProtectedRelease) {
         period = r.period; periodStart = r.periodStart; periodEnd = r.periodEnd; mode = r.mode
@@ -54,6 +62,10 @@ private struct StoredRelease: Codable {
             StoredParameters(measureID: $0.measureID, table: $0.table, epsilon: $0.epsilon, sensitivity: $0.sensitivity,
                              scale: $0.scale, contributionCap: $0.contributionCap)
         }
+        noisyCells = r.noisyCells.map {
+            StoredNoisyCell(histogram: $0.histogram, cls: $0.cls, groupType: $0.groupType, group: $0.group, value: $0.value, t: $0.t, s: $0.s)
+        }
+        weeksCovered = r.weeksCovered
     }
 
     var release: ProtectedRelease {
@@ -68,6 +80,10 @@ private struct StoredRelease: Codable {
             parameters: parameters.map {
                 MeasureParameters(measureID: $0.measureID, table: $0.table, epsilon: $0.epsilon, sensitivity: $0.sensitivity,
                                   scale: $0.scale, contributionCap: $0.contributionCap)
-            })
+            },
+            noisyCells: noisyCells.map {
+                NoisyCell(histogram: $0.histogram, cls: $0.cls, groupType: $0.groupType, group: $0.group, value: $0.value, t: $0.t, s: $0.s)
+            },
+            weeksCovered: weeksCovered)
     }
 }

@@ -21,9 +21,9 @@ public enum CSVExport {
                 TextSafety.csvCell(cell.group),
                 TextSafety.csvCell(cell.measureID),
                 TextSafety.csvCell(cell.measureName),
-                cell.value.map { NumberFormat.plain($0, isRate: cell.isRate) } ?? "",
-                cell.intervalLow.map { NumberFormat.plain($0, isRate: cell.isRate) } ?? "",
-                cell.intervalHigh.map { NumberFormat.plain($0, isRate: cell.isRate) } ?? "",
+                cell.value.map { NumberFormat.plain($0, of: cell) } ?? "",
+                cell.intervalLow.map { NumberFormat.plain($0, of: cell) } ?? "",
+                cell.intervalHigh.map { NumberFormat.plain($0, of: cell) } ?? "",
                 cell.status.rawValue,
             ]
             out += fields.joined(separator: ",") + "\r\n"
@@ -34,7 +34,12 @@ public enum CSVExport {
 
 /// How numbers are written: counts as integers, rates with one decimal.
 public enum NumberFormat {
-    /// `38` for a count, `12.5` for a rate.
+    /// `38` for a count, `12.5` for a rate or a mean.
+    public static func plain(_ value: Double, of cell: ProtectedCell) -> String {
+        plain(value, isRate: cell.isRate || cell.isMean)
+    }
+
+    /// `38` for a count, `12.5` with `isRate` (one decimal).
     public static func plain(_ value: Double, isRate: Bool) -> String {
         if isRate {
             let tenths = Int((value * 10).rounded())
@@ -47,9 +52,9 @@ public enum NumberFormat {
     public static func withInterval(_ cell: ProtectedCell) -> String {
         guard let value = cell.value else { return "suppressed" }
         let unit = cell.isRate ? "%" : ""
-        var text = plain(value, isRate: cell.isRate) + unit
+        var text = plain(value, of: cell) + unit
         if let low = cell.intervalLow, let high = cell.intervalHigh, low != high {
-            text += " (\(plain(low, isRate: cell.isRate))–\(plain(high, isRate: cell.isRate)))"
+            text += " (\(plain(low, of: cell))–\(plain(high, of: cell)))"
         }
         return text
     }

@@ -46,7 +46,7 @@ public enum HTMLReport {
         guard let now = cell.value, let then = before?.value else { return "—" }
         let delta = now - then
         let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
-        return sign + NumberFormat.plain(abs(delta), isRate: cell.isRate) + (cell.isRate ? " points" : "")
+        return sign + NumberFormat.plain(abs(delta), of: cell) + (cell.isRate ? " points" : "")
     }
 
     static func trends(_ release: ProtectedRelease, context: ReportContext) -> String {

@@ -5,7 +5,7 @@
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1])
+    public static let migrator = Migrator(steps: [version1, version2])
 
     static let version1 = """
     CREATE TABLE meta (
@@ -102,5 +102,36 @@ public enum Schema {
         exit_code INTEGER NOT NULL,
         detail TEXT NOT NULL
     ) STRICT;
+    """
+
+    /// Version 2 (ingest for real practices): rows waiting for their referral, held exactly as
+    /// they would be stored (pseudonymised, allowlisted columns only), and the export mode and
+    /// snapshot reconciliation of each ingest run.
+    static let version2 = """
+    CREATE TABLE pending_appointments (
+        appointment_id TEXT PRIMARY KEY,
+        referral_id TEXT NOT NULL,
+        therapist_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        delivery TEXT NOT NULL,
+        duration_minutes INTEGER,
+        deferred_run INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX pending_appointments_referral ON pending_appointments(referral_id);
+    CREATE TABLE pending_measures (
+        referral_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        instrument TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        deferred_run INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        PRIMARY KEY (referral_id, date, instrument)
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE ingest_runs ADD COLUMN mode TEXT NOT NULL DEFAULT 'snapshot';
+    ALTER TABLE ingest_runs ADD COLUMN missing_from_snapshot INTEGER;
     """
 }

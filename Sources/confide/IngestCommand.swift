@@ -16,15 +16,21 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let report = try failing { try Workspace(configuration: configuration, logger: makeLogger(quiet: json)).ingest() }
+        let report = try failing {
+            try Workspace(configuration: configuration, logger: makeLogger(quiet: json)).ingest(showsProgress: !json)
+        }
         if json {
             print(jsonText(IngestJSON.object(report)))
         } else {
-            for file in report.files {
+            for file in report.files + report.waiting {
                 print("\(file.file): read \(file.read), loaded \(file.loaded) (new \(file.inserted), updated \(file.updated), unchanged \(file.unchanged)), quarantined \(file.quarantined)")
                 for (reason, count) in file.reasons.sorted(by: { $0.key < $1.key }) { print("  quarantined \(reason): \(count)") }
                 for column in file.droppedColumns { print("  dropped column \(column.name)\(column.looksIdentifying ? " (looks identifying)" : "")") }
                 for (field, count) in file.outOfVocabulary.sorted(by: { $0.key < $1.key }) { print("  \(field): \(count) values outside the vocabulary stored as the fallback") }
+                if let encoding = file.encoding, encoding != "utf-8" { print("  read as \(encoding)") }
+            }
+            if let missing = report.missingFromSnapshot {
+                print("missing from snapshot: \(missing) stored referrals not loaded by this export (kept, not deleted)")
             }
         }
     }
@@ -33,11 +39,18 @@ struct IngestCommand: ParsableCommand {
 /// The `--json` shape of an ingest report.
 enum IngestJSON {
     static func object(_ report: IngestReport) -> [String: Any] {
-        ["run_id": report.runID, "files": report.files.map { file -> [String: Any] in
-            ["file": file.file, "read": file.read, "loaded": file.loaded, "quarantined": file.quarantined,
+        var object: [String: Any] = ["run_id": report.runID, "mode": report.mode, "files": report.files.map(file),
+                                     "waiting": report.waiting.map(file)]
+        if let missing = report.missingFromSnapshot { object["missing_from_snapshot"] = missing }
+        return object
+    }
+
+    static func file(_ file: FileReport) -> [String: Any] {
+        var object: [String: Any] = ["file": file.file, "read": file.read, "loaded": file.loaded, "quarantined": file.quarantined,
              "inserted": file.inserted, "updated": file.updated, "unchanged": file.unchanged, "reasons": file.reasons,
              "dropped_columns": file.droppedColumns.map { ["name": $0.name, "looks_identifying": $0.looksIdentifying] as [String: Any] },
              "out_of_vocabulary": file.outOfVocabulary]
-        }]
+        if let encoding = file.encoding { object["encoding"] = encoding }
+        return object
     }
 }

@@ -1,12 +1,17 @@
 import ArgumentParser
+import ConfideIngest
 import ConfidePipeline
 
-/// `confide init [DIR]`.
+/// `confide init [DIR] [--preset NAME]`.
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Write a commented confide.toml and a new practice key (mode 0600) into a folder.",
-        discussion: "An existing configuration or key is never overwritten.")
+        discussion: """
+            An existing configuration or key is never overwritten. With --preset, the configuration \
+            maps that practice system's export (file names, columns, status and other words); \
+            docs/presets.md describes each. Presets: \(Preset.all.map(\.name).joined(separator: ", ")).
+            """)
 
     @Argument(help: "The folder to initialise.")
     var directory: String = "."
@@ -14,9 +19,21 @@ struct InitCommand: ParsableCommand {
     @Option(help: "The practice's name, shown on reports.")
     var name: String = "My practice"
 
+    @Option(help: ArgumentHelp("A practice system's export mapping: \(Preset.all.map(\.name).joined(separator: ", ")).", valueName: "name"))
+    var preset: String?
+
     func run() throws {
-        let result = try failing { try Initialiser.initialise(directory: directory, practiceName: name) }
+        var chosen: Preset?
+        if let preset {
+            guard let found = Preset.named(preset) else {
+                printError("unknown preset '\(preset.prefix(40))'. Presets: \(Preset.all.map(\.name).joined(separator: ", ")).")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+            chosen = found
+        }
+        let result = try failing { try Initialiser.initialise(directory: directory, practiceName: name, preset: chosen) }
         print(result.wroteConfiguration ? "wrote \(result.configuration)" : "kept existing \(result.configuration)")
+        if let chosen, result.wroteConfiguration { print("mapped for preset \(chosen.name): check column names and value maps against your export") }
         print(result.createdKey ? "created key \(result.keyFile) (mode 0600): back it up, never share it" : "kept existing key \(result.keyFile)")
     }
 }

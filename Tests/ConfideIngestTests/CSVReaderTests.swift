@@ -5,10 +5,11 @@ private func records(_ text: String, separator: UInt8? = nil, maxFieldBytes: Int
     try records(bytes: Array(text.utf8), separator: separator, maxFieldBytes: maxFieldBytes).map(\.fields)
 }
 
-private func records(bytes: [UInt8], separator: UInt8? = nil, maxFieldBytes: Int = 1 << 20) throws -> [(fields: [String], line: Int, flags: String)] {
+private func records(bytes: [UInt8], separator: UInt8? = nil, encoding: TextEncoding = .auto,
+                     maxFieldBytes: Int = 1 << 20) throws -> [(fields: [String], line: Int, flags: String)] {
     let folder = TempFolder()
     folder.write("f.csv", bytes: bytes)
-    let reader = try CSVReader(path: folder.path + "/f.csv", separator: separator, maxFieldBytes: maxFieldBytes)
+    let reader = try CSVReader(path: folder.path + "/f.csv", separator: separator, encoding: encoding, maxFieldBytes: maxFieldBytes)
     var out: [(fields: [String], line: Int, flags: String)] = []
     while reader.next() {
         var flags = ""
@@ -36,8 +37,12 @@ private func records(bytes: [UInt8], separator: UInt8? = nil, maxFieldBytes: Int
         #expect(try records(bytes: [0xEF, 0xBB, 0xBF] + Array("a,b\n1,2\n".utf8)).map(\.fields) == [["a", "b"], ["1", "2"]])
     }
 
-    @Test func utf16IsRefusedWithAName() {
-        #expect(throws: CSVReaderError.utf16) { _ = try records(bytes: [0xFF, 0xFE, 0x61, 0x00]) }
+    @Test func utf16ContradictingTheConfiguredEncodingIsRefusedWithAName() {
+        let folder = TempFolder()
+        folder.write("f.csv", bytes: [0xFF, 0xFE, 0x61, 0x00])
+        #expect(throws: CSVReaderError.encodingMismatch(found: "utf-16le", configured: "utf-8")) {
+            _ = try CSVReader(path: folder.path + "/f.csv", encoding: .utf8)
+        }
     }
 
     @Test func detectsSemicolonAndTab() throws {
@@ -69,8 +74,11 @@ private func records(bytes: [UInt8], separator: UInt8? = nil, maxFieldBytes: Int
     }
 
     @Test func invalidUTF8IsReportedPerField() throws {
-        let rows = try records(bytes: Array("a,b\n".utf8) + [0xC3, 0x28] + Array(",ok\n".utf8))
+        let rows = try records(bytes: Array("a,b\n".utf8) + [0xC3, 0x28] + Array(",ok\n".utf8), encoding: .utf8)
         #expect(rows[1].fields == ["<invalid>", "ok"])
+        // Detected as UTF-8 (it holds a valid multi-byte sequence), so the damaged field is still flagged.
+        let mixed = try records(bytes: Array("a,b\nZo\u{EB},".utf8) + [0xC3, 0x28] + Array("\n".utf8))
+        #expect(mixed[1].fields == ["Zo\u{EB}", "<invalid>"])
     }
 
     @Test func recordLineCountsPhysicalLines() throws {

@@ -8,7 +8,7 @@ import Testing
         let folder = TempFolder()
         writeValidExport(folder)
         let db = try openStore(folder)
-        let report = try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+        let report = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         #expect(report.files.map(\.file) == ["referrals.csv", "appointments.csv", "measures.csv"])
         #expect(report.files.map(\.read) == [2, 3, 2])
         #expect(report.files.map(\.inserted) == [2, 3, 2])
@@ -22,7 +22,7 @@ import Testing
         let folder = TempFolder()
         writeValidExport(folder)
         let db = try openStore(folder)
-        _ = try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+        _ = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         let clients = try db.cachedStatement("SELECT client_id FROM referrals").map { $0.string(0) }
         #expect(!clients.contains("C1"))
         #expect(clients.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
@@ -38,12 +38,12 @@ import Testing
         writeValidExport(folder)
         let db = try openStore(folder)
         let ingestor = Ingestor(key: testKey, timeZone: london)
-        _ = try ingestor.ingest(CSVSource(directory: folder.path), into: db, startedAt: "t1")
-        let again = try ingestor.ingest(CSVSource(directory: folder.path), into: db, startedAt: "t2")
+        _ = try ingestor.ingest(ExportSource(directory: folder.path), into: db, startedAt: "t1")
+        let again = try ingestor.ingest(ExportSource(directory: folder.path), into: db, startedAt: "t2")
         #expect(again.files.map(\.unchanged) == [2, 3, 2])
         #expect(again.files.map(\.inserted) == [0, 0, 0])
         folder.write("measures.csv", measuresHeader + "R1,2026-01-12,phq9,14\nR1,2026-01-12,gad7,12\n")
-        let updated = try ingestor.ingest(CSVSource(directory: folder.path), into: db, startedAt: "t3")
+        let updated = try ingestor.ingest(ExportSource(directory: folder.path), into: db, startedAt: "t3")
         #expect(updated.files[2].updated == 1 && updated.files[2].unchanged == 1)
         #expect(try db.scalarInt("SELECT count(*) FROM measures") == 2)
     }
@@ -64,7 +64,7 @@ import Testing
         """)
         folder.write("measures.csv", measuresHeader + "R1,2026-01-12,phq9,28\nR1,2026-01-12,bdi,10\nR1,2026-01-12,gad7,x\n")
         let db = try openStore(folder)
-        let report = try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+        let report = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         let appointments = report.files[1]
         #expect(appointments.read == 8 && appointments.loaded == 1 && appointments.quarantined == 7)
         #expect(appointments.reasons == ["unknown_referral": 1, "bad_date": 1, "unknown_status": 1, "ragged_row": 1,
@@ -83,7 +83,7 @@ import Testing
         folder.write("referrals.csv", "client_name,referral_id,client_id,received_date,email,NHS Number,favourite_colour\n"
                      + "Ann Smith,R1,C1,2026-01-05,ann@example.org,9434765919,blue\n")
         let db = try openStore(folder)
-        let report = try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+        let report = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         let dropped = report.files[0].droppedColumns
         #expect(dropped.map(\.name) == ["client_name", "email", "NHS Number", "favourite_colour"])
         #expect(dropped.map(\.looksIdentifying) == [true, true, true, false])
@@ -99,7 +99,7 @@ import Testing
         writeValidExport(folder)
         folder.write("referrals.csv", referralsHeader + "R1,C1,2026-01-05,,Woman (she/her),White British,,GP,Low mood after divorce,,\n")
         let db = try openStore(folder)
-        let report = try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+        let report = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         #expect(report.files[0].outOfVocabulary == ["gender": 1, "ethnicity": 1, "presenting_problem": 1])
         let stored = try db.cachedStatement("SELECT gender, ethnicity, referral_source, presenting_problem FROM referrals").map {
             [$0.string(0), $0.string(1), $0.string(2), $0.string(3)]
@@ -113,13 +113,13 @@ import Testing
         let db = try openStore(folder)
         folder.write("measures.csv", "referral_id,date,score\nR1,2026-01-12,3\n")
         #expect(throws: IngestError.missingColumn(file: "measures.csv", column: "instrument")) {
-            try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+            try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         }
         #expect(try db.scalarInt("SELECT count(*) FROM referrals") == 0)
         #expect(try db.scalarInt("SELECT count(*) FROM ingest_runs") == 0)
         try FileManager.default.removeItem(atPath: folder.path + "/measures.csv")
         #expect(throws: IngestError.self) {
-            try Ingestor(key: testKey, timeZone: london).ingest(CSVSource(directory: folder.path), into: db, startedAt: "t")
+            try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
         }
     }
 
@@ -127,7 +127,7 @@ import Testing
         let folder = TempFolder()
         writeValidExport(folder)
         folder.write("referrals.csv", "Ref,Client,Received\nR1,C1,05/01/2026\n")
-        let source = CSVSource(directory: folder.path, columns: [.referrals: ["referral_id": "Ref", "client_id": "Client", "received_date": "Received"]],
+        let source = ExportSource(directory: folder.path, columns: [.referrals: ["referral_id": "Ref", "client_id": "Client", "received_date": "Received"]],
                                dateOrder: .dayMonthYear)
         folder.write("appointments.csv", appointmentsHeader)
         folder.write("measures.csv", measuresHeader)

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// A store with hand-written rows (ids are already pseudonyms here).
-private func store(_ referrals: [(String, String, String, String?)], _ appointments: [(String, String, String, String, String)]) throws -> Database {
+func store(_ referrals: [(String, String, String, String?)], _ appointments: [(String, String, String, String, String)]) throws -> Database {
     let db = try Database(path: ":memory:")
     try Schema.migrator.migrate(db)
     for (id, client, received, end) in referrals {
@@ -23,11 +23,17 @@ private func store(_ referrals: [(String, String, String, String?)], _ appointme
     return db
 }
 
-/// The exact sum of a cell (summing raw contributions, before any privacy bounding).
-private func total(_ release: ExactRelease, _ group: String, _ measure: String) -> Int {
-    let table = release.tables[0]
-    guard let cell = table.cells.firstIndex(where: { $0.group == group && $0.measureID == measure }) else { return -1 }
-    return table.contributions.filter { $0.cell == Int32(cell) }.map { Int($0.amount) }.reduce(0, +)
+/// The exact value of a count measure for a group (summing raw contributions to its classes,
+/// before any privacy bounding); -1 when the group has no declared cell.
+func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int {
+    let measure = Catalogue.measure(measureID)!
+    guard case .count(let histogram, let classes) = measure.formula else { return -2 }
+    let table = release.tables.first { $0.name == measure.table }!
+    let cells = Set(table.cells.indices.filter {
+        table.cells[$0].histogram == histogram && classes.contains(table.cells[$0].cls) && table.cells[$0].group == group
+    }.map { Int32($0) })
+    guard !cells.isEmpty else { return -1 }
+    return table.contributions.filter { cells.contains($0.cell) }.map { Int($0.amount) }.reduce(0, +)
 }
 
 @Suite struct WeeklyMetricsTests {
@@ -94,6 +100,6 @@ private func total(_ release: ExactRelease, _ group: String, _ measure: String) 
         let db = try store([("r1", "c1", "2025-06-01", nil)], [("a1", "r1", "T9", "2026-01-05", "attended")])
         let release = try WeeklyMetrics(db: db).compute(week: week)
         #expect(total(release, "T9", "appointments_attended") == 0)
-        #expect(release.tables[0].cells.contains { $0.group == "T9" && $0.measureID == "appointments_dna" })
+        #expect(release.tables[0].cells.contains { $0.group == "T9" && $0.cls == "dna" })
     }
 }

@@ -4,26 +4,32 @@ import ConfideModel
 @testable import ConfidePrivacy
 import Testing
 
-/// A one-table release: `counts[group]` clients each contribute `amount` to `measure`.
-func release(week: String = "2026-W10", measure: String = "appointments_attended", perTherapist: [String: [Int32]],
-             amount: Int32 = 1) -> ExactRelease {
-    let measures = Catalogue.counts
-    var cells: [CellKey] = []
-    for m in measures { for g in m.groups where g == .practice { cells.append(CellKey(groupType: .practice, group: "all", measureID: m.id)) } }
+/// The measures computed from the appointments histogram.
+let appointmentMeasures = Catalogue.measures.filter { measure in
+    switch measure.formula {
+    case .count(let histogram, _): return histogram == "appointments"
+    case .rate(let n, let d): return n.histogram == "appointments" && d.histogram == "appointments"
+    case .mean: return false
+    }
+}
+
+/// A one-table release: each listed client of each therapist attends `amount` appointments.
+func release(week: String = "2026-W10", cls: String = "attended", perTherapist: [String: [Int32]], amount: Int32 = 1) -> ExactRelease {
+    let histogram = Catalogue.histogram("appointments")!
+    var cells: [ClassCell] = histogram.classes.map { ClassCell(histogram: histogram.id, cls: $0, groupType: .practice, group: "all") }
     for therapist in perTherapist.keys.sorted() {
-        for m in measures where m.groups.contains(.therapist) { cells.append(CellKey(groupType: .therapist, group: therapist, measureID: m.id)) }
+        cells += histogram.classes.map { ClassCell(histogram: histogram.id, cls: $0, groupType: .therapist, group: therapist) }
     }
     var contributions: [Contribution] = []
-    let practiceCell = Int32(cells.firstIndex(of: CellKey(groupType: .practice, group: "all", measureID: measure))!)
+    let practiceCell = Int32(cells.firstIndex(of: ClassCell(histogram: histogram.id, cls: cls, groupType: .practice, group: "all"))!)
     for (therapist, clients) in perTherapist {
-        let cell = Int32(cells.firstIndex(of: CellKey(groupType: .therapist, group: therapist, measureID: measure))!)
+        let cell = Int32(cells.firstIndex(of: ClassCell(histogram: histogram.id, cls: cls, groupType: .therapist, group: therapist))!)
         for client in clients {
             contributions.append(Contribution(client: client, cell: cell, amount: amount))
             contributions.append(Contribution(client: client, cell: practiceCell, amount: amount))
         }
     }
-    let table = ExactTable(name: .caseload, cells: cells, contributions: contributions, measures: measures,
-                           rates: Catalogue.rates)
+    let table = ExactTable(name: .caseload, histograms: [histogram], cells: cells, contributions: contributions, measures: appointmentMeasures)
     return ExactRelease(period: ISOWeek(week)!, tables: [table])
 }
 
@@ -62,12 +68,12 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         // One client with 50 attended appointments with one therapist and 1 with another.
         var exact = release(perTherapist: ["T1": [0], "T2": [0]], amount: 50)
         var sampler = ExactSampler(source: TestGenerator(state: 3))
-        let bounded = boundedCells(exact.tables[0])
+        let bounded = bound(exact.tables[0]).cells
         let cells = exact.tables[0].cells
-        let therapistSums = cells.indices.filter { cells[$0].groupType == .therapist && cells[$0].measureID == "appointments_attended" }.map { bounded[$0].sum }
+        let therapistSums = cells.indices.filter { cells[$0].groupType == .therapist && cells[$0].cls == "attended" }.map { bounded[$0].sum }
         #expect(therapistSums.reduce(0, +) == 2)     // cap 2, one therapist kept
         #expect(therapistSums.filter { $0 > 0 }.count == 1)
-        let practice = cells.firstIndex { $0.groupType == .practice && $0.measureID == "appointments_attended" }!
+        let practice = cells.firstIndex { $0.groupType == .practice && $0.cls == "attended" }!
         #expect(bounded[practice].sum == 2 && bounded[practice].clients == 1)
         exact = release(perTherapist: ["T1": [0, 1, 2]], amount: 1)
         _ = Protector(settings: PrivacySettings()).protect(exact, sampler: &sampler)
@@ -77,12 +83,31 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         let exact = release(perTherapist: ["T1": Array(0..<10)])
         var sampler = ExactSampler(source: TestGenerator(state: 4))
         let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!)).protect(exact, sampler: &sampler)
-        let spent = protected.parameters.reduce(into: [String: Double]()) { slots, p in
-            let measure = Catalogue.count(String(p.measureID.split(separator: "/")[0]))!
-            slots[measure.budgetGroup + "/" + p.measureID.split(separator: "/")[1], default: 0] = Double(Epsilon(p.epsilon)!.value)
-        }
+        let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
         #expect(abs(spent.values.reduce(0, +) - 4) < 1e-9)
-        #expect(spent["referrals_received/practice"] == 1.2)
+        // appointments/practice weighs 4 and appointments/therapist 3: 4·4/7 and 4·3/7.
+        #expect(abs(spent["appointments/practice"]! - 16.0 / 7) < 1e-6)
+        #expect(abs(spent["appointments/therapist"]! - 12.0 / 7) < 1e-6)
+    }
+
+    @Test func windowsSumStoredWeeklyDrawsWithoutDrawingAgain() throws {
+        var sampler = ExactSampler(source: TestGenerator(state: 21))
+        let protector = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!, minClients: 1))
+        let histogram = Catalogue.histogram("waits")!
+        func week(_ name: String, clients: Range<Int32>) -> ExactRelease {
+            let cells = histogram.classes.map { ClassCell(histogram: "waits", cls: $0, groupType: .practice, group: "all") }
+            let contributions = clients.map { Contribution(client: $0, cell: 0, amount: 1) }
+            let measures = Catalogue.measures.filter { if case .count(let h, _) = $0.formula { return h == "waits" } else { return false } }
+            return ExactRelease(period: ISOWeek(name)!, tables: [ExactTable(name: .outcomes, histograms: [histogram], cells: cells, contributions: contributions, measures: measures)])
+        }
+        let first = protector.protect(week("2026-W01", clients: 0..<30), sampler: &sampler)
+        let second = protector.protect(week("2026-W02", clients: 0..<40), history: [first], sampler: &sampler)
+        let noisy = { (r: ProtectedRelease) in r.noisyCells.filter { $0.cls == "within_6_weeks" }.map(\.value).reduce(0, +) }
+        let expected = Double(max(0, noisy(first) + second.noisyCells.map(\.value).reduce(0, +) - second.noisyCells.filter { $0.cls != "within_6_weeks" }.map(\.value).reduce(0, +)))
+        #expect(value(second, "all", "finished_treatment").value == Double(max(0, first.noisyCells.map(\.value).reduce(0, +) + second.noisyCells.map(\.value).reduce(0, +))))
+        #expect(expected >= 0)
+        #expect(second.weeksCovered["outcomes"] == 2)
+        #expect(first.weeksCovered["outcomes"] == 1)
     }
 
     @Test func codecRestoresTheReleaseExactly() throws {
@@ -103,18 +128,18 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         func histogram(_ exact: ExactRelease, seed: UInt64) -> [Double: Int] {
             var sampler = ExactSampler(source: TestGenerator(state: seed))
             var counts: [Double: Int] = [:]
-            for _ in 0..<20_000 {
+            for _ in 0..<10_000 {
                 let r = Protector(settings: settings).protect(exact, sampler: &sampler)
                 counts[r.cells.first { $0.groupType == "practice" && $0.measureID == "appointments_attended" }!.value ?? -1, default: 0] += 1
             }
             return counts
         }
         let a = histogram(withClient, seed: 11), b = histogram(without, seed: 12)
-        // The slot's ε: appointments/practice weighs 3 of 10 → 0.3; sensitivity 2.
-        let bound = exp(0.3)
-        for (outcome, countA) in a where countA >= 400 {
+        // The slot's ε: appointments/practice weighs 4 of 7 → 4/7; sensitivity (cap) 2.
+        let bound = exp(4.0 / 7)
+        for (outcome, countA) in a where countA >= 300 {
             let countB = b[outcome] ?? 0
-            guard countB >= 400 else { continue }
+            guard countB >= 300 else { continue }
             let ratio = Double(countA) / Double(countB)
             let slack = 4 * (1 / Double(countA) + 1 / Double(countB)).squareRoot()  // ~4σ of the log ratio
             #expect(log(ratio) <= log(bound) + slack, "outcome \(outcome): ratio \(ratio)")

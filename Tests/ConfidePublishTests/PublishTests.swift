@@ -12,8 +12,9 @@ struct ZeroGenerator: RandomNumberGenerator {
 
 /// A protected release made the only way there is: through the Protector.
 func sampleRelease(therapists: [String] = ["T01", "T02"], week: String = "2026-W10") -> ProtectedRelease {
-    var cells = [CellKey(groupType: .practice, group: "all", measureID: "appointments_attended")]
-    cells += therapists.map { CellKey(groupType: .therapist, group: $0, measureID: "appointments_attended") }
+    let histogram = Catalogue.histogram("appointments")!
+    var cells = [ClassCell(histogram: "appointments", cls: "attended", groupType: .practice, group: "all")]
+    cells += therapists.map { ClassCell(histogram: "appointments", cls: "attended", groupType: .therapist, group: $0) }
     var contributions: [Contribution] = []
     for (i, _) in therapists.enumerated() {
         for client in 0..<20 {
@@ -22,8 +23,8 @@ func sampleRelease(therapists: [String] = ["T01", "T02"], week: String = "2026-W
             contributions.append(Contribution(client: id, cell: Int32(i + 1), amount: 1))
         }
     }
-    let measure = Catalogue.count("appointments_attended")!
-    let table = ExactTable(name: .caseload, cells: cells, contributions: contributions, measures: [measure], rates: [])
+    let table = ExactTable(name: .caseload, histograms: [histogram], cells: cells, contributions: contributions,
+                           measures: [Catalogue.measure("appointments_attended")!])
     var sampler = ExactSampler(source: ZeroGenerator())
     return Protector(settings: PrivacySettings(mode: .sdc)).protect(ExactRelease(period: ISOWeek(week)!, tables: [table]), sampler: &sampler)
 }
@@ -149,5 +150,14 @@ func temporaryFolder() -> String {
         try FileManager.default.createDirectory(atPath: root + "/.staging-2026-W10-99999", withIntermediateDirectories: true)
         _ = try Publisher(root: root).publish(folder: "2026-W11", files: [("a.csv", "x")], audit: LeakAudit(allowedDates: []))
         #expect(!FileManager.default.fileExists(atPath: root + "/.staging-2026-W10-99999"))
+    }
+}
+
+@Suite struct AuditHashTests {
+    @Test func digitRunsInsideHexadecimalHashesAreNotIdentifiers() {
+        // 9434765919 passes the NHS mod-11 check, but here it sits inside a SHA-256.
+        let line = #"  "configuration_sha256" : "ab9434765919cd07700900123ef","#
+        #expect(LeakAudit(allowedDates: []).scan(text: line, file: "manifest.json").isEmpty)
+        #expect(!LeakAudit(allowedDates: []).scan(text: "id 9434765919 here", file: "f").isEmpty)
     }
 }

@@ -1,0 +1,51 @@
+import ConfideModel
+import ConfideStore
+
+/// Appointments and measures whose referral has not arrived yet. Each waits, pseudonymised and
+/// allowlisted exactly as it would be stored, in `pending_appointments` or `pending_measures`,
+/// and is loaded by the first later ingest in which its referral is stored.
+final class PendingRows {
+    private let hold: Statement
+    private let drop: Statement
+    private let select: Statement
+    private let keyCount: Int
+    private let contentCount: Int
+    /// True when rows may be waiting under keys that this run loads (so they must be dropped).
+    private(set) var mayHoldKeys: Bool
+
+    init(_ db: Database, file: CanonicalFile) throws {
+        let (table, keys, content) = RowParser.tableColumns(file)
+        let all = keys + content
+        let pendingTable = "pending_" + table
+        hold = try db.makeStatement("""
+            INSERT OR REPLACE INTO \(pendingTable) (\((all + ["deferred_run", "line"]).joined(separator: ", ")))
+            VALUES (\((1...(all.count + 2)).map { "?\($0)" }.joined(separator: ", ")))
+            """)
+        drop = try db.makeStatement("DELETE FROM \(pendingTable) WHERE \(keys.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND "))")
+        select = try db.makeStatement("SELECT \(all.joined(separator: ", ")), line FROM \(pendingTable) WHERE deferred_run < ?1 ORDER BY deferred_run, line")
+        keyCount = keys.count
+        contentCount = content.count
+        mayHoldKeys = (try db.scalarInt("SELECT count(*) FROM \(pendingTable)") ?? 0) > 0
+    }
+
+    /// Stores `row` to wait for its referral (a later export of the same key replaces it).
+    func hold(_ row: CanonicalRow, run: Int, line: Int) throws {
+        try hold.execute(row.keys + row.content + [DatabaseValue.integer(Int64(run)), DatabaseValue.integer(Int64(line))])
+        mayHoldKeys = true
+    }
+
+    /// Forgets a waiting row whose key was just loaded from the export itself.
+    func discard(keys: [DatabaseValue]) throws {
+        if mayHoldKeys { try drop.execute(keys) }
+    }
+
+    /// The rows that waited from earlier runs: their keys, content and the line they came from.
+    func waiting(before run: Int) throws -> [(row: CanonicalRow, line: Int)] {
+        try select.map([run]) { r in
+            let keys = (0..<keyCount).map { r.value($0) }
+            let content = (0..<contentCount).map { r.value(keyCount + $0) }
+            let referral: String? = if case .text(let text) = (keyCount == 1 ? content[0] : keys[0]) { text } else { nil }
+            return (CanonicalRow(keys: keys, content: content, referral: referral), r.int(keyCount + contentCount))
+        }
+    }
+}

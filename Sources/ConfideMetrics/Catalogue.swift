@@ -1,0 +1,57 @@
+/// A partition of what one client contributes: each contribution falls in exactly one class
+/// (an appointment is attended or missed, never both), so the whole histogram is bounded
+/// jointly per client and charged once. Published measures are sums of classes.
+public struct Histogram: Sendable, Equatable {
+    /// The stable id, also the budget group.
+    public let id: String
+    /// The table its measures belong to.
+    public let table: TableName
+    /// The classes, in order.
+    public let classes: [String]
+    /// The most one client adds in total to one group's classes (larger totals are clamped).
+    public let cap: Int
+    /// Weeks summed for publication: 1 for weekly figures, 13 for the outcome window (built
+    /// from weekly releases by post-processing, never by a fresh draw over overlapping data).
+    public let windowWeeks: Int
+}
+
+/// How a published measure is computed from histogram classes.
+public enum Formula: Sendable, Equatable {
+    /// The sum of `classes` of `histogram`.
+    case count(histogram: String, classes: [String])
+    /// 100 × numerator / denominator, each a sum of classes.
+    case rate(numerator: ClassSum, denominator: ClassSum)
+    /// sum / count, each a sum of classes.
+    case mean(sum: ClassSum, count: ClassSum)
+}
+
+/// A sum of some classes of one histogram.
+public struct ClassSum: Sendable, Equatable {
+    /// The histogram.
+    public let histogram: String
+    /// The classes summed.
+    public let classes: [String]
+
+    /// Creates a sum.
+    public init(_ histogram: String, _ classes: [String]) {
+        self.histogram = histogram
+        self.classes = classes
+    }
+}
+
+/// A published measure: stable id, name, table and formula.
+public struct Measure: Sendable, Equatable {
+    /// The stable snake_case id used in every export.
+    public let id: String
+    /// A human name for reports.
+    public let name: String
+    /// The table it is published in.
+    public let table: TableName
+    /// How it is computed.
+    public let formula: Formula
+
+    /// True for percentages.
+    public var isRate: Bool { if case .rate = formula { return true } else { return false } }
+    /// True for means.
+    public var isMean: Bool { if case .mean = formula { return true } else { return false } }
+}

@@ -1,0 +1,118 @@
+import ConfideModel
+
+/// The metric catalogue: every histogram and every published measure, with stable ids.
+/// Definitions, sources and conventions are in `docs/metrics.md`.
+public enum Catalogue {
+    /// The version of the definitions, recorded with every published table.
+    public static let definitionVersion = "confide-metrics-2"
+
+    /// Open-referral classes: in treatment or waiting (by time since referral) × seen in the
+    /// last 90 days or not.
+    public static let openStates = ["treatment", "waiting_0_6_weeks", "waiting_6_18_weeks", "waiting_over_18_weeks"]
+    /// Outcome classes of a finished course (see ``OutcomeClass``).
+    public static let outcomeClasses: [String] = OutcomeClass.all.map(\.label)
+    /// Wait classes of a finished course: referral to first treatment.
+    public static let waitClasses = ["within_6_weeks", "within_18_weeks", "over_18_weeks"]
+    /// First-to-second treatment session classes.
+    public static let secondSessionClasses = ["within_28_days", "within_90_days", "over_90_days"]
+    /// Appointment statuses, as histogram classes.
+    public static let appointmentClasses = AppointmentStatus.allCases.map(\.rawValue)
+    /// Ending classes: end reason × taken on for treatment (at least one attended treatment session).
+    public static let endingClasses = EndReason.allCases.flatMap { ["\($0.rawValue).taken_on", "\($0.rawValue).not_taken_on"] }
+
+    /// Every histogram.
+    public static let histograms: [Histogram] = [
+        Histogram(id: "referrals_received", table: .caseload, classes: ["received"], cap: 1, windowWeeks: 1),
+        Histogram(id: "entered_treatment", table: .caseload, classes: ["entered"], cap: 1, windowWeeks: 1),
+        Histogram(id: "appointments", table: .caseload, classes: appointmentClasses, cap: 2, windowWeeks: 1),
+        Histogram(id: "open_referrals", table: .caseload, classes: openStates.flatMap { ["\($0).contact", "\($0).no_contact"] }, cap: 1, windowWeeks: 1),
+        Histogram(id: "endings", table: .caseload, classes: endingClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "second_sessions", table: .caseload, classes: secondSessionClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13),
+        Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13),
+        Histogram(id: "sessions", table: .outcomes, classes: ["sessions"], cap: 20, windowWeeks: 13),
+    ]
+
+    /// The histogram with `id`.
+    public static func histogram(_ id: String) -> Histogram? { histograms.first { $0.id == id } }
+
+    private static func classes(_ histogram: String, where keep: (String) -> Bool) -> [String] {
+        Catalogue.histogram(histogram)!.classes.filter(keep)
+    }
+
+    private static func outcome(where keep: (OutcomeClass) -> Bool) -> ClassSum {
+        ClassSum("outcomes", OutcomeClass.all.filter(keep).map(\.label))
+    }
+
+    private static func count(_ id: String, _ name: String, _ table: TableName, _ sum: ClassSum) -> Measure {
+        Measure(id: id, name: name, table: table, formula: .count(histogram: sum.histogram, classes: sum.classes))
+    }
+
+    private static func rate(_ id: String, _ name: String, _ table: TableName, _ numerator: ClassSum, _ denominator: ClassSum) -> Measure {
+        Measure(id: id, name: name, table: table, formula: .rate(numerator: numerator, denominator: denominator))
+    }
+
+    static let booked = ClassSum("appointments", ["attended", "attended_late", "late_not_seen", "dna", "cancelled_by_client", "cancelled_by_practice"])
+    static let attended = ClassSum("appointments", ["attended", "attended_late"])
+    static let dna = ClassSum("appointments", ["dna"])
+    static let takenOn = ClassSum("endings", endingClasses.filter { $0.hasSuffix(".taken_on") })
+    static let finished = ClassSum("waits", waitClasses)
+    static let atCaseness = outcome { $0.atCaseness }
+    static let open = ClassSum("open_referrals", histogram("open_referrals")!.classes)
+
+    /// Every published measure, in publication order.
+    public static let measures: [Measure] = caseloadMeasures + outcomeMeasures
+
+    static let caseloadMeasures: [Measure] = [
+        count("referrals_received", "Referrals received", .caseload, ClassSum("referrals_received", ["received"])),
+        count("entered_treatment", "Referrals entering treatment", .caseload, ClassSum("entered_treatment", ["entered"])),
+        count("appointments_attended", "Appointments attended", .caseload, attended),
+        count("appointments_dna", "Appointments not attended (DNA)", .caseload, dna),
+        count("appointments_cancelled_by_client", "Appointments cancelled by the client", .caseload, ClassSum("appointments", ["cancelled_by_client"])),
+        count("appointments_cancelled_by_practice", "Appointments cancelled by the practice", .caseload, ClassSum("appointments", ["cancelled_by_practice"])),
+        rate("dna_rate", "DNA rate (% of attended + DNA)", .caseload, dna, ClassSum("appointments", ["attended", "attended_late", "dna"])),
+        rate("cancelled_by_client_rate", "Cancelled by client (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_client"]), booked),
+        rate("cancelled_by_practice_rate", "Cancelled by practice (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_practice"]), booked),
+        count("active_caseload", "Active caseload (open, seen in the last 90 days)", .caseload,
+              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasSuffix(".contact") })),
+        count("open_no_contact_90_days", "Open referrals with no contact for over 90 days", .caseload,
+              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasSuffix(".no_contact") })),
+        count("waiting_list", "Waiting list (open, not yet in treatment)", .caseload,
+              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting") })),
+        count("waiting_over_6_weeks", "Waiting over 6 weeks", .caseload,
+              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting_6_18") || $0.hasPrefix("waiting_over_18") })),
+        count("waiting_over_18_weeks", "Waiting over 18 weeks", .caseload,
+              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting_over_18") })),
+        count("referrals_ended", "Referrals ended", .caseload, ClassSum("endings", endingClasses)),
+    ] + EndReason.allCases.map { reason in
+        count("referrals_ended_\(reason.rawValue)", "Referrals ended: \(String(reason.rawValue.map { $0 == "_" ? " " : $0 }))", .caseload,
+              ClassSum("endings", ["\(reason.rawValue).taken_on", "\(reason.rawValue).not_taken_on"]))
+    } + [
+        rate("planned_ending_rate", "Planned endings (% of ended after treatment began)", .caseload, ClassSum("endings", ["completed.taken_on"]), takenOn),
+        rate("dropout_rate", "Dropout (% of ended after treatment began)", .caseload, ClassSum("endings", ["dropped_out.taken_on"]), takenOn),
+        count("second_treatment_sessions", "Second treatment sessions", .caseload, ClassSum("second_sessions", secondSessionClasses)),
+        rate("first_to_second_over_28_days_rate", "First to second session over 28 days (%)", .caseload,
+             ClassSum("second_sessions", ["within_90_days", "over_90_days"]), ClassSum("second_sessions", secondSessionClasses)),
+        rate("first_to_second_over_90_days_rate", "First to second session over 90 days (%)", .caseload,
+             ClassSum("second_sessions", ["over_90_days"]), ClassSum("second_sessions", secondSessionClasses)),
+    ]
+
+    static let outcomeMeasures: [Measure] = [
+        count("finished_treatment", "Finished a course of treatment", .outcomes, finished),
+        count("at_caseness", "Finished and at caseness at the start", .outcomes, atCaseness),
+        rate("paired_completeness_rate", "Finishers with paired scores (%)", .outcomes, outcome { $0.paired }, ClassSum("outcomes", outcomeClasses)),
+        count("recovered", "Recovered", .outcomes, outcome { $0.recovered }),
+        rate("recovery_rate", "Recovery rate (%)", .outcomes, outcome { $0.recovered }, atCaseness),
+        rate("reliable_improvement_rate", "Reliable improvement (%)", .outcomes, outcome { $0.change == .improved }, ClassSum("outcomes", outcomeClasses)),
+        rate("reliable_deterioration_rate", "Reliable deterioration (%)", .outcomes, outcome { $0.change == .deteriorated }, ClassSum("outcomes", outcomeClasses)),
+        rate("no_reliable_change_rate", "No reliable change (%)", .outcomes, outcome { $0.change == .noChange }, ClassSum("outcomes", outcomeClasses)),
+        rate("reliable_recovery_rate", "Reliable recovery (%)", .outcomes, outcome { $0.recovered && $0.change == .improved }, atCaseness),
+        rate("waited_6_weeks_rate", "Started treatment within 6 weeks (%)", .outcomes, ClassSum("waits", ["within_6_weeks"]), finished),
+        rate("waited_18_weeks_rate", "Started treatment within 18 weeks (%)", .outcomes, ClassSum("waits", ["within_6_weeks", "within_18_weeks"]), finished),
+        Measure(id: "mean_treatment_sessions", name: "Mean attended treatment sessions per finished course", table: .outcomes,
+                formula: .mean(sum: ClassSum("sessions", ["sessions"]), count: finished)),
+    ]
+
+    /// The measure with `id`.
+    public static func measure(_ id: String) -> Measure? { measures.first { $0.id == id } }
+}

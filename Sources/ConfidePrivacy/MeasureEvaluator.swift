@@ -1,0 +1,104 @@
+import ConfideMetrics
+
+/// One published figure before it becomes a cell.
+struct Figure {
+    var value: Double?
+    var low: Double?
+    var high: Double?
+    var reason: String
+}
+
+/// Computes measures from a table's cells: from noisy cells (dp, post-processing only) or
+/// from bounded exact cells (sdc).
+enum MeasureEvaluator {
+    case noisy(current: [ClassCell: NoisyCell], earlier: [[ClassCell: NoisyCell]], histograms: [Histogram])
+    case exact(table: ExactTable, bounded: BoundedTable)
+
+    /// A sum of classes for one group: its value and its noise (dp) or its clients (sdc).
+    private func total(_ sum: ClassSum, groupType: GroupType, group: String) -> (value: Double, noise: NoiseSum, clients: Int) {
+        switch self {
+        case .noisy(let current, let earlier, let histograms):
+            let window = histograms.first { $0.id == sum.histogram }?.windowWeeks ?? 1
+            var value = 0.0
+            var noise = NoiseSum()
+            for cls in sum.classes {
+                let key = ClassCell(histogram: sum.histogram, cls: cls, groupType: groupType, group: group)
+                if let cell = current[key] { value += Double(cell.value); noise.add(t: cell.t, s: cell.s) }
+                for release in earlier.prefix(window - 1) {
+                    if let cell = release[key] {
+                        value += Double(cell.value)
+                        noise.add(t: cell.t, s: cell.s)
+                    }
+                }
+            }
+            return (value, noise, 0)
+        case .exact(let table, let bounded):
+            var value = 0
+            var clients = Set<Int32>()
+            for (index, cell) in table.cells.enumerated()
+            where cell.histogram == sum.histogram && cell.groupType == groupType && cell.group == group && sum.classes.contains(cell.cls) {
+                value += bounded.cells[index].sum
+                clients.formUnion(bounded.clientsByCell[index])
+            }
+            return (Double(value), NoiseSum(), clients.count)
+        }
+    }
+
+    /// The true size of a count measure's group (sdc), for choosing secondary suppressions.
+    func size(_ measure: Measure, groupType: GroupType, group: String) -> Int {
+        guard case .count(let histogram, let classes) = measure.formula else { return 0 }
+        return Int(total(ClassSum(histogram, classes), groupType: groupType, group: group).value)
+    }
+
+    func evaluate(_ measure: Measure, groupType: GroupType, group: String, settings: PrivacySettings,
+                  halfWidths: inout [NoiseSum: Double]) -> Figure {
+        let k = settings.minClients
+        func width(_ noise: NoiseSum) -> Double {
+            if let cached = halfWidths[noise] { return cached }
+            let w = noise.halfWidth90()
+            halfWidths[noise] = w
+            return w
+        }
+        let isDP: Bool = if case .noisy = self { true } else { false }
+        switch measure.formula {
+        case .count(let histogram, let classes):
+            let t = total(ClassSum(histogram, classes), groupType: groupType, group: group)
+            if isDP {
+                let value = max(0, t.value)
+                guard value >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }
+                let half = width(t.noise)
+                return Figure(value: value, low: max(0, value - half), high: value + half, reason: "")
+            }
+            guard t.clients >= k else { return Figure(reason: "fewer than \(k) clients") }
+            let rounded = Double(roundToFive(Int(t.value)))
+            return Figure(value: rounded, low: max(0, rounded - 2), high: rounded + 2, reason: "")
+        case .rate(let numeratorSum, let denominatorSum):
+            let n = total(numeratorSum, groupType: groupType, group: group)
+            let d = total(denominatorSum, groupType: groupType, group: group)
+            if isDP {
+                let num = max(0, n.value), den = max(0, d.value)
+                guard den >= Double(k) else { return Figure(reason: "denominator below \(k) after noise") }
+                let nh = width(n.noise), dh = width(d.noise)
+                let value = roundTo1(min(100, 100 * num / den))
+                return Figure(value: value, low: roundTo1(max(0, 100 * max(0, num - nh) / (den + dh))),
+                              high: roundTo1(min(100, 100 * (num + nh) / max(1, den - dh))), reason: "")
+            }
+            guard n.clients >= k, d.clients >= k, d.value > 0 else { return Figure(reason: "numerator or denominator below \(k) clients") }
+            let value = roundTo1(100 * n.value / d.value)
+            return Figure(value: value, low: value, high: value, reason: "")
+        case .mean(let sumClasses, let countClasses):
+            let s = total(sumClasses, groupType: groupType, group: group)
+            let c = total(countClasses, groupType: groupType, group: group)
+            if isDP {
+                let count = max(0, c.value), sum = max(0, s.value)
+                guard count >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }
+                let sh = width(s.noise), ch = width(c.noise)
+                return Figure(value: roundTo1(sum / count), low: roundTo1(max(0, sum - sh) / (count + ch)),
+                              high: roundTo1((sum + sh) / max(1, count - ch)), reason: "")
+            }
+            guard c.clients >= k, c.value > 0 else { return Figure(reason: "fewer than \(k) clients") }
+            let value = roundTo1(s.value / c.value)
+            return Figure(value: value, low: value, high: value, reason: "")
+        }
+    }
+}
