@@ -10,6 +10,9 @@ public struct Histogram: Sendable, Equatable {
     public let classes: [String]
     /// The most one client adds in total to one group's classes (larger totals are clamped).
     public let cap: Int
+    /// True when its contributions carry an appointment (therapist, modality, delivery):
+    /// a referral just received has none, so it is not broken down by them.
+    public var hasContact: Bool { id != "referrals_received" }
     /// Weeks summed for publication: 1 for weekly figures, 13 for the outcome window (built
     /// from weekly releases by post-processing, never by a fresh draw over overlapping data).
     public let windowWeeks: Int

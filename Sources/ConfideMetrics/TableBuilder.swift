@@ -18,7 +18,7 @@ struct TableBuilder {
     /// that they are published (perhaps as zero or suppressed) even when no client contributes.
     mutating func declare(_ domains: [GroupType: [String]]) {
         for histogram in histograms {
-            for groupType in breakdowns {
+            for groupType in breakdowns where histogram.hasContact || ![.therapist, .modality, .delivery].contains(groupType) {
                 for group in groupType == .practice ? ["all"] : domains[groupType] ?? [] {
                     for cls in histogram.classes { cell(ClassCell(histogram: histogram.id, cls: cls, groupType: groupType, group: group)) }
                 }

@@ -90,11 +90,13 @@ enum MeasureEvaluator {
             let s = total(sumClasses, groupType: groupType, group: group)
             let c = total(countClasses, groupType: groupType, group: group)
             if isDP {
+                // A mean lies between 0 and the per-client cap of its sum (post-processing).
+                let cap = Double(Catalogue.histogram(sumClasses.histogram)?.cap ?? Int.max)
                 let count = max(0, c.value), sum = max(0, s.value)
                 guard count >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }
                 let sh = width(s.noise), ch = width(c.noise)
-                return Figure(value: roundTo1(sum / count), low: roundTo1(max(0, sum - sh) / (count + ch)),
-                              high: roundTo1((sum + sh) / max(1, count - ch)), reason: "")
+                return Figure(value: roundTo1(min(cap, sum / count)), low: roundTo1(min(cap, max(0, sum - sh) / (count + ch))),
+                              high: roundTo1(min(cap, (sum + sh) / max(1, count - ch))), reason: "")
             }
             guard c.clients >= k, c.value > 0 else { return Figure(reason: "fewer than \(k) clients") }
             let value = roundTo1(s.value / c.value)

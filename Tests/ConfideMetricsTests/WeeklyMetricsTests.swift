@@ -60,6 +60,7 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
         ])
         let release = try WeeklyMetrics(db: db).compute(week: week)
         #expect(total(release, "all", "referrals_received") == 2)
+        #expect(total(release, "T1", "referrals_received") == -1)  // a new referral has no therapist: no cell
         #expect(total(release, "all", "appointments_attended") == 3)
         #expect(total(release, "T1", "appointments_attended") == 2)
         #expect(total(release, "T2", "appointments_attended") == 1)
