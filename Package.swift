@@ -3,7 +3,8 @@ import PackageDescription
 
 /// confide: de-identified weekly outcome and caseload reports for therapy practices.
 ///
-/// Modules form one stack; each imports only what is below it:
+/// Modules form one stack; each imports only what is below it (docs/architecture.md has the
+/// exact graph):
 /// ConfideModel (the canonical input contract: vocabularies and calendar), and
 /// CSQLite < ConfideStore < ConfideIngest < ConfideMetrics < ConfidePrivacy < ConfidePublish
 /// < ConfidePipeline < confide. ConfideSynth stands alone (it writes canonical CSV files).

@@ -80,6 +80,7 @@ public struct Configuration: Sendable {
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "220")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
+        metrics = try reader.metricSettings()
         sha256 = sha256Hex(Array(data))
     }
 
@@ -93,6 +94,54 @@ public struct Configuration: Sendable {
 
 /// Typed access to `[section] key` with a message naming the file, section and key.
 private struct TableReader {
+    /// `[metrics]`: every key optional, defaults from ``MetricSettings``.
+    func metricSettings() throws -> MetricSettings {
+        var s = MetricSettings()
+        func whole(_ key: String, _ current: Int, _ range: ClosedRange<Int>) throws -> Int {
+            let value = try int("metrics", key, default: current)
+            guard range.contains(value) else {
+                throw ConfideError(.config, "\(file): [metrics] \(key) must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return value
+        }
+        s.activeContactDays = try whole("active_contact_days", s.activeContactDays, 1...3650)
+        s.outcomeWindowWeeks = try whole("outcome_window_weeks", s.outcomeWindowWeeks, 1...52)
+        s.minimumTreatmentSessions = try whole("minimum_treatment_sessions", s.minimumTreatmentSessions, 1...50)
+        s.phq9Caseness = try whole("phq9_caseness", s.phq9Caseness, 1...27)
+        s.gad7Caseness = try whole("gad7_caseness", s.gad7Caseness, 1...21)
+        s.phq9ReliableChange = try whole("phq9_reliable_change", s.phq9ReliableChange, 1...27)
+        s.gad7ReliableChange = try whole("gad7_reliable_change", s.gad7ReliableChange, 1...21)
+        s.core10Caseness = try whole("core10_caseness", s.core10Caseness, 1...40)
+        s.core10ReliableChange = try whole("core10_reliable_change", s.core10ReliableChange, 1...40)
+        let instruments = try string("metrics", "instruments", default: s.instruments.rawValue)
+        guard let chosen = OutcomeInstruments(rawValue: instruments) else {
+            throw ConfideError(.config, "\(file): [metrics] instruments must be one of \(OutcomeInstruments.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        s.instruments = chosen
+        if let bands = try array("metrics", "age_bands") {
+            let bounds = bands.compactMap(\.int)
+            guard bounds.count == bands.count, !bounds.isEmpty, bounds.allSatisfy({ (0...120).contains($0) }) else {
+                throw ConfideError(.config, "\(file): [metrics] age_bands must be a list of whole numbers 0-120 (lower bounds)")
+            }
+            s.ageBands = AgeBands(lowerBounds: bounds)
+        }
+        for (key, path) in [("caseload_breakdowns", \MetricSettings.caseloadBreakdowns), ("outcome_breakdowns", \MetricSettings.outcomeBreakdowns)] {
+            guard let values = try array("metrics", key) else { continue }
+            let groups = values.compactMap { $0.string.flatMap(GroupType.init(rawValue:)) }
+            guard groups.count == values.count else {
+                throw ConfideError(.config, "\(file): [metrics] \(key) must list breakdowns among \(GroupType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            s[keyPath: path] = groups.filter { $0 != .practice }
+        }
+        return s
+    }
+
+    func array(_ section: String, _ key: String) throws -> TOMLArray? {
+        guard let value = try value(section, key) else { return nil }
+        guard let array = value.array else { throw ConfideError(.config, "\(file): [\(section)] \(key) must be a list") }
+        return array
+    }
+
     let table: TOMLTable
     let file: String
 

@@ -128,11 +128,25 @@ private func files(under path: String) throws -> [String: Data] {
         ("[practice]\ntimezone = \"Mars/Olympus\"\n", .config),
         ("[privacy\n", .config),
         ("[privacy]\nepsilon_per_release = -1\n", .config),
+        ("[metrics]\ninstruments = \"bdi\"\n", .config),
+        ("[metrics]\noutcome_breakdowns = [\"shoe_size\"]\n", .config),
+        ("[metrics]\nage_bands = \"young\"\n", .config),
+        ("[metrics]\nphq9_caseness = 99\n", .config),
     ])
     func badConfigurationIsRefusedWithExit78(_ text: String, _ status: ConfidePipeline.ExitStatus) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-\(UUID().uuidString).toml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect { _ = try Configuration(path: path) } throws: { ($0 as? ConfideError)?.status == status }
+    }
+
+    @Test func metricsSectionIsRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-\(UUID().uuidString).toml").path
+        try "[metrics]\ninstruments = \"core10\"\ncore10_caseness = 12\nage_bands = [18, 30, 65]\noutcome_breakdowns = [\"therapist\", \"gender\"]\nactive_contact_days = 60\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let metrics = try Configuration(path: path).metrics
+        #expect(metrics.instruments == .core10 && metrics.core10Caseness == 12 && metrics.activeContactDays == 60)
+        #expect(metrics.ageBands.label(40) == "30-64" && metrics.ageBands.label(70) == "65+")
+        #expect(metrics.outcomeBreakdowns.map(\.rawValue) == ["therapist", "gender"])
     }
 
     @Test func futureWeeksAreRefused() throws {
