@@ -27,45 +27,16 @@ Prints one JSON object: seconds (reading, bounding and noise), read_seconds, dp_
 peak_rss_mib (of that part), rows, partitions, and count_mae and mean_mae against the exact
 per-partition figures (before bounding) computed afterwards with pandas.
 """
-import argparse
-import json
-import resource
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import opendp.prelude as dp
 import pandas as pd
 
+from dp_baseline import MAX_MINUTES, run
+
 dp.enable_features("contrib")
 
-ATTENDED = ["attended", "attended_late"]
-MAX_MINUTES = 120
 PER_CLIENT_WEEK = 2
-
-
-def peak_rss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def read_attended(folder):
-    """Attended appointments with their client and ISO week."""
-    referrals = pd.read_csv(folder / "referrals.csv", usecols=["referral_id", "client_id"], dtype=str)
-    appointments = pd.read_csv(folder / "appointments.csv",
-                               usecols=["appointment_id", "referral_id", "therapist_id", "date", "status",
-                                        "duration_minutes"],
-                               dtype={"appointment_id": str, "referral_id": str, "therapist_id": str, "status": str},
-                               parse_dates=["date"])
-    attended = appointments[appointments["status"].isin(ATTENDED) & appointments["duration_minutes"].notna()]
-    attended = attended.merge(referrals, on="referral_id", how="inner")
-    iso = attended["date"].dt.isocalendar()
-    return attended.assign(week=iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2))
-
-
-def all_weeks(first, last):
-    mondays = pd.date_range(first - pd.Timedelta(days=first.weekday()), last, freq="7D")
-    return [f"{d.isocalendar().year}-W{d.isocalendar().week:02d}" for d in mondays]
 
 
 def bound(attended):
@@ -111,47 +82,5 @@ def dp_release(attended, weeks, epsilon):
                          "dp_count": noisy_counts, "dp_mean": means})
 
 
-def errors(attended, released):
-    exact = (attended.groupby(["therapist_id", "week"])["duration_minutes"]
-             .agg(exact_count="size", exact_mean="mean").reset_index())
-    both = released.merge(exact, on=["therapist_id", "week"], how="left")
-    both["exact_count"] = both["exact_count"].fillna(0)
-    count_mae = float((both["dp_count"] - both["exact_count"]).abs().mean())
-    seen = both[both["exact_count"] > 0]
-    mean_mae = float((seen["dp_mean"] - seen["exact_mean"]).abs().mean())
-    return count_mae, mean_mae
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("exports", type=Path, help="folder with referrals.csv and appointments.csv")
-    parser.add_argument("--epsilon", type=float, default=1.0, help="ε of the release (count and mean together)")
-    args = parser.parse_args()
-
-    started = time.perf_counter()
-    attended = read_attended(args.exports)
-    read_done = time.perf_counter()
-    weeks = all_weeks(attended["date"].min(), attended["date"].max())
-    released = dp_release(attended, weeks, args.epsilon)
-    done = time.perf_counter()
-    peak = peak_rss_mib()
-
-    count_mae, mean_mae = errors(attended, released)
-    json.dump({
-        "tool": "opendp",
-        "version": getattr(dp, "__version__", None) or __import__("opendp").__version__,
-        "epsilon": args.epsilon,
-        "seconds": round(done - started, 4),
-        "read_seconds": round(read_done - started, 4),
-        "dp_seconds": round(done - read_done, 4),
-        "peak_rss_mib": round(peak, 1),
-        "rows": len(attended),
-        "partitions": len(released),
-        "count_mae": round(count_mae, 4),
-        "mean_mae": round(mean_mae, 4),
-    }, sys.stdout)
-    print()
-
-
 if __name__ == "__main__":
-    main()
+    run(__doc__.split("\n\n")[0], "opendp", getattr(dp, "__version__", None) or __import__("opendp").__version__, dp_release, with_appointment_id=True)
