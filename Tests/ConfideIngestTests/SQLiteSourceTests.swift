@@ -10,13 +10,13 @@ private func makePracticeDatabase(_ path: String) throws {
         CREATE TABLE episodes (id TEXT, patient TEXT, patient_name TEXT, email TEXT, opened TEXT, dob TEXT, sex TEXT, closed TEXT);
         CREATE TABLE sessions (id INTEGER, episode TEXT, clinician TEXT, starts TEXT, outcome TEXT, minutes REAL, notes TEXT);
         CREATE TABLE scores (episode TEXT, tool TEXT, taken TEXT, total INTEGER);
-        INSERT INTO episodes VALUES ('E1', 'P1', 'Imogen Fairweather', 'imogen.fw@example.org', '2026-01-06', '1990-02-14', 'F', NULL);
-        INSERT INTO episodes VALUES ('E2', 'P2', 'Barnaby Quill', 'barnaby@example.net', '2026-01-13', NULL, 'M', '2026-03-20');
-        INSERT INTO sessions VALUES (1, 'E1', 'T01', '2026-01-12T09:00:00', 'Attended', 60.0, 'Disclosed history of self-harm');
-        INSERT INTO sessions VALUES (2, 'E1', 'T01', '2026-01-19T09:00:00', 'No Show', 50, NULL);
-        INSERT INTO sessions VALUES (3, 'E2', 'T02', 'not a date', 'Attended', 50, NULL);
+        INSERT INTO episodes VALUES ('EPI-0001', 'PAT-0001', 'Imogen Fairweather', 'imogen.fw@example.org', '2026-01-06', '1990-02-14', 'F', NULL);
+        INSERT INTO episodes VALUES ('EPI-0002', 'PAT-0002', 'Barnaby Quill', 'barnaby@example.net', '2026-01-13', NULL, 'M', '2026-03-20');
+        INSERT INTO sessions VALUES (1, 'EPI-0001', 'T01', '2026-01-12T09:00:00', 'Attended', 60.0, 'Disclosed history of self-harm');
+        INSERT INTO sessions VALUES (2, 'EPI-0001', 'T01', '2026-01-19T09:00:00', 'No Show', 50, NULL);
+        INSERT INTO sessions VALUES (3, 'EPI-0002', 'T02', 'not a date', 'Attended', 50, NULL);
         INSERT INTO sessions VALUES (4, 'E7', 'T02', '2026-01-27', 'Attended', 50, NULL);
-        INSERT INTO scores VALUES ('E1', 'PHQ-9', '2026-01-12', 17), ('E2', 'GAD-7', '2026-01-20', 30);
+        INSERT INTO scores VALUES ('EPI-0001', 'PHQ-9', '2026-01-12', 17), ('EPI-0002', 'GAD-7', '2026-01-20', 30);
         """)
 }
 
@@ -50,7 +50,7 @@ private func sqliteSource(_ path: String) -> ExportSource {
         #expect(try db.scalarString("SELECT group_concat(line) FROM quarantine WHERE file = 'appointments query'") == "3,4")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/store.sqlite"))
         bytes += (try? Data(contentsOf: URL(fileURLWithPath: folder.path + "/store.sqlite-wal"))) ?? Data()
-        for planted in ["Imogen Fairweather", "imogen.fw@example.org", "Disclosed history", "E1", "P1"] {
+        for planted in ["Imogen Fairweather", "imogen.fw@example.org", "Disclosed history", "EPI-0001", "PAT-0001"] {
             #expect(bytes.range(of: Data(planted.utf8)) == nil, "a source value reached the store")
         }
     }
@@ -61,9 +61,9 @@ private func sqliteSource(_ path: String) -> ExportSource {
         let fromSQLite = try openStore(folder)
         _ = try Ingestor(key: testKey, timeZone: london).ingest(sqliteSource(folder.path + "/practice.db"), into: fromSQLite, startedAt: "t")
         let csv = TempFolder()
-        csv.write("referrals.csv", "referral_id,client_id,received_date,date_of_birth,gender,end_date\nE1,P1,2026-01-06,1990-02-14,female,\nE2,P2,2026-01-13,,male,2026-03-20\n")
-        csv.write("appointments.csv", "appointment_id,referral_id,therapist_id,date,status,duration_minutes\n1,E1,T01,2026-01-12T09:00:00,attended,60\n2,E1,T01,2026-01-19T09:00:00,dna,50\n")
-        csv.write("measures.csv", "referral_id,date,instrument,score\nE1,2026-01-12,phq9,17\n")
+        csv.write("referrals.csv", "referral_id,client_id,received_date,date_of_birth,gender,end_date\nEPI-0001,PAT-0001,2026-01-06,1990-02-14,female,\nEPI-0002,PAT-0002,2026-01-13,,male,2026-03-20\n")
+        csv.write("appointments.csv", "appointment_id,referral_id,therapist_id,date,status,duration_minutes\n1,EPI-0001,T01,2026-01-12T09:00:00,attended,60\n2,EPI-0001,T01,2026-01-19T09:00:00,dna,50\n")
+        csv.write("measures.csv", "referral_id,date,instrument,score\nEPI-0001,2026-01-12,phq9,17\n")
         let fromCSV = try openStore(csv)
         _ = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(path: csv.path), into: fromCSV, startedAt: "t")
         for table in ["referrals", "appointments", "measures"] {
