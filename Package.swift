@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ConfidePrivacyTests", dependencies: ["ConfidePrivacy", "ConfideMetrics"]),
         .testTarget(name: "ConfidePublishTests", dependencies: ["ConfidePublish", "ConfidePrivacy", "ConfideMetrics"]),
         .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth"]),
-        .testTarget(name: "ConfidePipelineTests", dependencies: ["ConfidePipeline", "ConfideSynth", "ConfideStore"]),
+        .testTarget(name: "ConfidePipelineTests", dependencies: ["ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideIngest", "ConfideMetrics"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ConfideSynth"]),
     ]
 )
