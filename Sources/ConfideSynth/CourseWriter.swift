@@ -197,7 +197,7 @@ struct Baseline {
         gad7 = (phq9 * 0.6 + rng.normal(mean: 4, sd: 3)).clamped(0, 21)
         core10 = (phq9 * 1.2 + rng.normal(mean: 2, sd: 3)).clamped(0, 40)
         let u = rng.unit()
-        response = u < 0.55 ? rng.normal(mean: 0.35, sd: 0.1) : u < 0.93 ? rng.normal(mean: 0.8, sd: 0.1) : rng.normal(mean: 1.3, sd: 0.1)
+        response = u < 0.62 ? rng.normal(mean: 0.33, sd: 0.1) : u < 0.94 ? rng.normal(mean: 0.8, sd: 0.1) : rng.normal(mean: 1.3, sd: 0.1)
         wobble = (0..<24).map { _ in rng.normal(mean: 0, sd: 1.5) }
     }
 
