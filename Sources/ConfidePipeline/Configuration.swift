@@ -50,6 +50,7 @@ public struct Configuration: Sendable {
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         func resolve(_ value: String) -> String { value.hasPrefix("/") ? value : base + "/" + value }
+        try KnownKeys.check(table, file: path)
         let reader = TableReader(table: table, file: path)
         file = path
         practiceName = try reader.string("practice", "name", default: "Practice")

@@ -1,0 +1,46 @@
+import ConfideIngest
+@testable import ConfidePipeline
+import Foundation
+import Testing
+
+@Suite struct KnownKeysTests {
+    private func load(_ text: String) throws -> Configuration {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-\(UUID().uuidString).toml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Configuration(path: path)
+    }
+
+    /// The error of loading `text`, or nil when it loads.
+    private func error(_ text: String) -> ConfideError? {
+        do { _ = try load(text); return nil } catch { return error as? ConfideError }
+    }
+
+    @Test func aMistypedPrivacyKeyStopsTheRunInsteadOfFallingBackToTheDefault() throws {
+        let refused = try #require(error("[privacy]\nepsilon_per_releas = 0.5\n"))
+        #expect(refused.status == .config)
+        #expect(refused.message.contains("[privacy] epsilon_per_releas is not a known key (did you mean epsilon_per_release?)"))
+    }
+
+    @Test func unknownSectionsAndFileKeysAreNamed() {
+        #expect(error("[privcy]\nmode = \"dp\"\n")?.message.contains("[privcy] is not a known section (did you mean privacy?)") == true)
+        #expect(error("[source.referrals]\nfiel = \"a.csv\"\n")?.message.contains("[source.referrals] fiel is not a known key (did you mean file?)") == true)
+        #expect(error("[metrics]\nsomething_else = 3\n")?.message.contains("[metrics] something_else is not a known key; known:") == true)
+    }
+
+    @Test func everyWrittenConfigurationLoads() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("confide-keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for preset in [nil] + Preset.all.map(Optional.some) {
+            let directory = folder + "/" + (preset?.name ?? "plain")
+            let result = try Initialiser.initialise(directory: directory, practiceName: "P", preset: preset)
+            #expect(throws: Never.self) { _ = try Configuration(path: result.configuration) }
+        }
+    }
+
+    @Test(arguments: [("", "", 0), ("epsilon", "epsilon", 0), ("epsilon", "epsilom", 1), ("dir", "path", 4), ("abc", "", 3)])
+    func editDistance(_ a: String, _ b: String, _ expected: Int) {
+        #expect(KnownKeys.editDistance(a, b) == expected)
+        #expect(KnownKeys.editDistance(b, a) == expected)
+    }
+}
