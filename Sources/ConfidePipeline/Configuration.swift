@@ -77,7 +77,8 @@ public struct Configuration: Sendable {
         guard (0..<1).contains(delta) else { throw ConfideError(.config, "\(path): [privacy] delta must be in [0, 1)") }
         let minClients = try reader.int("privacy", "min_clients", default: 5)
         guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
-        privacy = PrivacySettings(mode: mode, epsilonPerRelease: epsilon, delta: delta, minClients: minClients)
+        privacy = PrivacySettings(mode: mode, epsilonPerRelease: epsilon, delta: delta, minClients: minClients,
+                                  weights: try reader.privacyWeights())
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "220")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
@@ -135,6 +136,27 @@ private struct TableReader {
             s[keyPath: path] = groups.filter { $0 != .practice }
         }
         return s
+    }
+
+    /// `[privacy.weights]`: `"histogram/breakdown" = weight`, each a known budget slot and a
+    /// whole number from 1 to 1000. Slots not named keep their default weight.
+    func privacyWeights() throws -> [String: UInt64] {
+        guard let value = try value("privacy", "weights") else { return [:] }
+        guard let table = value.table else {
+            throw ConfideError(.config, "\(file): [privacy.weights] must be a table of \"histogram/breakdown\" = weight")
+        }
+        var weights: [String: UInt64] = [:]
+        for slot in table.keys.sorted() {
+            guard PrivacySettings.slotIDs.contains(slot) else {
+                throw ConfideError(.config, "\(file): [privacy.weights] \"\(slot)\" is not a budget slot; a slot is \"histogram/breakdown\", for example \"appointments/therapist\" (docs/privacy.md lists them)")
+            }
+            let weight = table[slot]?.int ?? table[slot]?.double.flatMap { $0 == $0.rounded() && abs($0) < 1e6 ? Int($0) : nil }
+            guard let weight, (1...1000).contains(weight) else {
+                throw ConfideError(.config, "\(file): [privacy.weights] \"\(slot)\" must be a whole number from 1 to 1000")
+            }
+            weights[slot] = UInt64(weight)
+        }
+        return weights
     }
 
     func array(_ section: String, _ key: String) throws -> TOMLArray? {

@@ -14,8 +14,9 @@ enum MeasureEvaluator {
     case noisy(current: [ClassCell: NoisyCell], earlier: [[ClassCell: NoisyCell]], histograms: [Histogram])
     case exact(table: ExactTable, bounded: BoundedTable)
 
-    /// A sum of classes for one group: its value and its noise (dp) or its clients (sdc).
-    private func total(_ sum: ClassSum, groupType: GroupType, group: String) -> (value: Double, noise: NoiseSum, clients: Int) {
+    /// A sum of classes for one group: its value and its noise (dp), or its bounded value and
+    /// its distinct clients (sdc).
+    func total(_ sum: ClassSum, groupType: GroupType, group: String) -> (value: Double, noise: NoiseSum, clients: Int) {
         switch self {
         case .noisy(let current, let earlier, let histograms):
             let window = histograms.first { $0.id == sum.histogram }?.windowWeeks ?? 1
@@ -44,12 +45,8 @@ enum MeasureEvaluator {
         }
     }
 
-    /// The true size of a count measure's group (sdc), for choosing secondary suppressions.
-    func size(_ measure: Measure, groupType: GroupType, group: String) -> Int {
-        guard case .count(let histogram, let classes) = measure.formula else { return 0 }
-        return Int(total(ClassSum(histogram, classes), groupType: groupType, group: group).value)
-    }
-
+    /// One figure: a measure for one group, protected as the settings say (before secondary
+    /// suppression).
     func evaluate(_ measure: Measure, groupType: GroupType, group: String, settings: PrivacySettings,
                   halfWidths: inout [NoiseSum: Double]) -> Figure {
         let k = settings.minClients

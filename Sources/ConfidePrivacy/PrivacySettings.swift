@@ -1,8 +1,10 @@
+import ConfideMetrics
+
 /// The `[privacy]` settings that shape a release.
 public struct PrivacySettings: Sendable, Equatable {
     /// dp (default) or sdc.
     public var mode: ProtectionMode
-    /// ε charged per weekly release, split over its count measures by ``weights``.
+    /// ε charged per weekly release, split across its budget slots by ``weights``.
     public var epsilonPerRelease: Epsilon
     /// δ (0: pure ε-DP with discrete Laplace noise).
     public var delta: Double
@@ -21,6 +23,12 @@ public struct PrivacySettings: Sendable, Equatable {
         self.minClients = minClients
         self.weights = weights
     }
+
+    /// Every budget slot a weight may name: `histogram/breakdown` for each histogram of the
+    /// catalogue and each breakdown (including `practice`).
+    public static let slotIDs: Set<String> = Set(Catalogue.histograms.flatMap { histogram in
+        GroupType.allCases.map { histogram.id + "/" + $0.rawValue }
+    })
 
     /// The documented default weights (`docs/privacy.md`), per `histogram/breakdown` slot:
     /// practice-wide figures get the most; every other slot weighs 1.

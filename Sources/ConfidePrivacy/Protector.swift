@@ -81,7 +81,8 @@ public struct Protector: Sendable {
         settings.weights[slot.id] ?? PrivacySettings.defaultWeights[slot.id] ?? 1
     }
 
-    /// Every measure of `table` for every group of its breakdowns.
+    /// Every measure of `table` for every group of its breakdowns. In sdc mode the table and
+    /// its margins then get secondary suppression (``SecondarySuppression``).
     private func publish(_ table: ExactTable, evaluator: MeasureEvaluator) -> [ProtectedCell] {
         var groups: [(GroupType, String)] = []
         var seen = Set<String>()
@@ -89,42 +90,22 @@ public struct Protector: Sendable {
             groups.append((cell.groupType, cell.group))
         }
         var result: [ProtectedCell] = []
+        var figures: [FigureKey] = []
         var halfWidths: [NoiseSum: Double] = [:]
         for measure in table.measures {
-            var byGroup: [ProtectedCell] = []
             for (groupType, group) in groups {
                 let figure = evaluator.evaluate(measure, groupType: groupType, group: group, settings: settings, halfWidths: &halfWidths)
-                byGroup.append(ProtectedCell(
+                result.append(ProtectedCell(
                     table: table.name.rawValue, groupType: groupType.rawValue, group: group, measureID: measure.id, measureName: measure.name,
                     isRate: measure.isRate, value: figure.value, intervalLow: figure.low, intervalHigh: figure.high,
                     status: figure.value == nil ? .suppressed : .published, reason: figure.value == nil ? figure.reason : nil))
+                figures.append(FigureKey(measure: measure, groupType: groupType, group: group))
             }
-            if settings.mode == .sdc, case .count = measure.formula {
-                byGroup = secondarySuppression(byGroup, sizes: groups.map { evaluator.size(measure, groupType: $0.0, group: $0.1) })
-            }
-            result += byGroup
+        }
+        if settings.mode == .sdc {
+            SecondarySuppression(table: table, evaluator: evaluator, minClients: settings.minClients).apply(to: &result, figures: figures)
         }
         return result
-    }
-
-    /// Secondary suppression over each breakdown's margin (the practice cell = the sum of the
-    /// breakdown's groups): when a breakdown has exactly one suppressed group, the published
-    /// group with the smallest true count is suppressed too (least information lost), so no
-    /// suppressed cell is the difference of published ones.
-    private func secondarySuppression(_ cells: [ProtectedCell], sizes: [Int]) -> [ProtectedCell] {
-        var cells = cells
-        for groupType in Set(cells.map(\.groupType)) where groupType != GroupType.practice.rawValue {
-            let indexes = cells.indices.filter { cells[$0].groupType == groupType }
-            while indexes.filter({ cells[$0].status == .suppressed }).count == 1 {
-                let candidates = indexes.filter { cells[$0].status == .published }
-                guard let smallest = candidates.min(by: { (sizes[$0], cells[$0].group) < (sizes[$1], cells[$1].group) }) else { break }
-                let old = cells[smallest]
-                cells[smallest] = ProtectedCell(table: old.table, groupType: old.groupType, group: old.group, measureID: old.measureID,
-                                                measureName: old.measureName, isRate: old.isRate, value: nil, intervalLow: nil,
-                                                intervalHigh: nil, status: .suppressed, reason: "suppressed to protect another cell")
-            }
-        }
-        return cells
     }
 }
 

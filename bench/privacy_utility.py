@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Utility of confide's dp mode on the synthetic practice: the error of the published
+practice-wide weekly counts and rates against their exact values.
+
+How it works (standard library only, the confide binary does all the counting):
+1. `confide synth` writes the demo-sized synthetic practice (3,000 clients, 12 therapists,
+   104 weeks) once.
+2. The exact figures: a workspace publishes the last WEEKS weeks with epsilon_per_release
+   100000 and min_clients 1. Its noise scale is below 0.001, so every draw is 0 and the
+   published figures are the exact (contribution-bounded) ones; a count of 0 is suppressed
+   there ("fewer than 1 after noise") and is read as 0.
+3. For each ε, REPEATS fresh workspaces publish the same weeks with min_clients 5. Noise comes
+   from the operating system's random source (the command line has no way to seed it), so
+   each repeat is an independent draw; stored releases are never re-drawn, which is why
+   every repeat needs its own workspace.
+4. Per measure: mean absolute error over published cells, mean relative error (|error| /
+   exact, exact > 0), the share of cells suppressed, and the coverage of the 90% intervals.
+
+Usage (from the repository root, after `swift build`):
+    python3 bench/privacy_utility.py --bin .build/debug/confide --epsilon 1 --epsilon 4
+"""
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+
+def run(*args):
+    done = subprocess.run([str(a) for a in args], capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(map(str, args))}: exit {done.returncode}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def configure(config, settings):
+    """Sets `key = value` in the [section]s of a confide.toml written by `confide init`."""
+    section, lines, done = None, [], set()
+    for line in config.read_text().splitlines():
+        header = re.match(r"^\[(\w+)\]", line)
+        if header:
+            section = header.group(1)
+        key = line.split("=", 1)[0].strip() if "=" in line and not line.lstrip().startswith("#") else None
+        if (section, key) in settings:
+            line = f"{key} = {settings[(section, key)]}"
+            done.add((section, key))
+        lines.append(line)
+    missing = set(settings) - done
+    if missing:
+        sys.exit(f"not found in {config}: {missing}")
+    config.write_text("\n".join(lines) + "\n")
+
+
+def last_complete_week():
+    """The Sunday that ends the last complete ISO week (confide's default week)."""
+    today = dt.date.today()
+    return today - dt.timedelta(days=today.isoweekday())
+
+
+def iso_week(day):
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def publish(binary, work, exports, name, epsilon, min_clients, weeks):
+    """Publishes `weeks` (oldest first) in a fresh workspace; returns practice rows by (week, measure)."""
+    workspace = work / name
+    run(binary, "init", workspace)
+    configure(workspace / "confide.toml", {
+        ("source", "path"): json.dumps(str(exports)),
+        ("privacy", "epsilon_per_release"): str(epsilon),
+        ("privacy", "min_clients"): str(min_clients),
+        ("privacy", "epsilon_cap_per_year"): "1000000000",   # a measurement, not a real budget
+    })
+    run(binary, "run", "--config", workspace / "confide.toml", "--backfill", weeks[0], "--quiet")
+    rows = {}
+    for week in weeks:
+        for table in ("caseload", "outcomes"):
+            with open(workspace / "Reports" / week / f"{table}.csv", newline="") as f:
+                for row in csv.DictReader(f):
+                    rows[(week, row["measure_id"], row["group_type"], row["group"])] = row
+    shutil.rmtree(workspace)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=".build/debug/confide", help="the confide binary")
+    parser.add_argument("--epsilon", action="append", type=float, help="epsilon_per_release (repeatable; default 1 and 4)")
+    parser.add_argument("--repeats", type=int, default=4, help="independent releases per ε (default 4)")
+    parser.add_argument("--weeks", type=int, default=8, help="weeks published, ending with the last complete one (default 8)")
+    parser.add_argument("--clients", type=int, default=3000, help="synthetic clients (default 3000, as confide demo)")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic data only (default 2026, as confide demo)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args()
+    epsilons = args.epsilon or [1.0, 4.0]
+    binary = Path(args.bin).resolve()
+
+    work = Path(tempfile.mkdtemp(prefix="confide-utility-"))
+    try:
+        exports = work / "exports"
+        last = last_complete_week()
+        run(binary, "synth", "--out", exports, "--clients", args.clients, "--weeks", 104, "--seed", args.seed,
+            "--last-day", last.isoformat(), "--therapists", 12)
+        weeks = [iso_week(last - dt.timedelta(weeks=k)) for k in reversed(range(args.weeks))]
+        jobs = [("exact", 100000, 1)] + [(f"eps{e}-{r}", e, 5) for e in epsilons for r in range(args.repeats)]
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            results = dict(zip([j[0] for j in jobs],
+                               pool.map(lambda j: publish(binary, work, exports, j[0], j[1], j[2], weeks), jobs)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    exact = results["exact"]
+    def truth(key):
+        row = exact.get(key)
+        if row is None:
+            return None
+        if row["status"] == "published":
+            return float(row["value"])
+        return 0.0 if not key[1].endswith("_rate") and not key[1].startswith("mean_") else None
+
+    summary = {"weeks": weeks, "clients": args.clients, "repeats": args.repeats, "by_epsilon": {}}
+    for e in epsilons:
+        per_measure = {}
+        for name, rows in results.items():
+            if not name.startswith(f"eps{e}-"):
+                continue
+            for key, row in rows.items():
+                if key[2] != "practice":
+                    continue
+                true = truth(key)
+                if true is None:
+                    continue
+                m = per_measure.setdefault(key[1], {"errors": [], "relative": [], "suppressed": 0, "cells": 0, "covered": 0, "truth": []})
+                m["cells"] += 1
+                m["truth"].append(true)
+                if row["status"] != "published":
+                    m["suppressed"] += 1
+                    continue
+                error = abs(float(row["value"]) - true)
+                m["errors"].append(error)
+                if true > 0:
+                    m["relative"].append(error / true)
+                m["covered"] += float(row["interval_low"]) <= true <= float(row["interval_high"])
+        table = {}
+        for measure, m in per_measure.items():
+            table[measure] = {
+                "kind": "rate" if measure.endswith("_rate") else "mean" if measure.startswith("mean_") else "count",
+                "mean_exact": statistics.fmean(m["truth"]),
+                "mae": statistics.fmean(m["errors"]) if m["errors"] else None,
+                "mean_relative_error": statistics.fmean(m["relative"]) if m["relative"] else None,
+                "suppressed": m["suppressed"] / m["cells"],
+                "coverage": m["covered"] / len(m["errors"]) if m["errors"] else None,
+            }
+        def pooled(kind, field):
+            values = [v[field] for v in table.values() if v["kind"] == kind and v[field] is not None]
+            return statistics.fmean(values) if values else None
+        # Breakdown counts (therapist, modality, ...): how many are suppressed, and how many of
+        # those rest on at least 5 (exact) in the bounded data.
+        breakdown = {"cells": 0, "suppressed": 0, "exact_at_least_5": 0, "suppressed_exact_at_least_5": 0}
+        for name, rows in results.items():
+            if not name.startswith(f"eps{e}-"):
+                continue
+            for key, row in rows.items():
+                kind_is_count = not key[1].endswith("_rate") and not key[1].startswith("mean_")
+                if key[2] == "practice" or not kind_is_count:
+                    continue
+                true = truth(key) or 0.0
+                breakdown["cells"] += 1
+                breakdown["suppressed"] += row["status"] != "published"
+                breakdown["exact_at_least_5"] += true >= 5
+                breakdown["suppressed_exact_at_least_5"] += true >= 5 and row["status"] != "published"
+        summary["by_epsilon"][str(e)] = {
+            "breakdown_counts": breakdown,
+            "measures": table,
+            "counts": {f: pooled("count", f) for f in ("mae", "mean_relative_error", "suppressed", "coverage")},
+            "rates": {f: pooled("rate", f) for f in ("mae", "suppressed", "coverage")},
+        }
+
+    if args.json:
+        print(json.dumps(summary, indent=2, sort_keys=True))
+        return
+    print(f"{args.clients} clients, weeks {weeks[0]}..{weeks[-1]}, {args.repeats} releases per ε, min_clients 5")
+    for e, s in summary["by_epsilon"].items():
+        c, r = s["counts"], s["rates"]
+        print(f"\nε = {e}: counts MAE {c['mae']:.2f}, mean relative error {c['mean_relative_error']:.1%}, "
+              f"suppressed {c['suppressed']:.1%}, 90% coverage {c['coverage']:.1%}; "
+              f"rates MAE {r['mae']:.2f} points, suppressed {r['suppressed']:.1%}, coverage {r['coverage']:.1%}")
+        b = s["breakdown_counts"]
+        print(f"  breakdown counts: {b['suppressed']}/{b['cells']} suppressed; of the {b['exact_at_least_5']} "
+              f"with an exact value of 5 or more, {b['suppressed_exact_at_least_5']} suppressed")
+        print(f"  {'measure':<40} {'exact':>8} {'MAE':>8} {'rel.':>7} {'supp.':>6}")
+        for measure, v in s["measures"].items():
+            mae = "-" if v["mae"] is None else f"{v['mae']:.2f}"
+            rel = "-" if v["mean_relative_error"] is None else f"{v['mean_relative_error']:.0%}"
+            print(f"  {measure:<40} {v['mean_exact']:>8.1f} {mae:>8} {rel:>7} {v['suppressed']:>6.0%}")
+
+
+if __name__ == "__main__":
+    main()
