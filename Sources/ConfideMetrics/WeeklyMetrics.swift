@@ -59,7 +59,8 @@ public struct WeeklyMetrics {
     private var loader: ReferralFactsLoader { ReferralFactsLoader(db: db) }
 
     private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder) throws {
-        for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end) {
+        for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end,
+                                           contacts: false, scores: false) {
             table.add("referrals_received", "received", client: facts.client, groups: facts.groups(contact: nil, ageBands: settings.ageBands))
         }
     }
@@ -84,7 +85,7 @@ public struct WeeklyMetrics {
     /// referral), and whether they had an attended contact in the last 90 days.
     private func openReferrals(_ week: ISOWeek, into table: inout TableBuilder) throws {
         let end = week.end
-        let open = try loader.load(where: "r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end)
+        let open = try loader.load(where: "r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end, scores: false)
         for facts in open {
             let state: String
             if let first = facts.treatmentSessions.first, first.day <= end {
@@ -107,7 +108,7 @@ public struct WeeklyMetrics {
             r.referral_id IN (SELECT referral_id FROM appointments WHERE date BETWEEN ?1 AND ?2
                               AND kind = 'treatment' AND status IN ('attended', 'attended_late'))
             """
-        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end) {
+        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, scores: false) {
             let sessions = facts.treatmentSessions
             let groups = { (contact: Contact) in facts.groups(contact: contact, ageBands: settings.ageBands) }
             if let first = sessions.first, first.day >= week.start {
@@ -123,7 +124,7 @@ public struct WeeklyMetrics {
 
     /// Referrals ended in the period, by reason and whether treatment had begun.
     private func endings(from start: Day, to end: Day, into table: inout TableBuilder) throws {
-        for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end) {
+        for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end, scores: false) {
             let reason = facts.endReason ?? .other
             let takenOn = facts.treatmentSessions.contains { $0.day <= facts.end! }
             table.add("endings", "\(reason.rawValue).\(takenOn ? "taken_on" : "not_taken_on")", client: facts.client,
