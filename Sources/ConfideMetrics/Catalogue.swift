@@ -16,6 +16,15 @@ public struct Histogram: Sendable, Equatable {
     /// Weeks summed for publication: 1 for weekly figures, 13 for the outcome window (built
     /// from weekly releases by post-processing, never by a fresh draw over overlapping data).
     public let windowWeeks: Int
+    /// The breakdowns it is published by, when fewer than its table's (nil: all of them).
+    public var onlyBreakdowns: Set<GroupType>? = nil
+
+    /// True when the histogram has cells for `groupType`: contact breakdowns (therapist,
+    /// modality, delivery) need a contact, and ``onlyBreakdowns`` narrows the rest.
+    public func isPublished(by groupType: GroupType) -> Bool {
+        if !hasContact && [.therapist, .modality, .delivery].contains(groupType) { return false }
+        return onlyBreakdowns?.contains(groupType) ?? true
+    }
 }
 
 /// How a published measure is computed from histogram classes.
@@ -26,6 +35,10 @@ public enum Formula: Sendable, Equatable {
     case rate(numerator: ClassSum, denominator: ClassSum)
     /// sum / count, each a sum of classes.
     case mean(sum: ClassSum, count: ClassSum)
+    /// The middle value of an ordered histogram whose classes are numbers (`"3"`; a class
+    /// `"20_plus"` counts as 20): the smallest class whose running total reaches half the total
+    /// (for an even count, the lower of the two middle values).
+    case median(ClassSum)
 }
 
 /// A sum of some classes of one histogram.
@@ -57,4 +70,6 @@ public struct Measure: Sendable, Equatable {
     public var isRate: Bool { if case .rate = formula { return true } else { return false } }
     /// True for means.
     public var isMean: Bool { if case .mean = formula { return true } else { return false } }
+    /// True for medians.
+    public var isMedian: Bool { if case .median = formula { return true } else { return false } }
 }

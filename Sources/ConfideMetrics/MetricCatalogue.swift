@@ -4,7 +4,7 @@ import ConfideModel
 /// Definitions, sources and conventions are in `docs/metrics.md`.
 public enum Catalogue {
     /// The version of the definitions, recorded with every published table.
-    public static let definitionVersion = "confide-metrics-2"
+    public static let definitionVersion = "confide-metrics-3"
 
     /// Open-referral classes: in treatment or waiting (by time since referral) × seen in the
     /// last 90 days or not.
@@ -17,6 +17,9 @@ public enum Catalogue {
     public static let secondSessionClasses = ["within_28_days", "within_90_days", "over_90_days"]
     /// Appointment statuses, as histogram classes.
     public static let appointmentClasses = AppointmentStatus.allCases.map(\.rawValue)
+    /// Attended treatment sessions of a finished course, as classes for the median: `"1"` to
+    /// `"19"`, then `"20_plus"`.
+    public static let sessionCountClasses = (1...19).map(String.init) + ["20_plus"]
     /// Ending classes: end reason × taken on for treatment (at least one attended treatment session).
     public static let endingClasses = EndReason.allCases.flatMap { ["\($0.rawValue).taken_on", "\($0.rawValue).not_taken_on"] }
 
@@ -31,6 +34,8 @@ public enum Catalogue {
         Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13),
         Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13),
         Histogram(id: "sessions", table: .outcomes, classes: ["sessions"], cap: 20, windowWeeks: 13),
+        Histogram(id: "session_counts", table: .outcomes, classes: sessionCountClasses, cap: 1, windowWeeks: 13,
+                  onlyBreakdowns: [.practice]),
     ]
 
     /// The histogram with `id`.
@@ -111,6 +116,8 @@ public enum Catalogue {
         rate("waited_18_weeks_rate", "Started treatment within 18 weeks (%)", .outcomes, ClassSum("waits", ["within_6_weeks", "within_18_weeks"]), finished),
         Measure(id: "mean_treatment_sessions", name: "Mean attended treatment sessions per finished course", table: .outcomes,
                 formula: .mean(sum: ClassSum("sessions", ["sessions"]), count: finished)),
+        Measure(id: "median_treatment_sessions", name: "Median attended treatment sessions per finished course", table: .outcomes,
+                formula: .median(ClassSum("session_counts", sessionCountClasses))),
     ]
 
     /// The measure with `id`.

@@ -7,18 +7,21 @@ struct TableBuilder {
     private var index: [ClassCell: Int32] = [:]
     private(set) var contributions: [Contribution] = []
     private var clients: [String: Int32] = [:]
+    /// Histograms published by fewer breakdowns than the table's, by id.
+    private let narrowedHistograms: [String: Histogram]
 
     init(name: TableName, breakdowns: [GroupType]) {
         self.name = name
         self.histograms = Catalogue.histograms.filter { $0.table == name }
         self.breakdowns = [.practice] + breakdowns.filter { $0 != .practice }
+        narrowedHistograms = Dictionary(uniqueKeysWithValues: histograms.filter { $0.onlyBreakdowns != nil }.map { ($0.id, $0) })
     }
 
     /// Declares every class of every histogram for the public groups of each breakdown, so
     /// that they are published (perhaps as zero or suppressed) even when no client contributes.
     mutating func declare(_ domains: [GroupType: [String]]) {
         for histogram in histograms {
-            for groupType in breakdowns where histogram.hasContact || ![.therapist, .modality, .delivery].contains(groupType) {
+            for groupType in breakdowns where histogram.isPublished(by: groupType) {
                 for group in groupType == .practice ? ["all"] : domains[groupType] ?? [] {
                     for cls in histogram.classes { cell(ClassCell(histogram: histogram.id, cls: cls, groupType: groupType, group: group)) }
                 }
@@ -46,8 +49,9 @@ struct TableBuilder {
     /// breakdown whose group is known in `groups`.
     mutating func add(_ histogram: String, _ cls: String, client pseudonym: String, groups: [GroupType: String], amount: Int32 = 1) {
         let who = client(pseudonym)
+        let narrowed = narrowedHistograms[histogram]
         for groupType in breakdowns {
-            guard let group = groups[groupType] else { continue }
+            guard let group = groups[groupType], narrowed?.isPublished(by: groupType) ?? true else { continue }
             let position = cell(ClassCell(histogram: histogram, cls: cls, groupType: groupType, group: group))
             contributions.append(Contribution(client: who, cell: position, amount: amount))
         }

@@ -146,6 +146,8 @@ public struct WeeklyMetrics {
                       client: facts.client, groups: groups)
             table.add("sessions", "sessions", client: facts.client, groups: groups,
                       amount: Int32(min(sessions.count, settings.maximumSessionsCounted)))
+            let counted = Catalogue.sessionCountClasses
+            table.add("session_counts", counted[min(sessions.count, counted.count) - 1], client: facts.client, groups: groups)
         }
     }
 }

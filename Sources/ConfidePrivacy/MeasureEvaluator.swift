@@ -98,6 +98,33 @@ enum MeasureEvaluator {
             guard c.clients >= k, c.value > 0 else { return Figure(reason: "fewer than \(k) clients") }
             let value = roundTo1(s.value / c.value)
             return Figure(value: value, low: value, high: value, reason: "")
+        case .median(let ordered):
+            let classes = ordered.classes.map { total(ClassSum(ordered.histogram, [$0]), groupType: groupType, group: group) }
+            let values = ordered.classes.map { Double($0.prefix { $0.isNumber }) ?? 0 }
+            if isDP {
+                let counts = classes.map { max(0, $0.value) }
+                let n = counts.reduce(0, +)
+                guard n >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }
+                // The running totals and the 90% half-widths of their noise; the interval is the
+                // range of classes where the running total's interval straddles half the total.
+                var running = 0.0, noise = NoiseSum()
+                var median: Double?, low: Double?, high: Double?
+                for index in classes.indices {
+                    running += counts[index]
+                    noise.add(classes[index].noise)
+                    let half = width(noise)
+                    if low == nil, running + half >= n / 2 { low = values[index] }
+                    if median == nil, running >= n / 2 { median = values[index] }
+                    if high == nil, running - half >= n / 2 { high = values[index] }
+                }
+                return Figure(value: median, low: low, high: high ?? values.last, reason: "")
+            }
+            let n = classes.map(\.value).reduce(0, +)
+            let clients = total(ordered, groupType: groupType, group: group).clients
+            guard clients >= k, n > 0 else { return Figure(reason: "fewer than \(k) clients") }
+            var running = 0.0
+            let index = classes.indices.first { running += classes[$0].value; return running >= n / 2 }!
+            return Figure(value: values[index], low: values[index], high: values[index], reason: "")
         }
     }
 }

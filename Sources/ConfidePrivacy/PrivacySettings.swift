@@ -25,9 +25,9 @@ public struct PrivacySettings: Sendable, Equatable {
     }
 
     /// Every budget slot a weight may name: `histogram/breakdown` for each histogram of the
-    /// catalogue and each breakdown (including `practice`).
+    /// catalogue and each breakdown (including `practice`) it can be published by.
     public static let slotIDs: Set<String> = Set(Catalogue.histograms.flatMap { histogram in
-        GroupType.allCases.map { histogram.id + "/" + $0.rawValue }
+        GroupType.allCases.filter(histogram.isPublished(by:)).map { histogram.id + "/" + $0.rawValue }
     })
 
     /// The documented default weights (`docs/privacy.md`), per `histogram/breakdown` slot:
@@ -42,6 +42,7 @@ public struct PrivacySettings: Sendable, Equatable {
         "outcomes/practice": 6,
         "waits/practice": 4,
         "sessions/practice": 2,
+        "session_counts/practice": 2,
         "appointments/therapist": 3,
         "open_referrals/therapist": 3,
         "outcomes/therapist": 2,

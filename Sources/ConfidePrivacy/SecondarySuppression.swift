@@ -16,6 +16,7 @@ extension Measure {
         case .count(let histogram, let classes): [ClassSum(histogram, classes)]
         case .rate(let numerator, let denominator): [numerator, denominator]
         case .mean(let sum, let count): [sum, count]
+        case .median(let ordered): [ordered]
         }
     }
 }

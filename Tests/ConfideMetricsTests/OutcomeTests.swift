@@ -93,6 +93,24 @@ private func outcomeClasses(_ release: ExactRelease) -> [String: Int] {
         #expect(sessions.map(\.amount).reduce(0, +) == 6)
     }
 
+    @Test func finishedCoursesFallInTheSessionCountClassesOfTheMedian() throws {
+        let db = try emptyStore()
+        let days = (1...25).map { Day(iso: "2026-01-01")!.adding(days: $0).iso }
+        try course(db, id: "r1", client: "c1", received: "2025-12-01", end: "2026-03-05", sessions: Array(days.prefix(2)), scores: [])
+        try course(db, id: "r2", client: "c2", received: "2025-12-01", end: "2026-03-05", sessions: Array(days.prefix(7)), scores: [])
+        try course(db, id: "r3", client: "c3", received: "2025-12-01", end: "2026-03-05", sessions: Array(days.prefix(25)), scores: [])
+        try course(db, id: "r4", client: "c4", received: "2025-12-01", end: "2026-03-05", sessions: Array(days.prefix(1)), scores: [])  // not finished
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        let table = release.tables[1]
+        var counts: [String: Int] = [:]
+        for c in table.contributions where table.cells[Int(c.cell)].histogram == "session_counts" {
+            #expect(table.cells[Int(c.cell)].groupType == .practice, "the median is practice-wide only")
+            counts[table.cells[Int(c.cell)].cls, default: 0] += Int(c.amount)
+        }
+        #expect(counts == ["2": 1, "7": 1, "20_plus": 1])
+        #expect(!table.cells.contains { $0.histogram == "session_counts" && $0.groupType != .practice })
+    }
+
     @Test func windowOfThirteenWeeksForDisclosureControl() throws {
         let db = try emptyStore()
         try course(db, id: "r1", client: "c1", received: "2025-10-01", end: "2025-12-08", sessions: ["2025-10-20", "2025-11-20"], scores: [])  // W50 of 2025: in window

@@ -24,6 +24,7 @@ import Testing
         case .count(let histogram, let classes): return sum(ClassSum(histogram, classes))
         case .rate(let numerator, let denominator): return 100 * sum(numerator) / sum(denominator)
         case .mean(let total, let count): return sum(total) / sum(count)
+        case .median: return .nan
         }
     }
 

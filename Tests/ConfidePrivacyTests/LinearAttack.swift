@@ -37,6 +37,7 @@ struct LinearAttacker {
         case .count(let histogram, let classes): [ClassSum(histogram, classes)]
         case .rate(let n, let d): [n, d]
         case .mean(let s, let c): [s, c]
+        case .median(let ordered): [ordered]
         }
     }
 

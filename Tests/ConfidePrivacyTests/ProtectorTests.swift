@@ -9,7 +9,7 @@ let appointmentMeasures = Catalogue.measures.filter { measure in
     switch measure.formula {
     case .count(let histogram, _): return histogram == "appointments"
     case .rate(let n, let d): return n.histogram == "appointments" && d.histogram == "appointments"
-    case .mean: return false
+    case .mean, .median: return false
     }
 }
 
