@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "confide", targets: ["confide"]),
         .executable(name: "confide-ingest-bench", targets: ["confide-ingest-bench"]),
+        .executable(name: "confide-bench", targets: ["confide-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,8 +52,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "confide-ingest-bench", dependencies: [
-            "ConfideIngest", "ConfideStore", "ConfideModel", "ConfideSynth",
+            "ConfideBench", "ConfideIngest", "ConfideStore", "ConfideModel", "ConfideSynth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .target(name: "ConfideBench", dependencies: ["ConfideModel", "ConfideSynth"], swiftSettings: strict),
+        .executableTarget(name: "confide-bench", dependencies: [
+            "ConfideBench", "ConfidePipeline", "ConfideIngest", "ConfideMetrics", "ConfidePrivacy", "ConfidePublish",
+            "ConfideStore", "ConfideModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
@@ -63,6 +71,7 @@ let package = Package(
         .testTarget(name: "ConfidePublishTests", dependencies: ["ConfidePublish", "ConfidePrivacy", "ConfideMetrics"]),
         .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth"]),
         .testTarget(name: "ConfidePipelineTests", dependencies: ["ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideIngest", "ConfideMetrics"]),
+        .testTarget(name: "ConfideBenchTests", dependencies: ["ConfideBench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ConfideSynth"]),
     ]
 )

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfideBench
 import ConfideIngest
 import ConfideModel
 import ConfideStore
@@ -39,9 +40,9 @@ struct Compare: ParsableCommand {
             let exports = folder + "/exports"
             if !FileManager.default.fileExists(atPath: exports + "/measures.csv") {
                 try FileManager.default.createDirectory(atPath: exports, withIntermediateDirectories: true)
-                _ = try PracticeSynthesizer.write(to: exports, options: SynthOptions(clients: size, seed: 1, lastDay: Day(year: 2026, month: 11, day: 22)!))
+                _ = try PracticeSynthesizer.write(to: exports, options: SynthOptions(clients: size, seed: 1, lastDay: SyntheticPractice.lastDay))
             }
-            let rows = try CanonicalFile.allCases.reduce(0) { $0 + (try dataRows(exports + "/" + $1.fileName)) }
+            let rows = try exportRows(exports)
             var results: [(String, Double, Int)] = []
             for _ in 0..<repeats {
                 try? FileManager.default.removeItem(atPath: folder + "/store.sqlite")
@@ -65,16 +66,6 @@ struct Compare: ParsableCommand {
             let importBest = results.filter { $0.0 == "sqlite3 .import" }.map(\.1).min()!
             print(String(format: "%d clients: confide at %.2f of .import's rows per second (target >= 0.50)", size, importBest / confideBest))
         }
-    }
-
-    private func dataRows(_ path: String) throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw ValidationError("cannot read \(path)") }
-        defer { try? handle.close() }
-        var lines = 0
-        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
-            lines += data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-        }
-        return lines - 1
     }
 }
 
