@@ -57,14 +57,16 @@ struct CSVExtract {
         self.headerCount = reader.fieldCount
     }
 
-    /// Offers every data record to `load`.
-    func run(into load: inout FileLoad, progress: ProgressLine?) throws {
+    /// Offers every data record to `batcher`, which hands full batches to `deliver`; the
+    /// last, partial batch is delivered too.
+    func run(into batcher: inout RecordBatcher, progress: ProgressLine?, deliver: (RecordBatch) throws -> Void) throws {
         var rows = 0
         while reader.next() {
-            try load.offer(line: reader.recordLine, shape: shapeProblem())
+            try batcher.offer(line: reader.recordLine, shape: shapeProblem(), deliver: deliver)
             rows += 1
             if let progress, rows & 0xFFFF == 0 { progress.update(bytes: reader.bytesConsumed, rows: rows) }
         }
+        try batcher.flush(deliver: deliver)
         progress?.finish(rows: rows)
     }
 

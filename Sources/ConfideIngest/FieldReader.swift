@@ -1,7 +1,7 @@
 import ConfideModel
 
 /// A row rejected while it was read: the column at fault and why.
-struct RowRejection: Error {
+struct RowRejection: Error, Sendable {
     let column: String
     let reason: QuarantineReason
 }
@@ -29,6 +29,10 @@ struct FieldReader {
         while let first = bytes.first, first == 32 || first == 9 { bytes.removeFirst() }
         while let last = bytes.last, last == 32 || last == 9 { bytes.removeLast() }
         if bytes.isEmpty { return nil }
+        let ascii: String? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.allSatisfy { $0 < 0x80 } ? String(decoding: buffer, as: UTF8.self) : nil
+        }
+        if let ascii { return ascii }  // the common case, without generic validation
         guard let value = String(validating: bytes, as: UTF8.self) else { throw RowRejection(column: field, reason: .invalidUTF8) }
         return value
     }

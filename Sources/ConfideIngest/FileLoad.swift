@@ -1,24 +1,26 @@
 import ConfideModel
 import ConfideStore
 
-/// The load of one canonical file within an ingest run: each record offered is validated by
-/// the one ``RowParser``, then stored, held for its referral, or quarantined with line, column
-/// and reason, whatever the source it came from.
+/// The store side of the load of one canonical file within an ingest run: each batch of
+/// validated records is stored, held for its referral, or quarantined with line, column and
+/// reason, whatever the source it came from.
+///
+/// Within a batch, rows reach the store sorted by key (rows with equal keys keep their file
+/// order), so B-tree inserts move forward through the table instead of jumping; quarantine
+/// records are written in line order.
 struct FileLoad {
     let file: CanonicalFile
     let runID: Int
-    var parser: RowParser
     var report: FileReport
     private let upserter: Upserter
     private let quarantine: Statement
     private let referralExists: Statement
     private let pending: PendingRows?
 
-    init(file: CanonicalFile, label: String, db: Database, run: Int, parser: RowParser,
+    init(file: CanonicalFile, label: String, db: Database, run: Int,
          droppedColumns: [DroppedColumn], encoding: ResolvedEncoding?) throws {
         self.file = file
         self.runID = run
-        self.parser = parser
         var report = FileReport(file: label)
         report.droppedColumns = droppedColumns
         report.encoding = encoding?.rawValue
@@ -30,27 +32,51 @@ struct FileLoad {
         pending = file == .referrals ? nil : try PendingRows(db, file: file)
     }
 
-    /// Validates and stores the current record, or quarantines it; `shape` is a whole-record
-    /// problem the source already found (ragged row, unterminated quote, …).
-    mutating func offer(line: Int, shape: RowRejection?) throws {
-        report.read += 1
-        do {
-            if let shape { throw shape }
-            let row = try parser.parse()
-            if let referral = row.referral, try !referralIsStored(referral) {
-                try pending?.hold(row, run: runID, line: line)
-                throw RowRejection(column: "referral_id", reason: .unknownReferral)
+    /// Stores, holds or quarantines every record of `batch`.
+    ///
+    /// Whether a row's referral is stored is decided first, in file order (consecutive rows
+    /// of one referral ask once); this file's rows never add referrals, so the answer does not
+    /// depend on the order rows are then written in.
+    mutating func load(_ batch: RecordBatch) throws {
+        report.read += batch.count
+        var rejections = batch.rejected
+        let rows = batch.rows
+        var referralStored = [Bool](repeating: true, count: rows.count)
+        var lastReferral: String?
+        var lastStored = false
+        for index in rows.indices {
+            guard let referral = rows[index].referral else { continue }
+            if referral != lastReferral {
+                lastStored = try referralIsStored(referral)
+                lastReferral = referral
             }
-            try store(row, into: &report, line: line)
-            try pending?.discard(keys: row.keys)
-        } catch let rejection as RowRejection {
+            referralStored[index] = lastStored
+        }
+        var order = rows.indices.map { (key: rows[$0].order, index: $0) }
+        order.sort { ($0.key, $0.index) < ($1.key, $1.index) }
+        for (_, index) in order {
+            let line = batch.rowLines[index]
+            guard referralStored[index] else {
+                try pending?.hold(rows[index], run: runID, line: line)
+                rejections.append((line, RowRejection(column: "referral_id", reason: .unknownReferral)))
+                continue
+            }
+            do {
+                try store(rows[index], into: &report)
+                try pending?.discard(keys: rows[index].keys)
+            } catch let rejection as RowRejection {
+                rejections.append((line, rejection))
+            }
+        }
+        rejections.sort { $0.line < $1.line }
+        for (line, rejection) in rejections {
             try reject(rejection, line: line, in: &report, file: report.file)
         }
     }
 
-    /// The file's reconciliation.
-    mutating func finish() -> FileReport {
-        report.outOfVocabulary = parser.fields.outOfVocabulary
+    /// The file's reconciliation, with the counts of values outside a vocabulary.
+    mutating func finish(outOfVocabulary: [String: Int]) -> FileReport {
+        report.outOfVocabulary = outOfVocabulary
         return report
     }
 
@@ -68,7 +94,7 @@ struct FileLoad {
                 continue
             }
             do {
-                try store(row, into: &release, line: line)
+                try store(row, into: &release)
             } catch let rejection as RowRejection {
                 try reject(rejection, line: line, in: &release, file: report.file)
             }
@@ -83,7 +109,7 @@ struct FileLoad {
         return found
     }
 
-    private func store(_ row: CanonicalRow, into report: inout FileReport, line: Int) throws {
+    private func store(_ row: CanonicalRow, into report: inout FileReport) throws {
         switch try upserter.upsert(keys: row.keys, content: row.content, run: runID) {
         case .inserted: report.inserted += 1
         case .updated: report.updated += 1

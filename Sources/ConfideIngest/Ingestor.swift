@@ -40,13 +40,17 @@ public struct Ingestor {
         case .sqlite:
             sourceDB = try Self.openSource(source.path)
         }
+        let settings = try IngestStoreSettings(db)
+        defer { settings.restore(db) }
         return try db.write { db in
             try db.execute("INSERT INTO ingest_runs (started, source, mode) VALUES (?, ?, ?)",
                            [startedAt, source.format.rawValue, source.mode.rawValue])
             let run = try db.scalarInt("SELECT last_insert_rowid()")!
             var report = IngestReport(runID: run, files: [], mode: source.mode.rawValue)
             for file in CanonicalFile.allCases {
+                let indexes = try DeferredIndexes(table: RowParser.tableColumns(file).table, in: db)
                 let (load, fileReport) = try loadFile(file, of: source, sourceDB: sourceDB, into: db, run: run)
+                try indexes.rebuild(in: db)
                 try record(fileReport, run: run, in: db)
                 report.files.append(fileReport)
                 if file == .referrals, source.mode == .snapshot {
@@ -84,20 +88,21 @@ public struct Ingestor {
             let record = SQLiteRecord()
             let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues)
             var load = try FileLoad(file: file, label: label, db: db, run: run,
-                                    parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields),
                                     droppedColumns: extract.dropped, encoding: nil)
-            try extract.run(into: &load, record: record)
-            let report = load.finish()
+            var batcher = RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label)
+            try extract.run(into: &batcher, record: record) { batch in try load.load(batch) }
+            let report = load.finish(outOfVocabulary: batcher.parser.fields.outOfVocabulary)
             return (load, report)
         }
         let extract = try CSVExtract(file: file, source: source)
         let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues)
         var load = try FileLoad(file: file, label: label, db: db, run: run,
-                                parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields),
                                 droppedColumns: extract.dropped, encoding: extract.reader.encoding)
         let progress = showsProgress ? ProgressLine(label: label, totalBytes: ProgressLine.size(of: source.csvPath(of: file))) : nil
-        try extract.run(into: &load, progress: progress)
-        let report = load.finish()
+        let parsing = ParsingThread(extract: extract, progress: progress,
+                                    batcher: RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label))
+        let outOfVocabulary = try parsing.run { batch in try load.load(batch) }
+        let report = load.finish(outOfVocabulary: outOfVocabulary)
         return (load, report)
     }
 

@@ -30,13 +30,13 @@ final class PendingRows {
 
     /// Stores `row` to wait for its referral (a later export of the same key replaces it).
     func hold(_ row: CanonicalRow, run: Int, line: Int) throws {
-        try hold.execute(row.keys + row.content + [DatabaseValue.integer(Int64(run)), DatabaseValue.integer(Int64(line))])
+        try hold.execute(values: row.keys + row.content + [.integer(Int64(run)), .integer(Int64(line))])
         mayHoldKeys = true
     }
 
     /// Forgets a waiting row whose key was just loaded from the export itself.
     func discard(keys: [DatabaseValue]) throws {
-        if mayHoldKeys { try drop.execute(keys) }
+        if mayHoldKeys { try drop.execute(values: keys) }
     }
 
     /// The rows that waited from earlier runs: their keys, content and the line they came from.

@@ -2,7 +2,7 @@ import ConfideModel
 import ConfideStore
 
 /// A validated, pseudonymised canonical row: allowlisted fields only, ready for the store.
-struct CanonicalRow {
+struct CanonicalRow: Sendable {
     /// The key columns, in the table's key order.
     var keys: [DatabaseValue]
     /// The other columns, in the table's content order.
@@ -10,6 +10,33 @@ struct CanonicalRow {
     /// The pseudonym of the referral the row belongs to (appointments and measures), which
     /// must be stored before the row can be.
     var referral: String?
+    /// The first 64 bits of the first key (a hex pseudonym): rows sorted by it reach the
+    /// table's B-tree in key order. Equal keys have equal values.
+    let order: UInt64
+
+    init(keys: [DatabaseValue], content: [DatabaseValue], referral: String? = nil) {
+        self.keys = keys
+        self.content = content
+        self.referral = referral
+        if case .text(let first) = keys.first { order = Self.hexPrefix(first) } else { order = 0 }
+    }
+
+    /// The leading 16 hex digits of `text` as a number (in the same order as the text);
+    /// other characters count as 0.
+    private static func hexPrefix(_ text: String) -> UInt64 {
+        var value: UInt64 = 0
+        var taken = 0
+        for byte in text.utf8 where taken < 16 {
+            let digit: UInt8 = switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+            default: 0
+            }
+            value = value << 4 | UInt64(digit)
+            taken += 1
+        }
+        return value << (4 * UInt64(16 - taken))
+    }
 }
 
 /// The one validation path every source feeds: reads the canonical fields of the current

@@ -95,8 +95,9 @@ struct SQLiteExtract {
         self.count = selected.count
     }
 
-    /// Offers every row to `load`.
-    func run(into load: inout FileLoad, record: SQLiteRecord) throws {
+    /// Offers every row to `batcher`, which hands full batches to `deliver`; the last,
+    /// partial batch is delivered too.
+    func run(into batcher: inout RecordBatcher, record: SQLiteRecord, deliver: (RecordBatch) throws -> Void) throws {
         var line = 0
         let count = self.count, columns = self.columns
         var failure: Error?
@@ -107,12 +108,13 @@ struct SQLiteExtract {
                 let shape = record.nulField.map { index in
                     RowRejection(column: columns.first { $0.value == index }?.key ?? "column \(index + 1)", reason: .nulByte)
                 }
-                do { try load.offer(line: line, shape: shape) } catch { failure = error; throw error }
+                do { try batcher.offer(line: line, shape: shape, deliver: deliver) } catch { failure = error; throw error }
             }
         } catch {
             if let failure { throw failure }
-            throw IngestError.badSource(file: load.report.file, detail: "reading stopped at row \(line + 1): \((error as? DatabaseError)?.message ?? "error")")
+            throw IngestError.badSource(file: batcher.label, detail: "reading stopped at row \(line + 1): \((error as? DatabaseError)?.message ?? "error")")
         }
+        try batcher.flush(deliver: deliver)
     }
 }
 

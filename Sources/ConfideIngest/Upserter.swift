@@ -28,10 +28,13 @@ final class Upserter {
     }
 
     private unowned let database: Database
+    /// The run bound as `seen_run`, kept so that each row does not allocate it.
+    private var seenValue: [DatabaseValue] = []
 
     func upsert(keys: [DatabaseValue], content: [DatabaseValue], run: Int) throws -> UpsertOutcome {
-        let values: [DatabaseValueConvertible] = keys + content + [DatabaseValue.integer(Int64(run))]
-        try insert.execute(values)
+        if seenValue.first != .integer(Int64(run)) { seenValue = [.integer(Int64(run))] }
+        let seen = seenValue
+        try insert.execute(values: keys, content, seen)
         if database.changes == 1 { return .inserted }
         var stored: [DatabaseValue] = []
         var seenRun = 0
@@ -40,11 +43,11 @@ final class Upserter {
             seenRun = row.int(content.count)
         }
         if stored == content {
-            if seenRun != run { try touch.execute(keys + [DatabaseValue.integer(Int64(run))]) }
+            if seenRun != run { try touch.execute(values: keys, seen, []) }
             return .unchanged
         }
         if seenRun == run { return .conflict }
-        try update.execute(values)
+        try update.execute(values: keys, content, seen)
         return .updated
     }
 }

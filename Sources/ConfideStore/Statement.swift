@@ -39,11 +39,45 @@ public final class Statement {
         case .null: code = sqlite3_bind_null(handle, index)
         case .integer(let v): code = sqlite3_bind_int64(handle, index, v)
         case .real(let v): code = sqlite3_bind_double(handle, index, v)
-        case .text(let v): code = sqlite3_bind_text(handle, index, v, -1, sqliteTransient)
+        case .text(var v):
+            if v.isEmpty {
+                code = sqlite3_bind_text(handle, index, "", 0, sqliteTransient)
+            } else {
+                code = v.withUTF8 { utf8 in
+                    UnsafeRawPointer(utf8.baseAddress!).withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                        sqlite3_bind_text(handle, index, $0, Int32(utf8.count), sqliteTransient)
+                    }
+                }
+            }
         case .blob(let v):
             code = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient) }
         }
         guard code == SQLITE_OK else { throw database.error(code: code, sql: sql) }
+    }
+
+    /// Binds `values` to the parameters `?1…?n` and runs the statement to completion.
+    ///
+    /// The bulk path for loads: no existential boxing, text bound with its byte count and
+    /// copied by SQLite (`SQLITE_TRANSIENT`).
+    public func execute(values: [DatabaseValue]) throws {
+        try execute(values: values, [], [])
+    }
+
+    /// Binds `first`, then `second`, then `third` to the parameters `?1…?n` and runs the
+    /// statement to completion: a row's keys, content and trailing values, without joining
+    /// them into a new array.
+    public func execute(values first: [DatabaseValue], _ second: [DatabaseValue], _ third: [DatabaseValue]) throws {
+        sqlite3_reset(handle)
+        var index: Int32 = 1
+        for value in first { try bind(value, at: index); index += 1 }
+        for value in second { try bind(value, at: index); index += 1 }
+        for value in third { try bind(value, at: index); index += 1 }
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            if code != SQLITE_ROW { throw database.error(code: code, sql: sql) }
+        }
     }
 
     /// Runs the statement to completion with the given arguments.

@@ -88,3 +88,16 @@ private func temporaryPath() -> String {
         #expect(throws: DatabaseError.self) { try db.execute("INSERT INTO t VALUES (1)") }
     }
 }
+
+@Suite struct BulkBindingTests {
+    @Test func bindsKeysContentAndTrailingValuesInOrderAndEmptyTextIsNotNull() throws {
+        let db = try Database(path: ":memory:")
+        try db.execute("CREATE TABLE t (a TEXT, b TEXT, c INTEGER, d REAL, e BLOB, f INTEGER)")
+        let insert = try db.makeStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)")
+        try insert.execute(values: [.text("ключ")], [.text(""), .null, .real(1.5)], [.blob([1, 2]), .integer(7)])
+        try insert.execute(values: [.text(String(repeating: "x", count: 40)), .text("b"), .integer(3), .real(0), .blob([]), .integer(8)])
+        #expect(try db.scalarString("SELECT a FROM t WHERE f = 7") == "ключ")
+        #expect(try db.scalarInt("SELECT count(*) FROM t WHERE b = '' AND c IS NULL AND d = 1.5 AND hex(e) = '0102'") == 1)
+        #expect(try db.scalarInt("SELECT length(a) FROM t WHERE f = 8") == 40)
+    }
+}

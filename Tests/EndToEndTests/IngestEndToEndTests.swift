@@ -56,6 +56,42 @@ private let counts = "SELECT (SELECT count(*) FROM referrals) || ',' || (SELECT 
         #expect(json?["missing_from_snapshot"] is Int)
     }
 
+    /// A first load into an empty store takes SQLite's rollback journal instead of the WAL
+    /// (ConfideIngest/IngestStoreSettings.swift): killed while its pages reach the store file,
+    /// the hot journal rolls the store back to empty and whole, and a re-run loads everything
+    /// and leaves the store in WAL mode again.
+    @Test func killDuringAFirstLoadLeavesAnEmptyStoreThenAReRunFinishes() throws {
+        let folder = Binary.temporaryFolder()
+        #expect(try Binary.run(["init", folder], in: folder).status == 0)
+        #expect(try Binary.run(["synth", "--out", folder + "/exports", "--clients", "40000", "--seed", "6"], in: folder).status == 0)
+        let store = folder + "/confide.sqlite"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = ["ingest", "--config", folder + "/confide.toml"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(90)
+        var written = 0
+        while process.isRunning, Date() < deadline, written < 8 << 20 {
+            usleep(20_000)
+            let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+            written = max(size(store), size(store + "-wal"))
+        }
+        let killedMidWay = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(killedMidWay, "the ingest finished before it could be killed; use a larger practice")
+        #expect(try sqlite(store, "PRAGMA integrity_check") == "ok")
+        #expect(try sqlite(store, counts) == "0,0,0,0")
+        let rerun = try Binary.run(["ingest", "--config", folder + "/confide.toml"], in: folder)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try sqlite(store, "PRAGMA integrity_check") == "ok")
+        #expect(try sqlite(store, "SELECT count(*) > 30000 FROM referrals") == "1")
+        #expect(try sqlite(store, "SELECT count(*) FROM ingest_runs") == "1")
+        #expect(try sqlite(store, "PRAGMA journal_mode") == "wal", "confide puts the store back in WAL mode")
+    }
+
     @Test func initWithAPresetWritesItsMappingAndAnUnknownPresetIs64() throws {
         let folder = Binary.temporaryFolder()
         let unknown = try Binary.run(["init", folder + "/a", "--preset", "pabau"], in: folder)
