@@ -107,9 +107,11 @@ extension Workspace {
             ("outcomes.csv", CSVExport.render(release.cells(in: "outcomes"), of: release)),
         ]
         let recent = Array((history + [release]).suffix(13))
-        for therapist in Set(release.cells.filter { $0.groupType == "therapist" }.map(\.group)).sorted() {
+        let therapists = Set(release.cells.filter { $0.groupType == "therapist" }.map(\.group))
+        let supervisionNames = SupervisionFileNames(therapists: therapists)
+        for therapist in therapists.sorted() {
             let rows = recent.flatMap { r in r.cells.filter { $0.groupType == "therapist" && $0.group == therapist }.map { (r, $0) } }
-            files.append(("supervision/\(TextSafety.fileName(therapist)).csv", CSVExport.render(rows)))
+            files.append((supervisionNames.path(of: therapist), CSVExport.render(rows)))
         }
         // The data window as ISO weeks: an exact first date would be one client's referral date.
         let first = try db.scalarString("SELECT MIN(received_date) FROM referrals").flatMap { Day(iso: $0) }.map { ISOWeek(containing: $0) }

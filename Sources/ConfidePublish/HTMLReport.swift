@@ -7,7 +7,6 @@ public enum HTMLReport {
     /// Renders the page. Deterministic: the same release and context give the same bytes.
     public static func render(_ release: ProtectedRelease, context: ReportContext) -> String {
         let h = TextSafety.html
-        let previous = context.history.last { $0.period < release.period }
         var page = """
         <!DOCTYPE html>
         <html lang="en-GB"><head><meta charset="utf-8">
@@ -16,18 +15,12 @@ public enum HTMLReport {
         <style>\(style)</style></head><body><main>
         <header><h1>\(h(context.practiceName)) — weekly report</h1>
         <p class="period">ISO week \(h(release.period)): \(h(release.periodStart)) to \(h(release.periodEnd))</p></header>
-        <section aria-labelledby="headline"><h2 id="headline">This week</h2>
-        <p class="note">Figures carry privacy protection; the range in brackets is the 90% interval.</p>
-        <table><thead><tr><th scope="col">Measure</th><th scope="col">This week</th><th scope="col">Change on last week</th></tr></thead><tbody>
 
         """
-        for cell in release.cells where cell.groupType == "practice" {
-            let before = previous?.practiceCell(cell.measureID)
-            page += "<tr><th scope=\"row\">\(h(cell.measureName))</th><td>\(h(NumberFormat.withInterval(cell)))\(suppressionNote(cell))</td><td>\(h(change(cell, before)))</td></tr>\n"
-        }
-        page += "</tbody></table></section>\n"
-        page += trends(release, context: context)
-        page += therapistTable(release)
+        page += headline(release, context: context)
+        var charts = ChartNumbering()
+        page += trends(release, context: context, charts: &charts)
+        page += breakdowns(release, charts: &charts)
         page += privacyPanel(release, context: context)
         page += """
         <footer><p>Definitions \(h(release.definitionVersion)); confide \(h(context.toolVersion)). Every figure rests on at least \(release.minClients) clients or is shown as suppressed. No client-level data is in this report.</p></footer>
@@ -35,6 +28,47 @@ public enum HTMLReport {
 
         """
         return page
+    }
+
+    /// The practice-wide figures: one table per release table (caseload for the week, outcomes
+    /// over their window), each row with its interval, the change on last week and the weeks
+    /// it covers.
+    static func headline(_ release: ProtectedRelease, context: ReportContext) -> String {
+        let h = TextSafety.html
+        let previous = context.history.last { $0.period < release.period }
+        var out = "<section aria-labelledby=\"headline\"><h2 id=\"headline\">This week</h2>\n"
+        out += "<p class=\"note\">Figures carry privacy protection; the range in brackets is the 90% interval. Outcome figures cover a window of weeks, stated on each row.</p>\n"
+        for table in tableNames(release) {
+            let cells = release.cells.filter { $0.table == table && $0.groupType == "practice" }
+            guard !cells.isEmpty else { continue }
+            let covered = weeksCovered(release, table: table)
+            out += "<table><caption>\(h(tableTitle(table))): \(h(covered))</caption>"
+            out += "<thead><tr><th scope=\"col\">Measure</th><th scope=\"col\">Figure</th><th scope=\"col\">Change on last week</th><th scope=\"col\">Weeks covered</th></tr></thead><tbody>\n"
+            for cell in cells {
+                let before = previous?.practiceCell(cell.measureID)
+                out += "<tr><th scope=\"row\">\(h(cell.measureName))</th><td>\(h(NumberFormat.withInterval(cell)))\(suppressionNote(cell))</td><td>\(h(change(cell, before)))</td><td>\(h(covered))</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    /// The tables of `release` in publication order.
+    static func tableNames(_ release: ProtectedRelease) -> [String] {
+        var names: [String] = []
+        for cell in release.cells where !names.contains(cell.table) { names.append(cell.table) }
+        return names
+    }
+
+    /// `Caseload` or `Outcomes`.
+    static func tableTitle(_ table: String) -> String {
+        table.prefix(1).uppercased() + table.dropFirst()
+    }
+
+    /// `this week`, or `13 weeks to 2026-11-22` for a table whose figures cover a window.
+    static func weeksCovered(_ release: ProtectedRelease, table: String) -> String {
+        let weeks = release.weeksCovered[table] ?? 1
+        return weeks <= 1 ? "this week" : "\(weeks) weeks to \(release.periodEnd)"
     }
 
     static func suppressionNote(_ cell: ProtectedCell) -> String {
@@ -47,40 +81,6 @@ public enum HTMLReport {
         let delta = now - then
         let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
         return sign + NumberFormat.plain(abs(delta), of: cell) + (cell.isRate ? " points" : "")
-    }
-
-    static func trends(_ release: ProtectedRelease, context: ReportContext) -> String {
-        let weeks = Array((context.history.filter { $0.period < release.period } + [release]).suffix(26))
-        var out = "<section aria-labelledby=\"trends\"><h2 id=\"trends\">Trends over the last \(weeks.count) weeks</h2>\n"
-        out += "<p class=\"note\">Shaded band: 90% interval. × marks a suppressed week (a gap, not a zero).</p>\n"
-        for (index, cell) in release.cells.enumerated() where cell.groupType == "practice" {
-            let points = weeks.map { (label: $0.period, cell: $0.practiceCell(cell.measureID)) }
-            let chart = TrendChart(title: cell.measureName, points: points, referenceLine: nil)
-            out += "<figure>\(chart.svg(id: "c\(index)"))<figcaption>\(TextSafety.html(cell.measureName))</figcaption></figure>\n"
-        }
-        return out + "</section>\n"
-    }
-
-    static func therapistTable(_ release: ProtectedRelease) -> String {
-        let cells = release.cells.filter { $0.groupType == "therapist" }
-        guard !cells.isEmpty else { return "" }
-        var measures: [(String, String)] = []
-        for cell in cells where !measures.contains(where: { $0.0 == cell.measureID }) { measures.append((cell.measureID, cell.measureName)) }
-        var groups: [String] = []
-        for cell in cells where !groups.contains(cell.group) { groups.append(cell.group) }
-        let h = TextSafety.html
-        var out = "<section aria-labelledby=\"therapists\"><h2 id=\"therapists\">By therapist</h2><div class=\"scroll\"><table>"
-        out += "<thead><tr><th scope=\"col\">Therapist</th>" + measures.map { "<th scope=\"col\">\(h($0.1))</th>" }.joined() + "</tr></thead><tbody>\n"
-        let index = Dictionary(cells.map { ($0.group + "\u{0}" + $0.measureID, $0) }, uniquingKeysWith: { a, _ in a })
-        for group in groups {
-            out += "<tr><th scope=\"row\">\(h(group))</th>"
-            for (id, _) in measures {
-                let cell = index[group + "\u{0}" + id]
-                out += "<td>" + (cell.map { h(NumberFormat.withInterval($0)) } ?? "—") + "</td>"
-            }
-            out += "</tr>\n"
-        }
-        return out + "</tbody></table></div></section>\n"
     }
 
     static func privacyPanel(_ release: ProtectedRelease, context: ReportContext) -> String {
@@ -109,8 +109,10 @@ public enum HTMLReport {
     .why{color:#555;font-size:.85rem}.scroll{overflow-x:auto}
     figure{margin:1rem 0}figcaption{font-size:.9rem;color:#333}
     .chart{width:100%;height:auto;max-width:640px}.axis{stroke:#333;stroke-width:1}
-    .line{fill:none;stroke:#0072B2;stroke-width:2}.dot{fill:#0072B2}.band{fill:#56B4E9;opacity:.3}
-    .ref{stroke:#D55E00;stroke-width:2;stroke-dasharray:6 4}.tick{font-size:11px;fill:#333}.gap{font-size:14px;fill:#D55E00}
+    .line{fill:none;stroke-width:2}.band{opacity:.18}.bar{fill:#56B4E9;stroke:#0072B2}.whisker{stroke:#1a1a1a;stroke-width:1.5}
+    .ref{stroke:#1a1a1a;stroke-width:1.5;stroke-dasharray:2 3}.tick{font-size:11px;fill:#333}.gap{font-size:14px}
+    caption{text-align:left;font-weight:600;padding:.3rem 0}h3{font-size:1.05rem;margin-top:1.5rem}
+    details{margin:1rem 0}summary{cursor:pointer;font-weight:600}
     .panel{background:#f6f6f6;padding:.5rem 1rem;border-left:4px solid #009E73}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
     @media print{body{font-size:11pt}main{max-width:none}figure,table{page-break-inside:avoid}@page{size:A4;margin:15mm}}
     """

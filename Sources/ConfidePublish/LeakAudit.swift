@@ -7,18 +7,22 @@ public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
     /// The 1-based line.
     public let line: Int
     /// The rule that matched (`nhs_number`, `email`, `uk_phone`, `postcode`, `postcode_sector`,
-    /// `ni_number`, `date_outside_period`, `source_identifier`).
+    /// `ni_number`, `date_outside_period`, `source_identifier`, `manifest_invariants`).
     public let rule: String
+    /// Which part of the rule failed, in words that never carry a value (`manifest_invariants`
+    /// only, for example `suppressed row has a value or interval`); nil for the other rules.
+    public var detail: String? = nil
 
-    /// `file:line: rule`.
-    public var description: String { "\(file):\(line): \(rule)" }
+    /// `file:line: rule`, or `file:line: rule (detail)`.
+    public var description: String { "\(file):\(line): \(rule)" + (detail.map { " (\($0))" } ?? "") }
 }
 
 /// Scans output files for identifiers before anything is published: NHS numbers (3-3-4 layout
 /// or 10 digits, with the mod-11 check), emails, UK phone numbers, full and sector postcodes,
 /// National Insurance numbers, dates other than the declared period dates, and any token that
 /// is a source identifier (asked of `isSourceIdentifier`, which pseudonymises it under the
-/// practice key and looks it up in the store).
+/// practice key and looks it up in the store). A folder scan also checks every folder that holds
+/// a `manifest.json` against it (``ManifestInvariants``, rule `manifest_invariants`).
 public struct LeakAudit {
     /// The dates allowed to appear (period starts and ends). nil allows any Monday or Sunday,
     /// the period boundaries of ISO weeks (used when auditing arbitrary files).
@@ -32,7 +36,8 @@ public struct LeakAudit {
         self.isSourceIdentifier = isSourceIdentifier
     }
 
-    /// Scans every regular file under `path` (or `path` itself).
+    /// Scans every regular file under `path` (or `path` itself), and checks each folder under
+    /// `path` that holds a `manifest.json` against its manifest.
     public func scan(path: String) throws -> [LeakFinding] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -51,6 +56,12 @@ public struct LeakAudit {
         for relative in files.sorted() {
             let data = try Data(contentsOf: URL(fileURLWithPath: path + "/" + relative))
             findings += scan(text: String(decoding: data, as: UTF8.self), file: relative)
+        }
+        // Every folder with a manifest (a week folder, or each week of a reports folder).
+        for manifest in files.sorted() where manifest == "manifest.json" || manifest.hasSuffix("/manifest.json") {
+            let prefix = String(manifest.dropLast("manifest.json".count))
+            let inFolder = files.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+            findings += ManifestInvariants.check(folder: path + "/" + prefix, files: inFolder, prefix: prefix)
         }
         return findings
     }

@@ -8,10 +8,11 @@ public enum MarkdownReport {
         let previous = context.history.last { $0.period < release.period }
         var out = "# \(m(context.practiceName)): weekly report \(m(release.period))\n\n"
         out += "\(release.periodStart) to \(release.periodEnd). Ranges in brackets are 90% intervals.\n\n"
-        out += "| Measure | This week | Change on last week |\n|---|---|---|\n"
+        out += "| Measure | Figure | Change on last week | Weeks covered |\n|---|---|---|---|\n"
         for cell in release.cells where cell.groupType == "practice" {
             let shown = NumberFormat.withInterval(cell) + (cell.status == .suppressed ? " (\(cell.reason ?? ""))" : "")
-            out += "| \(m(cell.measureName)) | \(m(shown)) | \(m(HTMLReport.change(cell, previous?.practiceCell(cell.measureID)))) |\n"
+            let covered = HTMLReport.weeksCovered(release, table: cell.table)
+            out += "| \(m(cell.measureName)) | \(m(shown)) | \(m(HTMLReport.change(cell, previous?.practiceCell(cell.measureID)))) | \(m(covered)) |\n"
         }
         out += "\nPrivacy: mode \(release.mode.rawValue), ε this release \(release.epsilon), rolling year \(context.rollingEpsilon) of \(context.epsilonCap), "
         out += "minimum \(release.minClients) clients per cell, \(release.suppressedCount) of \(release.cells.count) cells suppressed, leak audit passed.\n"

@@ -1,0 +1,175 @@
+import Foundation
+
+/// The audit rule `manifest_invariants`: a week folder agrees with its `manifest.json`, and every
+/// published cell is protected by the release's mode.
+///
+/// Checked for every folder that holds a `manifest.json`:
+/// - the manifest parses and names a mode (`dp` or `sdc`), the period and its tables;
+/// - the folder holds exactly the files the manifest lists;
+/// - each table's CSV (`<table>.csv`) has the contract header, ten fields a row, the manifest's
+///   period, and as many published and suppressed rows as the manifest counts (per table and in
+///   total);
+/// - in every long-format CSV (the tables and `supervision/`): a suppressed row has no value and
+///   no interval; a published row has a number inside its interval `interval_low ≤ value ≤
+///   interval_high`; in the release's own period, a dp count is at least `min_clients` and an
+///   sdc count is a multiple of 5.
+///
+/// A finding names the file, the line and what does not hold, never a value.
+public enum ManifestInvariants {
+    /// The rule name in findings.
+    public static let rule = "manifest_invariants"
+
+    /// Checks the folder `folder`, whose regular files (relative to it) are `files`; findings
+    /// name files as `prefix + relative`.
+    public static func check(folder: String, files: [String], prefix: String = "") -> [LeakFinding] {
+        var findings: [LeakFinding] = []
+        func report(_ file: String, _ line: Int, _ detail: String) {
+            findings.append(LeakFinding(file: prefix + file, line: line, rule: rule, detail: detail))
+        }
+        guard let data = FileManager.default.contents(atPath: folder + "/manifest.json"),
+              let manifest = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            report("manifest.json", 1, "manifest does not parse")
+            return findings
+        }
+        let manifestText = String(decoding: data, as: UTF8.self)
+        func manifestLine(_ key: String) -> Int {
+            let lines = manifestText.split(separator: "\n", omittingEmptySubsequences: false)
+            return (lines.firstIndex { $0.contains("\"\(key)\"") } ?? 0) + 1
+        }
+        let privacy = manifest["privacy"] as? [String: Any]
+        guard let mode = privacy?["mode"] as? String, mode == "dp" || mode == "sdc",
+              let minClients = privacy?["min_clients"] as? Int,
+              let periodStart = manifest["period_start"] as? String, let periodEnd = manifest["period_end"] as? String,
+              let tables = manifest["tables"] as? [String: [String: Any]], let listed = manifest["files"] as? [String] else {
+            report("manifest.json", 1, "manifest lacks its mode, period, tables or files")
+            return findings
+        }
+        for file in Set(files).subtracting(listed).sorted() { report(file, 1, "file not listed in the manifest") }
+        for file in Set(listed).subtracting(files).sorted() { report("manifest.json", manifestLine("files"), "listed file is missing") }
+
+        let period = Period(start: periodStart, end: periodEnd, mode: mode, minClients: minClients)
+        var totals = (published: 0, suppressed: 0)
+        for (table, counts) in tables.sorted(by: { $0.key < $1.key }) {
+            let file = table + ".csv"
+            guard files.contains(file), let text = read(folder + "/" + file) else {
+                report("manifest.json", manifestLine(table), "table file is missing")
+                continue
+            }
+            let tally = checkRows(of: text, file: file, period: period, samePeriodOnly: true, report: report)
+            totals.published += tally.published
+            totals.suppressed += tally.suppressed
+            if tally.published != counts["cells_published"] as? Int {
+                report(file, 1, "published rows differ from the manifest's cells_published")
+            }
+            if tally.suppressed != counts["cells_suppressed"] as? Int {
+                report(file, 1, "suppressed rows differ from the manifest's cells_suppressed")
+            }
+            if counts["mode"] as? String != mode { report("manifest.json", manifestLine(table), "table mode differs from the release's mode") }
+        }
+        if totals.published != manifest["cells_published"] as? Int || totals.suppressed != manifest["cells_suppressed"] as? Int {
+            report("manifest.json", manifestLine("cells_published"), "cell counts differ from the tables' rows")
+        }
+        for file in files.sorted() where file.hasPrefix("supervision/") && file.hasSuffix(".csv") {
+            guard let text = read(folder + "/" + file) else { continue }
+            _ = checkRows(of: text, file: file, period: period, samePeriodOnly: false, report: report)
+        }
+        return findings
+    }
+
+    /// What a week's rows must agree with.
+    struct Period {
+        let start: String
+        let end: String
+        let mode: String
+        let minClients: Int
+    }
+
+    /// Checks the header and every row of a long-format CSV; returns the published and
+    /// suppressed rows of `period` (all rows must be of `period` when `samePeriodOnly`).
+    static func checkRows(of text: String, file: String, period: Period, samePeriodOnly: Bool,
+                          report: (String, Int, String) -> Void) -> (published: Int, suppressed: Int) {
+        let records = CSVRecords.parse(text)
+        guard let header = records.first, header.fields.joined(separator: ",") == CSVExport.header else {
+            report(file, 1, "header differs from the contract")
+            return (0, 0)
+        }
+        var published = 0, suppressed = 0
+        for record in records.dropFirst() {
+            let fields = record.fields
+            guard fields.count == 10 else { report(file, record.line, "row does not have 10 fields"); continue }
+            let isCurrent = fields[0] == period.start && fields[1] == period.end
+            if samePeriodOnly && !isCurrent { report(file, record.line, "period differs from the manifest's") }
+            let (value, low, high, status) = (fields[6], fields[7], fields[8], fields[9])
+            switch status {
+            case "suppressed":
+                suppressed += isCurrent ? 1 : 0
+                if !value.isEmpty || !low.isEmpty || !high.isEmpty { report(file, record.line, "suppressed row has a value or interval") }
+            case "published":
+                published += isCurrent ? 1 : 0
+                guard let v = Double(value), v.isFinite else { report(file, record.line, "published row has no numeric value"); continue }
+                guard let l = Double(low), let h = Double(high) else { report(file, record.line, "published row lacks its interval"); continue }
+                if !(l <= v && v <= h) { report(file, record.line, "value outside its interval") }
+                guard isCurrent, !value.contains(".") else { continue }
+                if period.mode == "sdc", Int(value).map({ $0 % 5 != 0 }) ?? true {
+                    report(file, record.line, "sdc count not a multiple of 5")
+                }
+                if period.mode == "dp", v < Double(period.minClients) {
+                    report(file, record.line, "dp count below min_clients")
+                }
+            default:
+                report(file, record.line, "status is neither published nor suppressed")
+            }
+        }
+        return (published, suppressed)
+    }
+
+    static func read(_ path: String) -> String? {
+        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// RFC 4180 records with the line each starts on (quoted fields may span lines).
+struct CSVRecords {
+    /// The 1-based line the record starts on.
+    let line: Int
+    /// The unquoted fields.
+    let fields: [String]
+
+    static func parse(_ text: String) -> [CSVRecords] {
+        var records: [CSVRecords] = []
+        var fields: [String] = [], field = "", quoted = false, afterQuote = false
+        var line = 1, start = 1
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func endRecord() {
+            fields.append(field)
+            if !(fields.count == 1 && fields[0].isEmpty) { records.append(CSVRecords(line: start, fields: fields)) }
+            fields = []; field = ""; afterQuote = false
+        }
+        while let c = pending ?? scalars.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    let next = scalars.next()
+                    if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = next }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty && !afterQuote: quoted = true
+            case ",": fields.append(field); field = ""; afterQuote = false
+            case "\r":
+                let next = scalars.next()
+                if next != "\n" { pending = next }
+                endRecord(); line += 1; start = line
+            case "\n": endRecord(); line += 1; start = line
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        return records
+    }
+}

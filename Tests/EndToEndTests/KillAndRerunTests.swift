@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+
+/// SplitMix64: the seeded source of the kill delays, so a failing iteration can be replayed.
+private struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The lines of a long-format CSV without their last four fields (value, interval, status):
+/// the rows a release has whatever its noise.
+private func rowKeys(_ data: Data) -> [String] {
+    String(decoding: data, as: UTF8.self).components(separatedBy: "\r\n").map { $0.components(separatedBy: ",").dropLast(4).joined(separator: ",") }
+}
+
+@Suite(.serialized) struct KillAndRerunTests {
+    static let week = "2026-W26"
+
+    /// A practice ready to run: configuration, key and exports, nothing ingested or published.
+    static func practice() throws -> String {
+        let folder = Binary.temporaryFolder()
+        #expect(try Binary.run(["init", folder], in: folder).status == 0)
+        let synth = try Binary.run(["synth", "--out", folder + "/exports", "--clients", "150", "--seed", "5", "--weeks", "20",
+                                    "--last-day", "2026-06-28", "--therapists", "3"], in: folder)
+        #expect(synth.status == 0, "\(synth.stderr)")
+        return folder
+    }
+
+    static func copy(_ folder: String) throws -> String {
+        let copy = Binary.temporaryFolder() + "/practice"
+        try FileManager.default.copyItem(atPath: folder, toPath: copy)
+        return copy
+    }
+
+    /// A run killed with SIGKILL at seeded random points, then run again, against an
+    /// uninterrupted run of the same practice. The noise is drawn afresh when the kill came
+    /// before the release was stored, so the comparison is: the same files and rows as the
+    /// uninterrupted run, the values of the one stored release re-published byte for byte, the
+    /// budget charged once per stored release, the audit passing, and no staging left.
+    @Test func aRunKilledAtRandomPointsAndRunAgainEndsLikeAnUninterruptedRun() throws {
+        let practice = try Self.practice()
+        let run = ["run", "--config", "confide.toml", "--week", Self.week]
+
+        let golden = try Self.copy(practice)
+        let started = Date()
+        let uninterrupted = try Binary.run(run, in: golden)
+        let duration = Date().timeIntervalSince(started)
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        let goldenFiles = Binary.files(under: golden + "/Reports/" + Self.week)
+        let goldenIndex = FileManager.default.contents(atPath: golden + "/Reports/index.html")
+        #expect(goldenFiles.count > 5)
+
+        var random = SplitMix64(state: 0x6b69_6c6c)
+        var killedBeforeStore = 0, killedAfterStore = 0
+        let iterations = 3
+        for iteration in 0..<iterations {
+            let folder = try Self.copy(practice)
+            // Stratified over the length of an uninterrupted run, denser at the start (the
+            // release is stored within its first fifth or so; rendering, the audit and the
+            // rename take the rest): iteration i falls in [(i/n)², ((i+1)/n)²) of the run.
+            let stratum = (Double(iteration) + Double(random.next() % 1_000) / 1_000) / Double(iterations)
+            let fraction = stratum * stratum
+            let delay = UInt32(fraction * duration * 1_000_000)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.arguments = run
+            process.currentDirectoryURL = URL(fileURLWithPath: folder)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let context = "iteration \(iteration), kill after \(delay / 1_000) ms"
+
+            let store = folder + "/confide.sqlite"
+            let stored = FileManager.default.fileExists(atPath: store)
+                ? (try ExternalTool.sqlite(store, "SELECT count(*) FROM releases") == "1") : false
+            if stored { killedAfterStore += 1 } else { killedBeforeStore += 1 }
+            print("kill and re-run: \(context) of \(Int(duration * 1_000)) ms: release \(stored ? "stored" : "not stored")")
+
+            let again = try Binary.run(run, in: folder)
+            #expect(again.status == 0, "\(context): \(again.stderr)")
+            // A stored release is published again without a new draw or charge.
+            #expect(again.stdout.contains("charged ε") == !stored, "\(context): \(again.stdout)")
+
+            let reports = folder + "/Reports"
+            let entries = try FileManager.default.contentsOfDirectory(atPath: reports)
+            #expect(!entries.contains { $0.hasPrefix(".staging-") }, "\(context): staging left behind: \(entries)")
+            let files = Binary.files(under: reports + "/" + Self.week)
+            #expect(Set(files.keys) == Set(goldenFiles.keys), "\(context): the folder differs from an uninterrupted run's")
+            for (name, data) in files where name.hasSuffix(".csv") {
+                #expect(rowKeys(data) == rowKeys(goldenFiles[name] ?? Data()), "\(context): \(name) has other rows")
+            }
+            #expect(FileManager.default.contents(atPath: reports + "/index.html") == goldenIndex, "\(context): index.html")
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: reports + "/latest")) == Self.week, "\(context): latest")
+
+            // Charged exactly once, for the one stored release; the store is sound.
+            #expect(try ExternalTool.sqlite(store, "SELECT count(*) FROM releases") == "1", "\(context)")
+            #expect(try ExternalTool.sqlite(store, "SELECT count(*) FROM ledger") == "1", "\(context)")
+            #expect(try ExternalTool.sqlite(store, "PRAGMA integrity_check") == "ok", "\(context)")
+            let audit = try Binary.run(["audit", reports + "/" + Self.week], in: folder)
+            #expect(audit.status == 0, "\(context): \(audit.stdout)")
+
+            // The stored release re-published by an uninterrupted run gives the same bytes.
+            let third = try Binary.run(run, in: folder)
+            #expect(third.status == 0 && third.stdout.contains("unchanged"), "\(context): \(third.stdout)")
+            #expect(Binary.files(under: reports + "/" + Self.week) == files, "\(context)")
+        }
+        // Which side of the commit the kills fell on depends on the machine; both are checked above.
+        print("kill and re-run: \(killedBeforeStore) killed before the release was stored, \(killedAfterStore) after")
+    }
+}
