@@ -31,17 +31,18 @@ public struct PrivacySettings: Sendable, Equatable {
     })
 
     /// The documented default weights (`docs/privacy.md`), per `histogram/breakdown` slot:
-    /// practice-wide figures get the most; every other slot weighs 1.
+    /// practice-wide figures get the most (the practice outcomes, summed over 13 weekly draws
+    /// and many classes, most of all); every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
-        "referrals_received/practice": 4,
-        "entered_treatment/practice": 3,
-        "appointments/practice": 4,
-        "open_referrals/practice": 4,
-        "endings/practice": 2,
+        "referrals_received/practice": 8,
+        "entered_treatment/practice": 6,
+        "appointments/practice": 8,
+        "open_referrals/practice": 8,
+        "endings/practice": 4,
         "second_sessions/practice": 2,
-        "outcomes/practice": 6,
-        "waits/practice": 4,
-        "sessions/practice": 2,
+        "outcomes/practice": 24,
+        "waits/practice": 8,
+        "sessions/practice": 4,
         "session_counts/practice": 2,
         "appointments/therapist": 3,
         "open_referrals/therapist": 3,

@@ -10,9 +10,9 @@ import Testing
         let settings = PrivacySettings(epsilonPerRelease: Epsilon("2")!, weights: ["appointments/therapist": 12])
         let protected = Protector(settings: settings).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
-        // appointments/practice keeps its default 4; appointments/therapist now weighs 12: 2·4/16 and 2·12/16.
-        #expect(abs(spent["appointments/practice"]! - 0.5) < 1e-9)
-        #expect(abs(spent["appointments/therapist"]! - 1.5) < 1e-9)
+        // appointments/practice keeps its default 8; appointments/therapist now weighs 12: 2·8/20 and 2·12/20.
+        #expect(abs(spent["appointments/practice"]! - 0.8) < 1e-9)
+        #expect(abs(spent["appointments/therapist"]! - 1.2) < 1e-9)
         #expect(abs(spent.values.reduce(0, +) - 2) < 1e-9)
     }
 
