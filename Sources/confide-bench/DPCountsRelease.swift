@@ -46,6 +46,9 @@ struct DPCountsRelease {
     /// therapist, mapped to dense indexes. Two sequential scans (referrals to their clients,
     /// then appointments) instead of a join: a join seeks each appointment's referral by its
     /// 128-bit text key at a random place in the store, which was most of this stage's time.
+    /// `+status` keeps SQLite from the partial index of attended contacts, which lacks the
+    /// duration and would cost a row lookup per appointment (19.7 s instead of 6.6 s at
+    /// 1,000,000 clients).
     static func read(_ db: Database) throws -> (rows: [AttendedAppointment], therapists: [String]) {
         var rows: [AttendedAppointment] = []
         var clients: [String: Int32] = [:]
@@ -57,7 +60,7 @@ struct DPCountsRelease {
             }
             try db.makeStatement("""
                 SELECT referral_id, therapist_id, date, duration_minutes FROM appointments
-                WHERE status IN ('attended', 'attended_late') AND duration_minutes IS NOT NULL
+                WHERE +status IN ('attended', 'attended_late') AND duration_minutes IS NOT NULL
                 """).forEachRow { row in
                 guard let client = clientOfReferral[row.string(0)], let day = Day(iso: row.string(2)) else { return }
                 let therapist = dense(row.string(1), in: &therapists)
