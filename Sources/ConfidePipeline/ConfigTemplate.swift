@@ -43,6 +43,11 @@ public enum ConfigTemplate {
         epsilon_per_release = 4.0
         epsilon_cap_per_year = 220.0
         delta = 0.0
+        # How each release's epsilon is split across its budget slots (docs/privacy.md). The
+        # defaults favour practice-wide figures; to give supervisors' therapist figures more:
+        # [privacy.weights]
+        # "appointments/therapist" = 8
+        # "open_referrals/therapist" = 8
 
         [publish]
         # Reports are published to <dir>/<ISO week>/.

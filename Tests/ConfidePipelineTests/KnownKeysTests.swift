@@ -38,6 +38,16 @@ import Testing
         }
     }
 
+    @Test func theWrittenWeightsExampleLoadsWhenUncommented() throws {
+        var text = ConfigTemplate.render()
+        for line in ["[privacy.weights]", "\"appointments/therapist\" = 8", "\"open_referrals/therapist\" = 8"] {
+            #expect(text.contains("# " + line))
+            text = text.replacingOccurrences(of: "# " + line, with: line)
+        }
+        let weights = try load(text).privacy.weights
+        #expect(weights == ["appointments/therapist": 8, "open_referrals/therapist": 8])
+    }
+
     @Test(arguments: [("", "", 0), ("epsilon", "epsilon", 0), ("epsilon", "epsilom", 1), ("dir", "path", 4), ("abc", "", 3)])
     func editDistance(_ a: String, _ b: String, _ expected: Int) {
         #expect(KnownKeys.editDistance(a, b) == expected)
