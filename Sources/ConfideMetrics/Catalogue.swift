@@ -65,6 +65,12 @@ public struct Measure: Sendable, Equatable {
     public let table: TableName
     /// How it is computed.
     public let formula: Formula
+    /// For a count that sums many classes: a one-class histogram holding the same total, drawn
+    /// as one noisy cell. In dp mode, for the groups it is published by, the count is read from
+    /// it (the noise of one draw instead of the sum of many); everywhere else, and always in
+    /// sdc mode (exact, so the count stays the sum of the cells secondary suppression sees),
+    /// from the formula.
+    public var noisyTotal: ClassSum? = nil
 
     /// True for percentages.
     public var isRate: Bool { if case .rate = formula { return true } else { return false } }

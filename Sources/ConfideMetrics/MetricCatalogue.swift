@@ -4,7 +4,7 @@ import ConfideModel
 /// Definitions, sources and conventions are in `docs/metrics.md`.
 public enum Catalogue {
     /// The version of the definitions, recorded with every published table.
-    public static let definitionVersion = "confide-metrics-3"
+    public static let definitionVersion = "confide-metrics-4"
 
     /// Open-referral classes: in treatment or waiting (by time since referral) × seen in the
     /// last 90 days or not.
@@ -30,6 +30,7 @@ public enum Catalogue {
         Histogram(id: "appointments", table: .caseload, classes: appointmentClasses, cap: 2, windowWeeks: 1),
         Histogram(id: "open_referrals", table: .caseload, classes: openStates.flatMap { ["\($0).contact", "\($0).no_contact"] }, cap: 1, windowWeeks: 1),
         Histogram(id: "endings", table: .caseload, classes: endingClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "ended", table: .caseload, classes: ["ended"], cap: 1, windowWeeks: 1, onlyBreakdowns: [.practice]),
         Histogram(id: "second_sessions", table: .caseload, classes: secondSessionClasses, cap: 1, windowWeeks: 1),
         Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13),
         Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13),
@@ -88,7 +89,8 @@ public enum Catalogue {
               ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting_6_18") || $0.hasPrefix("waiting_over_18") })),
         count("waiting_over_18_weeks", "Waiting over 18 weeks", .caseload,
               ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting_over_18") })),
-        count("referrals_ended", "Referrals ended", .caseload, ClassSum("endings", endingClasses)),
+        Measure(id: "referrals_ended", name: "Referrals ended", table: .caseload,
+                formula: .count(histogram: "endings", classes: endingClasses), noisyTotal: ClassSum("ended", ["ended"])),
     ] + EndReason.allCases.map { reason in
         count("referrals_ended_\(reason.rawValue)", "Referrals ended: \(String(reason.rawValue.map { $0 == "_" ? " " : $0 }))", .caseload,
               ClassSum("endings", ["\(reason.rawValue).taken_on", "\(reason.rawValue).not_taken_on"]))

@@ -130,8 +130,9 @@ public struct WeeklyMetrics {
         for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end, scores: false) {
             let reason = facts.endReason ?? .other
             let takenOn = facts.treatmentSessions.contains { $0.day <= facts.end! }
-            table.add("endings", "\(reason.rawValue).\(takenOn ? "taken_on" : "not_taken_on")", client: facts.client,
-                      groups: facts.groups(contact: facts.lastContact(onOrBefore: facts.end!), ageBands: settings.ageBands))
+            let groups = facts.groups(contact: facts.lastContact(onOrBefore: facts.end!), ageBands: settings.ageBands)
+            table.add("endings", "\(reason.rawValue).\(takenOn ? "taken_on" : "not_taken_on")", client: facts.client, groups: groups)
+            table.add("ended", "ended", client: facts.client, groups: groups)
         }
     }
 

@@ -59,7 +59,11 @@ enum MeasureEvaluator {
         let isDP: Bool = if case .noisy = self { true } else { false }
         switch measure.formula {
         case .count(let histogram, let classes):
-            let t = total(ClassSum(histogram, classes), groupType: groupType, group: group)
+            var sum = ClassSum(histogram, classes)
+            if isDP, let noisyTotal = measure.noisyTotal, Catalogue.histogram(noisyTotal.histogram)?.isPublished(by: groupType) == true {
+                sum = noisyTotal
+            }
+            let t = total(sum, groupType: groupType, group: group)
             if isDP {
                 let value = max(0, t.value)
                 guard value >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }

@@ -35,10 +35,11 @@ public struct PrivacySettings: Sendable, Equatable {
     /// and many classes, most of all); every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
         "referrals_received/practice": 8,
-        "entered_treatment/practice": 6,
-        "appointments/practice": 8,
+        "entered_treatment/practice": 10,
+        "appointments/practice": 16,
         "open_referrals/practice": 8,
         "endings/practice": 4,
+        "ended/practice": 8,
         "second_sessions/practice": 2,
         "outcomes/practice": 24,
         "waits/practice": 8,
