@@ -81,8 +81,8 @@ public struct Protector: Sendable {
         settings.weights[slot.id] ?? PrivacySettings.defaultWeights[slot.id] ?? 1
     }
 
-    /// Every measure of `table` for every group of its breakdowns. In sdc mode the table and
-    /// its margins then get secondary suppression (``SecondarySuppression``).
+    /// Every measure of `table` for every group of the breakdowns it can be published by. In sdc
+    /// mode the table and its margins then get secondary suppression (``SecondarySuppression``).
     private func publish(_ table: ExactTable, evaluator: MeasureEvaluator) -> [ProtectedCell] {
         var groups: [(GroupType, String)] = []
         var seen = Set<String>()
@@ -93,7 +93,12 @@ public struct Protector: Sendable {
         var figures: [FigureKey] = []
         var halfWidths: [NoiseSum: Double] = [:]
         for measure in table.measures {
-            for (groupType, group) in groups {
+            // A measure exists for a breakdown only when every histogram it reads has cells
+            // there (referrals just received have no therapist; the median is practice-wide).
+            let breakdowns = Set(groups.map(\.0)).filter { groupType in
+                measure.parts.allSatisfy { Catalogue.histogram($0.histogram)?.isPublished(by: groupType) ?? false }
+            }
+            for (groupType, group) in groups where breakdowns.contains(groupType) {
                 let figure = evaluator.evaluate(measure, groupType: groupType, group: group, settings: settings, halfWidths: &halfWidths)
                 result.append(ProtectedCell(
                     table: table.name.rawValue, groupType: groupType.rawValue, group: group, measureID: measure.id, measureName: measure.name,

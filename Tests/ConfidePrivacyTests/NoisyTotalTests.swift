@@ -61,3 +61,29 @@ private func endings(perReason: Int) -> ExactRelease {
         #expect(protected.epsilon == "0")
     }
 }
+
+@Suite struct BreakdownDomainTests {
+    /// A measure is not published for a breakdown its histograms have no cells for: a referral
+    /// just received has no therapist, so there is no "suppressed" therapist figure for it.
+    @Test func measuresAppearOnlyForBreakdownsTheirHistogramsHave() {
+        let received = Catalogue.histogram("referrals_received")!, appointments = Catalogue.histogram("appointments")!
+        var cells = [ClassCell(histogram: received.id, cls: "received", groupType: .practice, group: "all")]
+        cells += [("practice", "all"), ("therapist", "T1")].flatMap { type, group in
+            appointments.classes.map { ClassCell(histogram: appointments.id, cls: $0, groupType: GroupType(rawValue: type)!, group: group) }
+        }
+        let attendedAll = Int32(cells.firstIndex(of: ClassCell(histogram: appointments.id, cls: "attended", groupType: .practice, group: "all"))!)
+        let attendedT1 = Int32(cells.firstIndex(of: ClassCell(histogram: appointments.id, cls: "attended", groupType: .therapist, group: "T1"))!)
+        var contributions: [Contribution] = []
+        for client in Int32(0)..<12 {
+            contributions += [Contribution(client: client, cell: 0, amount: 1), Contribution(client: client, cell: attendedAll, amount: 1),
+                              Contribution(client: client, cell: attendedT1, amount: 1)]
+        }
+        let measures = Catalogue.measures.filter { ["referrals_received", "appointments_attended"].contains($0.id) }
+        let table = ExactTable(name: .caseload, histograms: [received, appointments], cells: cells, contributions: contributions, measures: measures)
+        var sampler = ExactSampler(source: TestGenerator(state: 3))
+        let protected = Protector(settings: PrivacySettings(mode: .sdc, minClients: 5))
+            .protect(ExactRelease(period: ISOWeek("2026-W10")!, tables: [table]), sampler: &sampler)
+        let keys = Set(protected.cells.map { "\($0.group)/\($0.measureID)" })
+        #expect(keys == ["all/referrals_received", "all/appointments_attended", "T1/appointments_attended"])
+    }
+}
