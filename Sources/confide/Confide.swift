@@ -1,5 +1,8 @@
 import ArgumentParser
 import ConfidePipeline
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `confide` command: de-identified weekly outcome and caseload reports.
 @main
@@ -12,4 +15,11 @@ struct Confide: ParsableCommand {
         subcommands: [DemoCommand.self, InitCommand.self, SynthCommand.self, IngestCommand.self, RunCommand.self,
                       BudgetCommand.self, AuditCommand.self, RunsCommand.self]
     )
+
+    /// Runs the command under umask 077: the store, its WAL and journal, the exports `synth`
+    /// writes and every folder confide creates are for the practice's own user only.
+    static func main() {
+        umask(0o077)
+        main(nil)
+    }
 }
