@@ -16,6 +16,28 @@ private func sqlite(_ database: String, _ sql: String) throws -> String {
 
 private let counts = "SELECT (SELECT count(*) FROM referrals) || ',' || (SELECT count(*) FROM appointments) || ',' || (SELECT count(*) FROM measures) || ',' || (SELECT count(*) FROM ingest_runs)"
 
+/// Starts `confide ingest` on the practice in `folder` and kills it with SIGKILL as soon as one
+/// of `paths` (the store or its WAL) has grown past `bytes`, or after `seconds`. `midWay` is
+/// true when the ingest was still running at the kill.
+private func ingestKilled(_ folder: String, onceAnyOf paths: [String], exceeds bytes: Int, within seconds: TimeInterval) throws
+    -> (midWay: Bool, reason: Process.TerminationReason) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Binary.path)
+    process.arguments = ["ingest", "--config", folder + "/confide.toml"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(seconds)
+    let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+    while process.isRunning, Date() < deadline, (paths.map(size).max() ?? 0) < bytes {
+        usleep(20_000)
+    }
+    let midWay = process.isRunning
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    return (midWay, process.terminationReason)
+}
+
 @Suite(.serialized) struct IngestEndToEndTests {
     @Test func killDuringIngestLeavesTheStoreAsItWasThenAReRunFinishes() throws {
         let folder = Binary.temporaryFolder()
@@ -26,23 +48,9 @@ private let counts = "SELECT (SELECT count(*) FROM referrals) || ',' || (SELECT 
         let before = try sqlite(store, counts)
         // A much larger export, then a kill while its one transaction is being written.
         #expect(try Binary.run(["synth", "--out", folder + "/exports", "--clients", "40000", "--seed", "5"], in: folder).status == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = ["ingest", "--config", folder + "/confide.toml"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        var walSize = 0
-        while process.isRunning, Date() < deadline, walSize < 4 << 20 {
-            usleep(20_000)
-            walSize = ((try? FileManager.default.attributesOfItem(atPath: store + "-wal"))?[.size] as? Int) ?? 0
-        }
-        let killedMidWay = process.isRunning
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(killedMidWay, "the ingest finished before it could be killed; use a larger practice")
-        #expect(process.terminationReason == .uncaughtSignal)
+        let killed = try ingestKilled(folder, onceAnyOf: [store + "-wal"], exceeds: 4 << 20, within: 60)
+        #expect(killed.midWay, "the ingest finished before it could be killed; use a larger practice")
+        #expect(killed.reason == .uncaughtSignal)
         #expect(try sqlite(store, "PRAGMA integrity_check") == "ok")
         #expect(try sqlite(store, counts) == before)
         let rerun = try Binary.run(["ingest", "--config", folder + "/confide.toml", "--json"], in: folder)
@@ -65,23 +73,8 @@ private let counts = "SELECT (SELECT count(*) FROM referrals) || ',' || (SELECT 
         #expect(try Binary.run(["init", folder], in: folder).status == 0)
         #expect(try Binary.run(["synth", "--out", folder + "/exports", "--clients", "40000", "--seed", "6"], in: folder).status == 0)
         let store = folder + "/confide.sqlite"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binary.path)
-        process.arguments = ["ingest", "--config", folder + "/confide.toml"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(90)
-        var written = 0
-        while process.isRunning, Date() < deadline, written < 8 << 20 {
-            usleep(20_000)
-            let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
-            written = max(size(store), size(store + "-wal"))
-        }
-        let killedMidWay = process.isRunning
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(killedMidWay, "the ingest finished before it could be killed; use a larger practice")
+        let killed = try ingestKilled(folder, onceAnyOf: [store, store + "-wal"], exceeds: 8 << 20, within: 90)
+        #expect(killed.midWay, "the ingest finished before it could be killed; use a larger practice")
         #expect(try sqlite(store, "PRAGMA integrity_check") == "ok")
         #expect(try sqlite(store, counts) == "0,0,0,0")
         let rerun = try Binary.run(["ingest", "--config", folder + "/confide.toml"], in: folder)
