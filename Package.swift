@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideStore"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore"]),
         .testTarget(name: "ConfidePrivacyTests", dependencies: ["ConfidePrivacy", "ConfideMetrics"]),
-        .testTarget(name: "ConfidePublishTests", dependencies: ["ConfidePublish", "ConfidePrivacy", "ConfideMetrics"]),
+        .testTarget(name: "ConfidePublishTests", dependencies: ["ConfidePublish", "ConfidePrivacy", "ConfideMetrics", "ConfideSynth"]),
         .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth"]),
         .testTarget(name: "ConfidePipelineTests", dependencies: ["ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideIngest", "ConfideMetrics"]),
         .testTarget(name: "ConfideBenchTests", dependencies: ["ConfideBench"]),

@@ -2,20 +2,9 @@ import ConfideMetrics
 import ConfideModel
 import ConfidePrivacy
 @testable import ConfidePublish
+import ConfideSynth
 import Foundation
 import Testing
-
-/// SplitMix64: a well-mixed seeded generator for the exact sampler (an LCG's low bits cycle).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A caseload release with one group per entry of `clients` (therapist → clients), through the
 /// Protector: groups under `min_clients` (5) are suppressed.
@@ -34,7 +23,7 @@ func groupedRelease(clients: [String: Int], mode: ProtectionMode, week: String =
     }
     let table = ExactTable(name: .caseload, histograms: [histogram], cells: cells, contributions: contributions,
                            measures: [Catalogue.measure("appointments_attended")!])
-    var sampler = ExactSampler(source: SeededGenerator(state: 42))
+    var sampler = ExactSampler(source: SeededGenerator(seed: 42))
     let settings = PrivacySettings(mode: mode, epsilonPerRelease: Epsilon(numerator: 1_000, denominator: 1))
     return Protector(settings: settings).protect(ExactRelease(period: ISOWeek(week)!, tables: [table]), sampler: &sampler)
 }

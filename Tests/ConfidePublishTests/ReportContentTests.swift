@@ -2,6 +2,7 @@ import ConfideMetrics
 import ConfideModel
 import ConfidePrivacy
 @testable import ConfidePublish
+import ConfideSynth
 import Foundation
 import Testing
 
@@ -27,7 +28,7 @@ func outcomesRelease(week: String = "2026-W10") -> ProtectedRelease {
     let table = ExactTable(name: .outcomes, histograms: [waits], cells: cells, contributions: contributions,
                            measures: [Catalogue.measure("finished_treatment")!, Catalogue.measure("waited_6_weeks_rate")!,
                                       Catalogue.measure("waited_18_weeks_rate")!], weeksCovered: 13)
-    var sampler = ExactSampler(source: SeededGenerator(state: 7))
+    var sampler = ExactSampler(source: SeededGenerator(seed: 7))
     return Protector(settings: PrivacySettings(mode: .sdc)).protect(ExactRelease(period: ISOWeek(week)!, tables: [table]), sampler: &sampler)
 }
 

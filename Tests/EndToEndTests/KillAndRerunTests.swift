@@ -1,17 +1,6 @@
+import ConfideSynth
 import Foundation
 import Testing
-
-/// SplitMix64: the seeded source of the kill delays, so a failing iteration can be replayed.
-private struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// The lines of a long-format CSV without their last four fields (value, interval, status):
 /// the rows a release has whatever its noise.
@@ -56,7 +45,7 @@ private func rowKeys(_ data: Data) -> [String] {
         let goldenIndex = FileManager.default.contents(atPath: golden + "/Reports/index.html")
         #expect(goldenFiles.count > 5)
 
-        var random = SplitMix64(state: 0x6b69_6c6c)
+        var random = SeededGenerator(seed: 0x6b69_6c6c)  // the kill delays, so a failing iteration can be replayed
         var killedBeforeStore = 0, killedAfterStore = 0
         let iterations = 3
         for iteration in 0..<iterations {
