@@ -9,6 +9,8 @@ struct CSVExtract {
     let reader: CSVReader
     /// Canonical field → column index.
     let columns: [String: Int]
+    /// The listed status columns when the status is derived from several (nil: one `status` column).
+    let statusColumns: StatusColumns?
     /// The columns not read.
     let dropped: [DroppedColumn]
     private let headerCount: Int
@@ -39,12 +41,17 @@ struct CSVExtract {
         }
         var columns: [String: Int] = [:]
         var used = Set<Int>()
-        for field in file.fields {
+        for field in file.fields where mapping.readsColumn(of: field) {
             let sourceName = normalisedWord((mapping.columns[field] ?? field).trimmingSpaces())
             if let index = headerIndex[sourceName] { columns[field] = index; used.insert(index) }
         }
-        for required in file.requiredFields where columns[required] == nil {
+        for required in file.requiredFields where columns[required] == nil && mapping.readsColumn(of: required) {
             throw .missingColumn(file: label, column: mapping.columns[required] ?? required)
+        }
+        let statusColumns = try StatusColumns.resolve(mapping, label: label) { name in
+            let index = headerIndex[normalisedWord(name.trimmingSpaces())]
+            if let index { used.insert(index) }
+            return index
         }
         var dropped: [DroppedColumn] = []
         for index in 0..<reader.fieldCount where !used.contains(index) {
@@ -53,6 +60,7 @@ struct CSVExtract {
         }
         self.reader = reader
         self.columns = columns
+        self.statusColumns = statusColumns
         self.dropped = dropped
         self.headerCount = reader.fieldCount
     }
@@ -85,6 +93,6 @@ struct CSVExtract {
     }
 
     private func columnName(_ index: Int) -> String {
-        columns.first { $0.value == index }?.key ?? "column \(index + 1)"
+        columns.first { $0.value == index }?.key ?? statusColumns?.sources.first { $0.index == index }?.column ?? "column \(index + 1)"
     }
 }

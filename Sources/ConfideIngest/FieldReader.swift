@@ -21,6 +21,8 @@ struct FieldReader {
     /// Canonical field → (normalised source value → canonical word).
     let valueMaps: [String: [String: String]]
     var outOfVocabulary: [String: Int] = [:]
+    /// The listed status columns when the status is derived from several (nil: one `status` column).
+    var statusColumns: StatusColumns? = nil
 
     /// The trimmed text of `field`, or nil when the column is absent or the cell empty.
     func text(_ field: String) throws(RowRejection) -> String? {

@@ -14,16 +14,33 @@ public struct FileMapping: Sendable, Equatable {
     /// Canonical field → (source value → canonical word). Source values are matched
     /// case-insensitively after trimming.
     public var values: [String: [String: String]]
+    /// Appointments only: source column → the canonical status it means when that column is
+    /// set (`[source.appointments.status_columns]`). When not empty, the status is derived from
+    /// these columns instead of read from one `status` column (see ``StatusColumns``).
+    public var statusColumns: [String: String]
+    /// Appointments only: the status when none of ``statusColumns`` is set
+    /// (`status_when_unset`; nil: such rows are quarantined as `no_status_set`).
+    public var statusWhenUnset: String?
 
     /// Creates a mapping.
     public init(file: String? = nil, table: String? = nil, query: String? = nil,
-                columns: [String: String] = [:], values: [String: [String: String]] = [:]) {
+                columns: [String: String] = [:], values: [String: [String: String]] = [:],
+                statusColumns: [String: String] = [:], statusWhenUnset: String? = nil) {
         self.file = file
         self.table = table
         self.query = query
         self.columns = columns
         self.values = values
+        self.statusColumns = statusColumns
+        self.statusWhenUnset = statusWhenUnset
     }
+
+    /// True when the status is derived from ``statusColumns`` rather than read from one column.
+    var derivesStatus: Bool { !statusColumns.isEmpty }
+
+    /// True when the canonical `field` is read from a column of its own (every field but
+    /// `status` when the status is derived).
+    func readsColumn(of field: String) -> Bool { !(derivesStatus && field == "status") }
 
     /// The value maps with their keys in matching form (lower case, trimmed).
     var normalisedValues: [String: [String: String]] {
@@ -50,6 +67,7 @@ public struct FileMapping: Sendable, Equatable {
                 problems.append("\(section).values.\(field): \"\(key)\" maps to '\(word)', not a \(field) word (one of: \(vocabulary.words.joined(separator: ", ")))")
             }
         }
+        problems += statusProblems(for: file)
         switch format {
         case .csv:
             if table != nil || query != nil { problems.append("\(section): table and query apply only to format = \"sqlite\"; use file") }
@@ -58,6 +76,36 @@ public struct FileMapping: Sendable, Equatable {
             if table != nil, query != nil { problems.append("\(section): give table or query, not both") }
             if let query, !query.trimmingSpaces().lowercased().hasPrefix("select") && !query.trimmingSpaces().lowercased().hasPrefix("with") {
                 problems.append("\(section) query must be one SELECT statement")
+            }
+        }
+        return problems
+    }
+}
+
+extension FileMapping {
+    /// What is wrong with `status_columns` and `status_when_unset` (empty when usable).
+    func statusProblems(for file: CanonicalFile) -> [String] {
+        guard derivesStatus || statusWhenUnset != nil else { return [] }
+        guard file == .appointments else {
+            return ["[source.\(file.rawValue)]: status_columns and status_when_unset apply only to [source.appointments]"]
+        }
+        var problems: [String] = []
+        let words = VocabularyField.status.words
+        if derivesStatus, columns["status"] != nil {
+            problems.append("[source.appointments]: columns.status and status_columns are both given; use one (status_columns derives the status from several columns)")
+        }
+        if derivesStatus, values["status"] != nil {
+            problems.append("[source.appointments]: values.status has no effect with status_columns (the status is the word of the column that is set); remove one")
+        }
+        for (column, word) in statusColumns.sorted(by: { $0.key < $1.key }) where !words.contains(word) {
+            problems.append("[source.appointments.status_columns] \"\(column)\" maps to '\(word)', not a status word (one of: \(words.joined(separator: ", ")))")
+        }
+        if let word = statusWhenUnset {
+            if !words.contains(word) {
+                problems.append("[source.appointments] status_when_unset '\(word)' is not a status word (one of: \(words.joined(separator: ", ")))")
+            }
+            if !derivesStatus {
+                problems.append("[source.appointments] status_when_unset applies only with [source.appointments.status_columns]")
             }
         }
         return problems

@@ -16,6 +16,8 @@ public enum QuarantineReason: String, Sendable, Codable, CaseIterable {
     case endBeforeReceived = "end_before_received"
     case badTherapistID = "bad_therapist_id"
     case unknownStatus = "unknown_status"
+    /// None of `[source.appointments.status_columns]` is set and `status_when_unset` is not given.
+    case noStatusSet = "no_status_set"
     case unknownInstrument = "unknown_instrument"
     case badScore = "bad_score"
     case scoreOutOfRange = "score_out_of_range"

@@ -86,7 +86,8 @@ public struct Ingestor {
         if let sourceDB {
             let extract = try SQLiteExtract(file: file, source: source, db: sourceDB)
             let record = SQLiteRecord()
-            let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues)
+            let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
+                                     statusColumns: extract.statusColumns)
             var load = try FileLoad(file: file, label: label, db: db, run: run,
                                     droppedColumns: extract.dropped, encoding: nil)
             var batcher = RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label)
@@ -95,7 +96,8 @@ public struct Ingestor {
             return (load, report)
         }
         let extract = try CSVExtract(file: file, source: source)
-        let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues)
+        let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
+                                 statusColumns: extract.statusColumns)
         var load = try FileLoad(file: file, label: label, db: db, run: run,
                                 droppedColumns: extract.dropped, encoding: extract.reader.encoding)
         let progress = showsProgress ? ProgressLine(label: label, totalBytes: ProgressLine.size(of: source.csvPath(of: file))) : nil

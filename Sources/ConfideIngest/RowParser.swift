@@ -108,7 +108,7 @@ struct RowParser {
             throw RowRejection(column: "therapist_id", reason: .badTherapistID)
         }
         let date = try fields.day("date")
-        let status = try fields.strictWord("status", AppointmentStatus.self, reason: .unknownStatus)
+        let status = try fields.status()
         let kind = try fields.word("kind", AppointmentKind.self, missing: .treatment)
         let modality = try fields.word("modality", Modality.self, missing: .other)
         let delivery = try fields.word("delivery", Delivery.self, missing: .inPerson)

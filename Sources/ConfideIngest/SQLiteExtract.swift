@@ -41,6 +41,8 @@ final class SQLiteRecord: SourceRecord {
 struct SQLiteExtract {
     /// Canonical field → result column.
     let columns: [String: Int]
+    /// The listed status columns when the status is derived from several (nil: one `status` column).
+    let statusColumns: StatusColumns?
     /// The table's columns not read (names known for tables only).
     let dropped: [DroppedColumn]
     private let select: Statement
@@ -67,16 +69,18 @@ struct SQLiteExtract {
         }
         var selected: [String] = []
         var columns: [String: Int] = [:]
-        for field in file.fields {
-            let name = mapping.columns[field] ?? field
-            if (try? db.makeStatement("SELECT \(quoteIdentifier(name)) FROM \(relation) LIMIT 0")) != nil {
-                columns[field] = selected.count
-                selected.append(name)
-            }
+        func selectIfPresent(_ name: String) -> Int? {
+            guard (try? db.makeStatement("SELECT \(quoteIdentifier(name)) FROM \(relation) LIMIT 0")) != nil else { return nil }
+            selected.append(name)
+            return selected.count - 1
         }
-        for required in file.requiredFields where columns[required] == nil {
+        for field in file.fields where mapping.readsColumn(of: field) {
+            if let index = selectIfPresent(mapping.columns[field] ?? field) { columns[field] = index }
+        }
+        for required in file.requiredFields where columns[required] == nil && mapping.readsColumn(of: required) {
             throw .missingColumn(file: label, column: mapping.columns[required] ?? required)
         }
+        let statusColumns = try StatusColumns.resolve(mapping, label: label, position: selectIfPresent)
         var dropped: [DroppedColumn] = []
         if mapping.query == nil {
             let lowered = Set(selected.map { $0.lowercased() })
@@ -91,6 +95,7 @@ struct SQLiteExtract {
             throw .badSource(file: label, detail: "cannot read it: \(error.message)")
         }
         self.columns = columns
+        self.statusColumns = statusColumns
         self.dropped = dropped
         self.count = selected.count
     }
@@ -99,14 +104,15 @@ struct SQLiteExtract {
     /// partial batch is delivered too.
     func run(into batcher: inout RecordBatcher, record: SQLiteRecord, deliver: (RecordBatch) throws -> Void) throws {
         var line = 0
-        let count = self.count, columns = self.columns
+        let count = self.count, columns = self.columns, statusColumns = self.statusColumns
         var failure: Error?
         do {
             try select.forEachRow { row in
                 line += 1
                 record.fill(row, count: count)
                 let shape = record.nulField.map { index in
-                    RowRejection(column: columns.first { $0.value == index }?.key ?? "column \(index + 1)", reason: .nulByte)
+                    RowRejection(column: columns.first { $0.value == index }?.key ?? statusColumns?.sources.first { $0.index == index }?.column
+                                 ?? "column \(index + 1)", reason: .nulByte)
                 }
                 do { try batcher.offer(line: line, shape: shape, deliver: deliver) } catch { failure = error; throw error }
             }

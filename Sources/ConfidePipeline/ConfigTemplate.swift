@@ -56,7 +56,7 @@ public enum ConfigTemplate {
         """
     }
 
-    /// The `[source.<file>]` tables of a preset: file name, columns and value maps.
+    /// The `[source.<file>]` tables of a preset: file name, columns, status columns and value maps.
     static func mappingText(_ preset: Preset) -> String {
         var lines = ["# Preset \(tomlString(preset.name)): \(preset.summary).",
                      "# Column names and value maps below are editable; docs/presets.md says what each maps."]
@@ -65,9 +65,23 @@ public enum ConfigTemplate {
             lines.append("")
             lines.append("[source.\(file.rawValue)]")
             if let name = mapping.file { lines.append("file = \(tomlString(name))") }
+            if let word = mapping.statusWhenUnset {
+                lines.append("# The status when no column of status_columns is set.")
+                lines.append("status_when_unset = \(tomlString(word))")
+            }
             lines.append("")
             lines.append("[source.\(file.rawValue).columns]")
             for field in file.fields { if let column = mapping.columns[field] { lines.append("\(field) = \(tomlString(column))") } }
+            if !mapping.statusColumns.isEmpty {
+                lines.append("")
+                lines.append("# Source column = the status it means when set (not empty and not false, 0, no, n or f).")
+                lines.append("# When several are set: cancelled_by_practice > cancelled_by_client > dna > late_not_seen >")
+                lines.append("# attended_late > attended. Their values are never stored.")
+                lines.append("[source.\(file.rawValue).status_columns]")
+                for (column, word) in mapping.statusColumns.sorted(by: { $0.key < $1.key }) {
+                    lines.append("\(tomlKey(column)) = \(tomlString(word))")
+                }
+            }
             for field in mapping.values.keys.sorted() {
                 lines.append("")
                 lines.append("[source.\(file.rawValue).values.\(field)]")
@@ -77,6 +91,14 @@ public enum ConfigTemplate {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A TOML key: bare when it may be (ASCII letters, digits, `_` and `-`), else quoted.
+    static func tomlKey(_ text: String) -> String {
+        let bare = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+        }
+        return bare ? text : tomlString(text)
     }
 
     static func tomlString(_ text: String) -> String {

@@ -4,8 +4,8 @@ import TOMLKit
 /// (`epsilon_per_releas`), and a typo silently replaced by a default is the worst kind of
 /// configuration error for a privacy setting, so it stops the run with exit 78.
 enum KnownKeys {
-    /// Keys per top-level section. The tables `[source.<file>.columns]`, `[source.<file>.values]`
-    /// and `[privacy.weights]` are checked where they are read.
+    /// Keys per top-level section. The tables `[source.<file>.columns]`, `[source.<file>.values]`,
+    /// `[source.appointments.status_columns]` and `[privacy.weights]` are checked where they are read.
     private static let sections: [String: Set<String>] = [
         "practice": ["name", "timezone"],
         "source": ["format", "path", "date_format", "encoding", "separator", "mode", "referrals", "appointments", "measures"],
@@ -18,6 +18,8 @@ enum KnownKeys {
     ]
     /// Keys of `[source.<file>]`.
     private static let fileKeys: Set<String> = ["file", "table", "query", "columns", "values"]
+    /// Keys of `[source.appointments]`: the file keys, and the status derived from several columns.
+    private static let appointmentKeys = fileKeys.union(["status_columns", "status_when_unset"])
 
     /// Throws exit 78 naming the first unknown section or key, with the known ones beside it.
     static func check(_ table: TOMLTable, file: String) throws {
@@ -33,8 +35,9 @@ enum KnownKeys {
         guard let source = table["source"]?.table else { return }
         for name in ["referrals", "appointments", "measures"] {
             guard let keys = source[name]?.table?.keys else { continue }
-            for key in keys.sorted() where !fileKeys.contains(key) {
-                throw ConfideError(.config, "\(file): [source.\(name)] \(key) is not a known key\(suggestion(key, in: fileKeys)); known: \(fileKeys.sorted().joined(separator: ", "))")
+            let known = name == "appointments" ? appointmentKeys : fileKeys
+            for key in keys.sorted() where !known.contains(key) {
+                throw ConfideError(.config, "\(file): [source.\(name)] \(key) is not a known key\(suggestion(key, in: known)); known: \(known.sorted().joined(separator: ", "))")
             }
         }
     }

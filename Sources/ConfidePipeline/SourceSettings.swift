@@ -2,8 +2,9 @@ import ConfideIngest
 import ConfideModel
 import TOMLKit
 
-/// Reads `[source]` and its per-file tables (`[source.referrals]`, `.columns`, `.values.<field>`)
-/// into an ``ExportSource``. Every problem is exit 78 with the file, section and key named.
+/// Reads `[source]` and its per-file tables (`[source.referrals]`, `.columns`, `.values.<field>`,
+/// and for appointments `.status_columns` and `status_when_unset`) into an ``ExportSource``.
+/// Every problem is exit 78 with the file, section and key named.
 enum SourceSettings {
     static func read(_ table: TOMLTable, file: String, resolve: (String) -> String) throws -> ExportSource {
         guard let section = try subtable(table, "source", file: file, name: "[source]") else {
@@ -54,6 +55,14 @@ enum SourceSettings {
                     mapping.values[field] = try strings(map, file: file, name: mapName)
                 }
             }
+            let statusName = "[source.\(canonical.rawValue).status_columns]"
+            if let statusColumns = try subtable(fileTable, "status_columns", file: file, name: statusName) {
+                guard !statusColumns.keys.isEmpty else {
+                    throw ConfideError(.config, "\(file): \(statusName) must list at least one source column = status word")
+                }
+                mapping.statusColumns = try strings(statusColumns, file: file, name: statusName)
+            }
+            mapping.statusWhenUnset = try optionalString(fileTable, "status_when_unset", file: file, name: name)
             files[canonical] = mapping
         }
         let source = ExportSource(format: format, path: path, files: files, dateOrder: dateOrder, encoding: encoding,

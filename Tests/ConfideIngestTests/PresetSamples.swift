@@ -32,6 +32,37 @@ enum PresetSamples {
         """,
     ]
 
+    /// Cliniko's API shape: `individual_appointments` flattened to CSV (ISO times in UTC, the
+    /// booleans as the API writes them), with canonical referrals and measures beside it.
+    static let clinikoAPI: [String: String] = [
+        "referrals.csv": """
+        referral_id,client_id,patient_name,email,phone,received_date,date_of_birth,gender,postcode,referral_source
+        CASE-88001,PAT-55001,Imogen Fairweather,imogen.fw@example.org,07700 900123,2026-01-06,1990-02-14,female,LS6 2AB,gp
+        CASE-88002,PAT-55002,Barnaby Quill,barnaby@example.net,943 476 5919,2026-01-13,1985-07-01,male,M1 1AE,self
+
+        """,
+        "individual_appointments.csv": """
+        id,patient_case,practitioner,appointment_type,starts_at,ends_at,cancelled_at,cancellation_note,did_not_arrive,patient_arrived,patient_name,notes,telehealth_url,booking_ip_address
+        1120001,CASE-88001,71,Initial Consultation,2026-01-12T09:00:00Z,2026-01-12T10:00:00Z,,,false,true,Imogen Fairweather,Disclosed history of self-harm,https://meet.example.com/r/abc123,203.0.113.77
+        1120002,CASE-88001,71,Standard Appointment,2026-01-19T09:00:00Z,2026-01-19T09:50:00Z,,,true,false,Imogen Fairweather,,,203.0.113.77
+        1120003,CASE-88001,71,Standard Appointment,2026-01-26T09:00:00Z,2026-01-26T09:50:00Z,2026-01-25T18:03:11Z,Disclosed history of self-harm,false,false,Imogen Fairweather,,,
+        1120004,CASE-88002,72,Initial Consultation,2026-01-20T14:00:00Z,2026-01-20T15:00:00Z,,,false,false,Barnaby Quill,,,
+        1120005,CASE-88002,72,Follow Up,2026-01-27T14:00:00Z,2026-01-27T14:50:00Z,2026-01-27T13:55:02Z,,TRUE,true,Barnaby Quill,,,
+        1120006,CASE-88002,72,Follow Up,2026-02-03T14:00:00Z,2026-02-03T14:50:00Z,,,True,true,Barnaby Quill,,,
+
+        """,
+        "measures.csv": """
+        referral_id,patient_name,date,instrument,score
+        CASE-88001,Imogen Fairweather,2026-01-12,phq9,17
+        CASE-88002,Barnaby Quill,2026-01-20,gad7,9
+
+        """,
+    ]
+
+    /// The raw values of the Cliniko API sample's status columns and identifiers: only the
+    /// derived status word and pseudonyms may be stored.
+    static let clinikoAPIRaw = ["2026-01-25T18:03:11Z", "2026-01-27T13:55:02Z", "18:03:11", "13:55:02", "CASE-8800", "PAT-5500", "1120003"]
+
     static let simplePractice: [String: String] = [
         "Clients.csv": """
         Client ID,First Name,Last Name,Email,Phone,Date Created,Date of Birth,Sex,Referral Source,Discharge Date

@@ -52,6 +52,43 @@ private func expectNothingPlanted(_ folder: TempFolder) throws {
         try expectNothingPlanted(folder)
     }
 
+    @Test func clinikoAPIDerivesTheStatusAndStoresNoRawValue() throws {
+        let (report, db, folder) = try ingest(.clinikoAPI, PresetSamples.clinikoAPI)
+        #expect(report.files.map(\.file) == ["referrals.csv", "individual_appointments.csv", "measures.csv"])
+        #expect(report.files.map(\.loaded) == [2, 6, 2])
+        #expect(report.files.allSatisfy { $0.quarantined == 0 && $0.isReconciled })
+        // By date: arrived; did not arrive; neither (attended, as Cliniko counts it); cancelled;
+        // cancelled although both flags are set (cancellation outranks both); DNA outranks arrived.
+        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled_by_client", "cancelled_by_client", "dna"])
+        #expect(try db.scalarString("SELECT group_concat(kind) FROM (SELECT kind FROM appointments ORDER BY date)")
+                == "assessment,treatment,assessment,treatment,treatment,treatment")
+        #expect(try db.scalarString("SELECT group_concat(therapist_id) FROM (SELECT therapist_id FROM appointments ORDER BY date)")
+                == "71,71,72,71,72,72")
+        // The status columns are read, so they are neither dropped nor flagged.
+        let dropped = report.files[1].droppedColumns
+        #expect(dropped.map(\.name) == ["ends_at", "cancellation_note", "patient_name", "notes", "telehealth_url", "booking_ip_address"])
+        #expect(dropped.filter(\.looksIdentifying).map(\.name) == ["cancellation_note", "patient_name", "notes", "telehealth_url", "booking_ip_address"])
+        try expectNothingPlanted(folder)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/store.sqlite"))
+        bytes += (try? Data(contentsOf: URL(fileURLWithPath: folder.path + "/store.sqlite-wal"))) ?? Data()
+        for value in PresetSamples.clinikoAPIRaw {
+            #expect(bytes.range(of: Data(value.utf8)) == nil, "a raw status or identifier value reached the store")
+        }
+    }
+
+    @Test func clinikoAPIWithoutWhenUnsetQuarantinesRowsWithNoStatusSet() throws {
+        var preset = Preset.clinikoAPI.files
+        preset[.appointments]?.statusWhenUnset = nil
+        let folder = TempFolder()
+        for (name, text) in PresetSamples.clinikoAPI { folder.write(name, text) }
+        let db = try openStore(folder)
+        let report = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(path: folder.path, files: preset), into: db, startedAt: "t")
+        let appointments = report.files[1]
+        #expect(appointments.read == 6 && appointments.loaded == 5 && appointments.reasons == ["no_status_set": 1])
+        #expect(appointments.isReconciled)
+        #expect(try db.scalarString("SELECT line || ':' || column_name || ':' || reason FROM quarantine") == "5:status:no_status_set")
+    }
+
     @Test func simplePractice() throws {
         let (report, db, folder) = try ingest(.simplePractice, PresetSamples.simplePractice)
         #expect(report.files.map(\.loaded) == [2, 5, 2])

@@ -14,7 +14,7 @@ public struct Preset: Sendable {
     public let files: [CanonicalFile: FileMapping]
 
     /// Every preset, in the order `--help` lists them.
-    public static let all: [Preset] = [.cliniko, .simplePractice, .writeUpp, .halaxy, .nhsTalkingTherapies]
+    public static let all: [Preset] = [.cliniko, .clinikoAPI, .simplePractice, .writeUpp, .halaxy, .nhsTalkingTherapies]
 
     /// The preset called `name` (case-insensitive), or nil.
     public static func named(_ name: String) -> Preset? {
