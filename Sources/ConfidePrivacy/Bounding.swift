@@ -27,41 +27,114 @@ struct BoundedTable {
 /// client keeps at most `cellsPerClient` groups (the first in cell order, a choice that
 /// depends on the client's own data only) and adds at most the histogram's cap in total,
 /// allocated in cell order.
+///
+/// Linear in the contributions: they are grouped by client with a counting sort, and each
+/// client's few contributions are sorted by cell; slots, groups and caps are resolved to
+/// integers once per cell, not per contribution. (At 5.4 million contributions this took
+/// 0.2 s instead of 3 s with a dictionary keyed by client and cell, sorted, and slots keyed
+/// by strings: `confide-bench dp-counts-stage`, docs/performance.md.)
 func bound(_ table: ExactTable, keepClients: Bool = false) -> BoundedTable {
-    let caps = Dictionary(uniqueKeysWithValues: table.histograms.map { ($0.id, $0.cap) })
-    var totals: [Int64: Int] = [:]  // (client << 32 | cell) -> summed amount
-    totals.reserveCapacity(table.contributions.count)
-    for c in table.contributions {
-        totals[Int64(c.client) << 32 | Int64(c.cell), default: 0] += Int(c.amount)
-    }
+    let layout = CellLayout(table)
     var result = BoundedTable(cells: [BoundedCell](repeating: BoundedCell(), count: table.cells.count),
                               clientsByCell: keepClients ? [[Int32]](repeating: [], count: table.cells.count) : [])
-    var groupsKept: [BudgetSlot: [String]] = [:]
-    var used: [BudgetSlot: Int] = [:]
-    var currentClient: Int64 = -1
-    for key in totals.keys.sorted() {
-        let client = key >> 32, cell = Int(key & 0xffff_ffff)
-        if client != currentClient {
-            groupsKept.removeAll(keepingCapacity: true)
-            used.removeAll(keepingCapacity: true)
-            currentClient = client
+    let contributions = table.contributions
+    guard !contributions.isEmpty else { return result }
+    // Counting sort by client: `start[c]..<start[c + 1]` indexes client c's contributions.
+    var low = Int32.max, high = Int32.min
+    for c in contributions { low = min(low, c.client); high = max(high, c.client) }
+    var start = [Int](repeating: 0, count: Int(high) - Int(low) + 2)
+    for c in contributions { start[Int(c.client - low) + 1] += 1 }
+    for i in 1..<start.count { start[i] += start[i - 1] }
+    var next = start
+    var byClient = [Contribution](repeating: contributions[0], count: contributions.count)
+    for c in contributions {
+        let slot = Int(c.client - low)
+        byClient[next[slot]] = c
+        next[slot] += 1
+    }
+    var state = SlotState(slots: layout.slotCount)
+    var mine: [(cell: Int32, amount: Int)] = []
+    for client in 0..<(start.count - 1) where start[client] < start[client + 1] {
+        mine.removeAll(keepingCapacity: true)
+        for c in byClient[start[client]..<start[client + 1]] { mine.append((c.cell, Int(c.amount))) }
+        mine.sort { $0.cell < $1.cell }
+        state.reset()
+        var i = 0
+        while i < mine.count {
+            let cell = Int(mine[i].cell)
+            var total = 0
+            while i < mine.count, Int(mine[i].cell) == cell { total += mine[i].amount; i += 1 }
+            let slot = layout.slot[cell]
+            guard state.keep(group: layout.group[cell], in: slot, limit: layout.cellsPerClient[cell]) else { continue }
+            let amount = min(total, layout.cap[cell] - state.used[slot])
+            guard amount > 0 else { continue }
+            state.used[slot] += amount
+            result.cells[cell].sum += amount
+            result.cells[cell].clients += 1
+            if keepClients { result.clientsByCell[cell].append(Int32(client) + low) }
         }
-        let info = table.cells[cell]
-        let slot = BudgetSlot(histogram: info.histogram, groupType: info.groupType)
-        var kept = groupsKept[slot, default: []]
-        if !kept.contains(info.group) {
-            guard kept.count < info.groupType.cellsPerClient else { continue }
-            kept.append(info.group)
-            groupsKept[slot] = kept
-        }
-        let amount = min(totals[key]!, (caps[info.histogram] ?? 1) - used[slot, default: 0])
-        guard amount > 0 else { continue }
-        used[slot, default: 0] += amount
-        result.cells[cell].sum += amount
-        result.cells[cell].clients += 1
-        if keepClients { result.clientsByCell[cell].append(Int32(client)) }
     }
     return result
+}
+
+/// The cells of a table resolved to integers: each cell's budget slot, its group's index
+/// within that slot, the histogram's cap and the breakdown's groups per client.
+private struct CellLayout {
+    var slot: [Int] = []
+    var group: [Int32] = []
+    var cap: [Int] = []
+    var cellsPerClient: [Int] = []
+    var slotCount = 0
+
+    init(_ table: ExactTable) {
+        let caps = Dictionary(table.histograms.map { ($0.id, $0.cap) }, uniquingKeysWith: { first, _ in first })
+        var slots: [BudgetSlot: Int] = [:]
+        var groups: [BudgetSlot: [String: Int32]] = [:]
+        for info in table.cells {
+            let key = BudgetSlot(histogram: info.histogram, groupType: info.groupType)
+            let index = slots[key] ?? slots.count
+            slots[key] = index
+            let known = groups[key, default: [:]]
+            let groupIndex = known[info.group] ?? Int32(known.count)
+            groups[key, default: [:]][info.group] = groupIndex
+            slot.append(index)
+            group.append(groupIndex)
+            cap.append(caps[info.histogram] ?? 1)
+            cellsPerClient.append(info.groupType.cellsPerClient)
+        }
+        slotCount = slots.count
+    }
+}
+
+/// One client's use of each budget slot: the groups kept and the amount added so far. Reset
+/// between clients by clearing only the slots the client touched.
+private struct SlotState {
+    var used: [Int]
+    private var kept: [[Int32]]
+    private var touched: [Int] = []
+
+    init(slots: Int) {
+        used = [Int](repeating: 0, count: slots)
+        kept = [[Int32]](repeating: [], count: slots)
+    }
+
+    mutating func reset() {
+        for slot in touched {
+            used[slot] = 0
+            kept[slot].removeAll(keepingCapacity: true)
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether the client may add to `group` of `slot`: a group already kept, or a new one
+    /// while fewer than `limit` are kept (then it is kept).
+    mutating func keep(group: Int32, in slot: Int, limit: Int) -> Bool {
+        if kept[slot].contains(group) { return true }
+        guard kept[slot].count < limit else { return false }
+        if kept[slot].isEmpty && used[slot] == 0 { touched.append(slot) }
+        kept[slot].append(group)
+        return true
+    }
 }
 
 /// The budget slots of a table, in cell order.
