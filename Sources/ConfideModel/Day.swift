@@ -22,21 +22,30 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD` exactly; nil for anything else.
     public init?(iso text: Substring.UTF8View) {
+        self.init(isoBytes: text)
+    }
+
+    /// Parses the bytes of `YYYY-MM-DD` exactly (nil for anything else), without allocating:
+    /// the form in which dates are read from a store or a file by the million. Inlinable, so
+    /// that it is specialised for the caller's byte collection.
+    @inlinable
+    public init?<Bytes: Collection<UInt8>>(isoBytes text: Bytes) {
         guard text.count == 10 else { return nil }
-        var digits: [Int] = []
-        digits.reserveCapacity(8)
+        var fields = (0, 0, 0)
         for (offset, byte) in text.enumerated() {
             if offset == 4 || offset == 7 {
                 guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard byte >= 48, byte <= 57 else { return nil }
-                digits.append(Int(byte - 48))
+                continue
+            }
+            guard byte >= 48, byte <= 57 else { return nil }
+            let digit = Int(byte - 48)
+            switch offset {
+            case 0..<4: fields.0 = fields.0 * 10 + digit
+            case 5..<7: fields.1 = fields.1 * 10 + digit
+            default: fields.2 = fields.2 * 10 + digit
             }
         }
-        let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
-        let month = digits[4] * 10 + digits[5]
-        let day = digits[6] * 10 + digits[7]
-        self.init(year: year, month: month, day: day)
+        self.init(year: fields.0, month: fields.1, day: fields.2)
     }
 
     /// Parses `YYYY-MM-DD` exactly; nil for anything else.

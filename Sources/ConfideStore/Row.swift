@@ -34,6 +34,16 @@ public struct Row {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
     }
 
+    /// Calls `body` with the column's text as UTF-8 bytes (empty for NULL), without copying
+    /// them into a `String`. The bytes are valid only inside `body`.
+    public func withUTF8<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        guard let pointer = sqlite3_column_text(statement.handle, Int32(index)) else {
+            return try body(UnsafeBufferPointer(start: nil, count: 0))
+        }
+        let length = Int(sqlite3_column_bytes(statement.handle, Int32(index)))
+        return try body(UnsafeBufferPointer(start: pointer, count: length))
+    }
+
     /// The column as text, or nil for NULL.
     public func optionalString(_ index: Int) -> String? {
         isNull(index) ? nil : string(index)

@@ -22,12 +22,14 @@ import Testing
     @Test(arguments: ["2026-02-29", "2026-13-01", "2026-00-10", "26-01-01", "2026/01/01", "2026-1-01", "", "2026-01-01x"])
     func rejectsInvalidDates(_ text: String) {
         #expect(Day(iso: text) == nil)
+        #expect(Day(isoBytes: Array(text.utf8)) == nil)
     }
 
     @Test func parsesLeapDayAndFormats() {
         let day = Day(iso: "2024-02-29")
         #expect(day != nil)
         #expect(day?.iso == "2024-02-29")
+        #expect(Day(isoBytes: Array("2024-02-29".utf8)) == day)
     }
 
     @Test func ageIsWholeYearsBeforeBirthday() {

@@ -60,6 +60,8 @@ private func temporaryPath() -> String {
             #expect(row.blob(3) == [0, 1, 255])
             #expect(row.isNull(4) && row.optionalInt(4) == nil)
             #expect(row.value(0) == .integer(42))
+            #expect(row.withUTF8(2) { Array($0) } == Array(text.utf8))
+            #expect(row.withUTF8(4) { $0.count } == 0)
         }
     }
 
