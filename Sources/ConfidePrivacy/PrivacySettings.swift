@@ -34,12 +34,12 @@ public struct PrivacySettings: Sendable, Equatable {
     /// practice-wide figures get the most (the practice outcomes, summed over 13 weekly draws
     /// and many classes, most of all); every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
-        "referrals_received/practice": 8,
-        "entered_treatment/practice": 10,
-        "appointments/practice": 16,
-        "open_referrals/practice": 8,
+        "referrals_received/practice": 10,
+        "entered_treatment/practice": 13,
+        "appointments/practice": 20,
+        "open_referrals/practice": 10,
         "endings/practice": 4,
-        "ended/practice": 8,
+        "ended/practice": 10,
         "second_sessions/practice": 2,
         "outcomes/practice": 24,
         "waits/practice": 8,

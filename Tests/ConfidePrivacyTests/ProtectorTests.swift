@@ -85,9 +85,9 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!)).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
         #expect(abs(spent.values.reduce(0, +) - 4) < 1e-9)
-        // appointments/practice weighs 16 and appointments/therapist 3: 4·16/19 and 4·3/19.
-        #expect(abs(spent["appointments/practice"]! - 64.0 / 19) < 1e-6)
-        #expect(abs(spent["appointments/therapist"]! - 12.0 / 19) < 1e-6)
+        // appointments/practice weighs 20 and appointments/therapist 3: 4·20/23 and 4·3/23.
+        #expect(abs(spent["appointments/practice"]! - 80.0 / 23) < 1e-6)
+        #expect(abs(spent["appointments/therapist"]! - 12.0 / 23) < 1e-6)
     }
 
     @Test func windowsSumStoredWeeklyDrawsWithoutDrawingAgain() throws {
