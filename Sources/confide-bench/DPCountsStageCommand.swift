@@ -19,10 +19,10 @@ struct DPCountsStageCommand: ParsableCommand {
 
     func run() throws {
         guard let epsilon = Epsilon(epsilon) else { throw ValidationError("ε must be a positive decimal: \(self.epsilon)") }
-        let db = try Database(path: try Configuration(path: config).storePath)
+        let store = try Configuration(path: config).storePath
         MemoryHighWater.reset()
         let start = Date()
-        let (rows, therapists) = try DPCountsRelease.read(db)
+        let (rows, therapists) = try DPCountsRelease.read(path: store)
         let read = Date()
         let (partition, week, weeks, _) = DPCountsRelease.partitions(rows, therapists: therapists)
         var sampler = ExactSampler(source: SystemRandomNumberGenerator())
