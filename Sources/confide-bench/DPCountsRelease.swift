@@ -1,3 +1,4 @@
+import ConfideBench
 import ConfideMetrics
 import Foundation
 import ConfideModel

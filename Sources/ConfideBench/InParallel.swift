@@ -3,7 +3,7 @@ import Foundation
 /// Runs `first` on a new thread and `second` on this one, and returns when both have finished.
 /// The two must not touch the same variables (the benchmark's callers write disjoint ones, or
 /// disjoint elements through buffer pointers).
-func inParallel(_ first: () -> Void, _ second: () -> Void) {
+public func inParallel(_ first: () -> Void, _ second: () -> Void) {
     withoutActuallyEscaping(first) { first in
         let work = HandedWork(first)
         let finished = DispatchSemaphore(value: 0)
