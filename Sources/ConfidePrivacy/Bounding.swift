@@ -37,26 +37,19 @@ func bound(_ table: ExactTable, keepClients: Bool = false) -> BoundedTable {
     let layout = CellLayout(table)
     var result = BoundedTable(cells: [BoundedCell](repeating: BoundedCell(), count: table.cells.count),
                               clientsByCell: keepClients ? [[Int32]](repeating: [], count: table.cells.count) : [])
-    let contributions = table.contributions
-    guard !contributions.isEmpty else { return result }
-    // Counting sort by client: `start[c]..<start[c + 1]` indexes client c's contributions.
-    var low = Int32.max, high = Int32.min
-    for c in contributions { low = min(low, c.client); high = max(high, c.client) }
-    var start = [Int](repeating: 0, count: Int(high) - Int(low) + 2)
-    for c in contributions { start[Int(c.client - low) + 1] += 1 }
-    for i in 1..<start.count { start[i] += start[i - 1] }
-    var next = start
-    var byClient = [Contribution](repeating: contributions[0], count: contributions.count)
-    for c in contributions {
-        let slot = Int(c.client - low)
-        byClient[next[slot]] = c
-        next[slot] += 1
-    }
+    let byClient = groupedByClient(table.contributions)
     var state = SlotState(slots: layout.slotCount)
     var mine: [(cell: Int32, amount: Int)] = []
-    for client in 0..<(start.count - 1) where start[client] < start[client + 1] {
+    var first = 0
+    while first < byClient.count {
+        let client = byClient[first].client
+        var end = first
         mine.removeAll(keepingCapacity: true)
-        for c in byClient[start[client]..<start[client + 1]] { mine.append((c.cell, Int(c.amount))) }
+        while end < byClient.count, byClient[end].client == client {
+            mine.append((byClient[end].cell, Int(byClient[end].amount)))
+            end += 1
+        }
+        first = end
         mine.sort { $0.cell < $1.cell }
         state.reset()
         var i = 0
@@ -71,10 +64,30 @@ func bound(_ table: ExactTable, keepClients: Bool = false) -> BoundedTable {
             state.used[slot] += amount
             result.cells[cell].sum += amount
             result.cells[cell].clients += 1
-            if keepClients { result.clientsByCell[cell].append(Int32(client) + low) }
+            if keepClients { result.clientsByCell[cell].append(client) }
         }
     }
     return result
+}
+
+/// `contributions` ordered by client (in ascending order; within a client, any order): a
+/// counting sort when the clients are dense indexes, as the metrics give them, else a sort.
+private func groupedByClient(_ contributions: [Contribution]) -> [Contribution] {
+    guard let first = contributions.first else { return [] }
+    var low = first.client, high = first.client
+    for c in contributions { low = min(low, c.client); high = max(high, c.client) }
+    let range = Int(high) - Int(low) + 1
+    guard range <= 2 * contributions.count + 1024 else { return contributions.sorted { $0.client < $1.client } }
+    var next = [Int](repeating: 0, count: range + 1)
+    for c in contributions { next[Int(c.client - low) + 1] += 1 }
+    for i in 1..<next.count { next[i] += next[i - 1] }
+    var grouped = [Contribution](repeating: first, count: contributions.count)
+    for c in contributions {
+        let slot = Int(c.client - low)
+        grouped[next[slot]] = c
+        next[slot] += 1
+    }
+    return grouped
 }
 
 /// The cells of a table resolved to integers: each cell's budget slot, its group's index

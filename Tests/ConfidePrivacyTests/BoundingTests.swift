@@ -72,6 +72,25 @@ private func plainBound(_ table: ExactTable) -> (sums: [Int], clients: [Int], cl
         }
     }
 
+    /// Client indexes far apart (not the dense ones the metrics give) take the sorting path
+    /// and bound exactly as the plain rule does.
+    @Test func sparseClientIndexesBoundLikeThePlainRule() {
+        var random = TestGenerator(state: 99)
+        let histogram = Catalogue.histogram("appointments")!
+        let cells = histogram.classes.prefix(3).flatMap { cls in
+            ["all", "T1", "T2"].map { ClassCell(histogram: histogram.id, cls: cls, groupType: $0 == "all" ? .practice : .therapist, group: $0) }
+        }
+        let contributions = (0..<2000).map { _ in
+            Contribution(client: Int32(random.next() % 300) * 100_003, cell: Int32(random.next() % UInt64(cells.count)),
+                         amount: Int32(1 + random.next() % 3))
+        }
+        let table = ExactTable(name: .caseload, histograms: [histogram], cells: cells, contributions: contributions, measures: [])
+        let expected = plainBound(table)
+        let bounded = bound(table, keepClients: true)
+        #expect(bounded.cells.map(\.sum) == expected.sums)
+        #expect(bounded.clientsByCell == expected.clientsByCell)
+    }
+
     @Test func anEmptyTableBoundsToZeros() {
         let histogram = Catalogue.histogram("appointments")!
         let cells = [ClassCell(histogram: histogram.id, cls: "attended", groupType: .practice, group: "all")]
