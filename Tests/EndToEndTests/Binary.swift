@@ -38,6 +38,25 @@ enum Binary {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// A practice ready to run in a new folder: `confide init`, then `confide synth` of
+    /// `clients` clients over the 20 weeks to 2026-06-28 with 3 therapists; nothing ingested or
+    /// published.
+    static func practice(clients: Int, seed: Int) throws -> String {
+        let folder = temporaryFolder()
+        let initialised = try run(["init", folder], in: folder)
+        guard initialised.status == 0 else { throw PracticeSetupFailed(step: "init", stderr: initialised.stderr) }
+        let synth = try run(["synth", "--out", folder + "/exports", "--clients", String(clients), "--seed", String(seed),
+                             "--weeks", "20", "--last-day", "2026-06-28", "--therapists", "3"], in: folder)
+        guard synth.status == 0 else { throw PracticeSetupFailed(step: "synth", stderr: synth.stderr) }
+        return folder
+    }
+
+    /// `init` or `synth` failed while a test set up its practice.
+    struct PracticeSetupFailed: Error {
+        let step: String
+        let stderr: String
+    }
+
     static func temporaryFolder() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-e2e-\(UUID().uuidString)").path
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -7,11 +7,7 @@ import Testing
 /// way the week is drawn and charged once.
 @Suite(.serialized) struct ConcurrentRunTests {
     @Test func twoRunsOfTheSameWeekStartedTogetherChargeTheBudgetOnce() throws {
-        let folder = Binary.temporaryFolder()
-        #expect(try Binary.run(["init", folder], in: folder).status == 0)
-        let synth = try Binary.run(["synth", "--out", folder + "/exports", "--clients", "150", "--seed", "4", "--weeks", "20",
-                                    "--last-day", "2026-06-28", "--therapists", "3"], in: folder)
-        #expect(synth.status == 0, "\(synth.stderr)")
+        let folder = try Binary.practice(clients: 150, seed: 4)
         #expect(try Binary.run(["ingest", "--config", "confide.toml"], in: folder).status == 0)
 
         var statuses: [Int32] = []

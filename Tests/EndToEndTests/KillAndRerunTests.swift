@@ -13,12 +13,7 @@ private func rowKeys(_ data: Data) -> [String] {
 
     /// A practice ready to run: configuration, key and exports, nothing ingested or published.
     static func practice() throws -> String {
-        let folder = Binary.temporaryFolder()
-        #expect(try Binary.run(["init", folder], in: folder).status == 0)
-        let synth = try Binary.run(["synth", "--out", folder + "/exports", "--clients", "150", "--seed", "5", "--weeks", "20",
-                                    "--last-day", "2026-06-28", "--therapists", "3"], in: folder)
-        #expect(synth.status == 0, "\(synth.stderr)")
-        return folder
+        try Binary.practice(clients: 150, seed: 5)
     }
 
     static func copy(_ folder: String) throws -> String {

@@ -34,12 +34,7 @@ sys.exit(1 if problems else 0)
     static let week = "2026-W26"
 
     static func practice() throws -> String {
-        let folder = Binary.temporaryFolder()
-        #expect(try Binary.run(["init", folder], in: folder).status == 0)
-        let synth = try Binary.run(["synth", "--out", folder + "/exports", "--clients", "150", "--seed", "11", "--weeks", "20",
-                                    "--last-day", "2026-06-28", "--therapists", "3"], in: folder)
-        #expect(synth.status == 0, "\(synth.stderr)")
-        return folder
+        try Binary.practice(clients: 150, seed: 11)
     }
 
     @Test func formulasPlantedInEveryTextColumnNeverReachAnExportAndEveryExportReadsBackInPython() throws {
