@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "confide", targets: ["confide"]),
         .executable(name: "confide-ingest-bench", targets: ["confide-ingest-bench"]),
         .executable(name: "confide-bench", targets: ["confide-bench"]),
+        .executable(name: "confide-fuzz", targets: ["confide-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -62,6 +63,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .executableTarget(name: "confide-fuzz", dependencies: ["ConfideIngest", "ConfideStore", "ConfideModel"],
+                          swiftSettings: strict),
 
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore"]),

@@ -5,14 +5,22 @@ enum Binary {
     /// `CONFIDE_BIN`, or the `confide` built beside this test bundle.
     static var path: String {
         if let explicit = ProcessInfo.processInfo.environment["CONFIDE_BIN"] { return explicit }
+        return built("confide")
+    }
+
+    /// The package's executable `name`, built beside this test bundle.
+    static func built(_ name: String) -> String {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [bundle, bundle.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("confide").path
+            let path = candidate.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/confide").path
+        return repository + "/.build/debug/" + name
     }
+
+    /// The repository's root folder.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     struct Result {
         let status: Int32
