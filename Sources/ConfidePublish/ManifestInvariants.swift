@@ -45,7 +45,7 @@ public enum ManifestInvariants {
             return findings
         }
         for file in Set(files).subtracting(listed).sorted() { report(file, 1, "file not listed in the manifest") }
-        for file in Set(listed).subtracting(files).sorted() { report("manifest.json", manifestLine("files"), "listed file is missing") }
+        for file in Set(listed).subtracting(files).sorted() { report("manifest.json", manifestLine("files"), "listed file \(file) is missing") }
 
         let period = Period(start: periodStart, end: periodEnd, mode: mode, minClients: minClients)
         var totals = (published: 0, suppressed: 0)

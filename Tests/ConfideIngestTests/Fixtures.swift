@@ -12,11 +12,11 @@ struct TempFolder {
     }
 
     func write(_ name: String, _ text: String) {
-        FileManager.default.createFile(atPath: path + "/" + name, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path + "/" + name, contents: Data(text.utf8))
     }
 
     func write(_ name: String, bytes: [UInt8]) {
-        FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path + "/" + name, contents: Data(bytes))
     }
 }
 

@@ -129,7 +129,7 @@ func firstLine(of status: String, in files: [(String, String)], _ name: String) 
         let extra = try findings(files + [("notes.csv", "x\r\n")])
         #expect(extra.map(\.description) == ["notes.csv:1: manifest_invariants (file not listed in the manifest)"])
         let missing = try findings(files.filter { $0.0 != "supervision/T01.csv" })
-        #expect(missing.map(\.detail) == ["listed file is missing"])
+        #expect(missing.map(\.detail) == ["listed file supervision/T01.csv is missing"])
     }
 
     @Test func aManifestThatDoesNotParseFails() throws {
