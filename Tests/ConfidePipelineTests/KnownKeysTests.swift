@@ -4,16 +4,9 @@ import Foundation
 import Testing
 
 @Suite struct KnownKeysTests {
-    private func load(_ text: String) throws -> Configuration {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-\(UUID().uuidString).toml").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return try Configuration(path: path)
-    }
-
     /// The error of loading `text`, or nil when it loads.
     private func error(_ text: String) -> ConfideError? {
-        do { _ = try load(text); return nil } catch { return error as? ConfideError }
+        do { _ = try loadConfiguration(text); return nil } catch { return error as? ConfideError }
     }
 
     @Test func aMistypedPrivacyKeyStopsTheRunInsteadOfFallingBackToTheDefault() throws {
@@ -44,7 +37,7 @@ import Testing
             #expect(text.contains("# " + line))
             text = text.replacingOccurrences(of: "# " + line, with: line)
         }
-        let weights = try load(text).privacy.weights
+        let weights = try loadConfiguration(text).privacy.weights
         #expect(weights == ["appointments/therapist": 8, "open_referrals/therapist": 8])
     }
 

@@ -6,16 +6,9 @@ import Testing
 /// `[source.appointments.status_columns]` and `status_when_unset` in `confide.toml`, and the
 /// `cliniko-api` preset that `confide init` writes with them.
 @Suite struct StatusColumnsConfigurationTests {
-    private func load(_ text: String) throws -> Configuration {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-\(UUID().uuidString).toml").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return try Configuration(path: path)
-    }
-
     /// The exit-78 message of loading `text`, or nil when it loads (or fails otherwise).
     private func configError(_ text: String) -> String? {
-        do { _ = try load(text); return nil } catch {
+        do { _ = try loadConfiguration(text); return nil } catch {
             guard let error = error as? ConfideError, error.status == .config else { return nil }
             return error.message
         }
@@ -33,10 +26,10 @@ import Testing
         """
 
     @Test func theDocumentedTablesLoad() throws {
-        let mapping = try load(cliniko).source.mapping(.appointments)
+        let mapping = try loadConfiguration(cliniko).source.mapping(.appointments)
         #expect(mapping.statusColumns == ["cancelled_at": "cancelled_by_client", "did_not_arrive": "dna", "patient_arrived": "attended"])
         #expect(mapping.statusWhenUnset == "attended")
-        #expect(try load("[source.appointments.status_columns]\ncancelled_at = \"cancelled_by_client\"\n").source.mapping(.appointments).statusWhenUnset == nil)
+        #expect(try loadConfiguration("[source.appointments.status_columns]\ncancelled_at = \"cancelled_by_client\"\n").source.mapping(.appointments).statusWhenUnset == nil)
     }
 
     @Test func givingBothColumnsStatusAndStatusColumnsIsNamed() throws {

@@ -15,9 +15,7 @@ extension Preset {
                 "appointment_id": "id", "referral_id": "patient_case", "therapist_id": "practitioner",
                 "date": "starts_at", "kind": "appointment_type",
             ], values: [
-                "kind": ["Initial Consultation": "assessment", "Initial Appointment": "assessment", "Assessment": "assessment",
-                         "Standard Appointment": "treatment", "Follow Up": "treatment", "Follow-up Appointment": "treatment",
-                         "Review": "follow_up"],
+                "kind": clinikoKindWords,
             ], statusColumns: [
                 "cancelled_at": "cancelled_by_client", "did_not_arrive": "dna", "patient_arrived": "attended",
             ], statusWhenUnset: "attended"),

@@ -25,12 +25,18 @@ extension Preset {
                 "status": ["Arrived": "attended", "Patient arrived": "attended", "Attended": "attended",
                            "Did not arrive": "dna", "DNA": "dna",
                            "Cancelled": "cancelled_by_client", "Late cancellation": "cancelled_by_client"],
-                "kind": ["Initial Consultation": "assessment", "Initial Appointment": "assessment", "Assessment": "assessment",
-                         "Standard Appointment": "treatment", "Follow Up": "treatment", "Follow-up Appointment": "treatment",
-                         "Review": "follow_up"],
+                "kind": clinikoKindWords,
             ]),
             .measures: FileMapping(file: "Outcome Measures.csv", columns: [
                 "referral_id": "Case ID", "date": "Completed At", "instrument": "Measure", "score": "Total Score",
             ], values: ["instrument": instrumentNames]),
         ])
 }
+
+/// Cliniko's appointment types as kinds, shared by the `cliniko` and `cliniko-api` presets
+/// [PROJECT CONVENTION, docs/presets.md].
+let clinikoKindWords: [String: String] = [
+    "Initial Consultation": "assessment", "Initial Appointment": "assessment", "Assessment": "assessment",
+    "Standard Appointment": "treatment", "Follow Up": "treatment", "Follow-up Appointment": "treatment",
+    "Review": "follow_up",
+]
