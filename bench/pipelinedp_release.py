@@ -37,16 +37,20 @@ How it works:
 
    (a) "same release": one NaiveBudgetAccountant per week with total ε = the release's ε and
        PipelineDP's default equal weights, over one aggregation per budget slot of the
-       manifest, except that the two slots shared by two of the seven counts become two
-       aggregations each: appointments/practice (appointments_attended and appointments_dna)
-       and open_referrals/practice (active_caseload and waiting_list). So N = slots + 2
-       aggregations (42 for the default 40 slots), each at ε/N. Why two: PipelineDP bounds
+       manifest, except that a slot shared by several of the seven counts becomes one
+       aggregation per count: flows/practice (referrals_received, entered_treatment and
+       referrals_ended), appointments/practice (appointments_attended and appointments_dna)
+       and open_referrals/practice (active_caseload and waiting_list). So N = slots + 4
+       aggregations (44 for the default 40 slots), each at ε/N. Why not one: PipelineDP bounds
        contributions per partition (L∞) and by partition count (L0) and calibrates to
        L1 = L0·L∞; it has no joint cap over a client's classes as confide's histograms do. One
        aggregation over the partitions {attended, dna} would need L0 = 2, L∞ = 2, so
        sensitivity 4 at ε/N, worse than two aggregations of sensitivity 2 at ε/(N+1) each (for
        open referrals, L0 = 2, L∞ = 1: scale 2N/ε against (N+1)/ε); and L0 = 1 instead would
-       drop a client's second class, a bias. Every other slot (breakdowns, outcomes, waits,
+       drop a client's second class, a bias (the flows are the exception where confide does
+       exactly that: its cap of 1 a client-week keeps one of a client's flows when a week
+       has two; the definitions check below shows whether any week of the data has such a
+       client). Every other slot (breakdowns, outcomes, waits,
        sessions...) is counted as ONE aggregation, although confide draws several classes
        and publishes several measures from it: that is the fewest aggregations a PipelineDP
        user could get away with, so the split favours PipelineDP. The N - 7 aggregations that
@@ -58,8 +62,8 @@ How it works:
        ε confide's manifest gives its slot (both counts of a shared slot get the slot's ε, as
        each class cell does in confide). This compares the mechanisms alone and checks the
        harness: the error should equal confide's for one-class counts and be lower for counts
-       confide sums from several noisy class cells (appointments_attended 2, active_caseload
-       4, waiting_list 6; see `CONFIDE_CELLS`).
+       confide sums from two noisy class cells (active_caseload and waiting_list; see
+       `CONFIDE_CELLS`).
 6. --repeats independent draws per policy. Per measure and pooled over the seven (the mean of
    the per-measure figures, as privacy_utility.py pools): mean absolute error and mean relative
    error (|error| / exact, exact > 0), then the ratio PipelineDP error / confide error. Also a
@@ -97,23 +101,23 @@ import pandas_metrics  # noqa: E402  (bench/baselines)
 import privacy_utility  # noqa: E402  (bench)
 
 # The seven practice-wide weekly caseload counts and the confide budget slot each is read from
-# in dp mode (Sources/ConfideMetrics/MetricCatalogue.swift: referrals_ended from the one-class
-# `ended` total).
+# in dp mode (Sources/ConfideMetrics/MetricCatalogue.swift: referrals received, entries to
+# treatment and endings from the practice's `flows`, one histogram of cap 1).
 MEASURE_SLOT = {
-    "referrals_received": "referrals_received/practice",
-    "entered_treatment": "entered_treatment/practice",
+    "referrals_received": "flows/practice",
+    "entered_treatment": "flows/practice",
     "appointments_attended": "appointments/practice",
     "appointments_dna": "appointments/practice",
     "active_caseload": "open_referrals/practice",
     "waiting_list": "open_referrals/practice",
-    "referrals_ended": "ended/practice",
+    "referrals_ended": "flows/practice",
 }
 MEASURES = list(MEASURE_SLOT)
-# How many noisy class cells confide sums for each count (MetricCatalogue.swift): attended +
-# attended_late; the four `.contact` open-referral classes; the six waiting classes. Used only
-# for the expected noise-only MAE.
-CONFIDE_CELLS = {"referrals_received": 1, "entered_treatment": 1, "appointments_attended": 2,
-                 "appointments_dna": 1, "active_caseload": 4, "waiting_list": 6, "referrals_ended": 1}
+# How many noisy class cells confide sums for each count (MetricCatalogue.swift): the two
+# `.contact` open-referral classes (in treatment, waiting); the two `waiting.` classes. Used
+# only for the expected noise-only MAE.
+CONFIDE_CELLS = {"referrals_received": 1, "entered_treatment": 1, "appointments_attended": 1,
+                 "appointments_dna": 1, "active_caseload": 2, "waiting_list": 2, "referrals_ended": 1}
 
 
 # -- confide ---------------------------------------------------------------------------------
@@ -252,7 +256,7 @@ def mechanism_epsilons(accountant):
 
 
 def same_release(clients, slots, release_eps, dummy_rows):
-    """Policy (a): one week's seven counts, in a release of N = slots + 2 equal aggregations."""
+    """Policy (a): one week's seven counts, in a release of N = slots + 4 equal aggregations."""
     covered = set(MEASURE_SLOT.values())
     others = sorted(s for s in slots if s not in covered)
     n = len(MEASURES) + len(others)

@@ -65,11 +65,12 @@ public struct Measure: Sendable, Equatable {
     public let table: TableName
     /// How it is computed.
     public let formula: Formula
-    /// For a count that sums many classes: a one-class histogram holding the same total, drawn
-    /// as one noisy cell. In dp mode, for the groups it is published by, the count is read from
-    /// it (the noise of one draw instead of the sum of many); everywhere else, and always in
-    /// sdc mode (exact, so the count stays the sum of the cells secondary suppression sees),
-    /// from the formula.
+    /// For a count that a cheaper noisy cell also holds: the class of another histogram with
+    /// the same total (the endings' total as one cell, not the sum of 16; the practice's weekly
+    /// flows, three counts under one charge). In dp mode, for the groups that histogram is
+    /// published by, the count is read from it, and the formula's own cells there are not
+    /// drawn when nothing else reads them; everywhere else, and always in sdc mode (exact, so
+    /// the count stays the sum of the cells secondary suppression sees), from the formula.
     public var noisyTotal: ClassSum? = nil
 
     /// True for percentages.

@@ -4,19 +4,35 @@ import ConfideModel
 /// Definitions, sources and conventions are in `docs/metrics.md`.
 public enum Catalogue {
     /// The version of the definitions, recorded with every published table.
-    public static let definitionVersion = "confide-metrics-4"
+    public static let definitionVersion = "confide-metrics-5"
 
-    /// Open-referral classes: in treatment or waiting (by time since referral) × seen in the
-    /// last 90 days or not.
-    public static let openStates = ["treatment", "waiting_0_6_weeks", "waiting_6_18_weeks", "waiting_over_18_weeks"]
+    /// Open-referral classes: in treatment or waiting × seen in the last 90 days or not. How
+    /// long a waiting referral has waited is its own histogram, ``waitingTimeClasses``, so
+    /// that the caseload and the waiting list are each a sum of two noisy cells, not four and six.
+    public static let openClasses = ["treatment", "waiting"].flatMap { ["\($0).contact", "\($0).no_contact"] }
+    /// Waiting-time classes of an open referral not yet in treatment, by time since referral.
+    public static let waitingTimeClasses = ["0_6_weeks", "6_18_weeks", "over_18_weeks"]
+    /// The practice's weekly flows, one histogram for three counts: a referral received, a
+    /// first treatment session, a referral ended. Its cap is 1: a client-week counts in one of
+    /// them (a weekly bound, as a client sees about one therapist a week; the rare client with
+    /// two such events in one week counts in the first), so in dp mode the three share one
+    /// charge and give the practice-wide `referrals_received`, `entered_treatment` and
+    /// `referrals_ended`.
+    public static let flowClasses = ["received", "entered", "ended"]
     /// Outcome classes of a finished course (see ``OutcomeClass``).
     public static let outcomeClasses: [String] = OutcomeClass.all.map(\.label)
     /// Wait classes of a finished course: referral to first treatment.
     public static let waitClasses = ["within_6_weeks", "within_18_weeks", "over_18_weeks"]
     /// First-to-second treatment session classes.
     public static let secondSessionClasses = ["within_28_days", "within_90_days", "over_90_days"]
-    /// Appointment statuses, as histogram classes.
-    public static let appointmentClasses = AppointmentStatus.allCases.map(\.rawValue)
+    /// Appointment classes: the statuses, except that `attended_late` counts as `attended`
+    /// (every measure adds the two, and one cell carries half the noise of two).
+    public static let appointmentClasses = AppointmentStatus.allCases.filter { $0 != .attendedLate }.map(\.rawValue)
+
+    /// The appointment class of a status (see ``appointmentClasses``).
+    public static func appointmentClass(_ status: String) -> String {
+        status == AppointmentStatus.attendedLate.rawValue ? AppointmentStatus.attended.rawValue : status
+    }
     /// Attended treatment sessions of a finished course, as classes for the median: `"1"` to
     /// `"19"`, then `"20_plus"`.
     public static let sessionCountClasses = (1...19).map(String.init) + ["20_plus"]
@@ -28,9 +44,10 @@ public enum Catalogue {
         Histogram(id: "referrals_received", table: .caseload, classes: ["received"], cap: 1, windowWeeks: 1),
         Histogram(id: "entered_treatment", table: .caseload, classes: ["entered"], cap: 1, windowWeeks: 1),
         Histogram(id: "appointments", table: .caseload, classes: appointmentClasses, cap: 2, windowWeeks: 1),
-        Histogram(id: "open_referrals", table: .caseload, classes: openStates.flatMap { ["\($0).contact", "\($0).no_contact"] }, cap: 1, windowWeeks: 1),
+        Histogram(id: "open_referrals", table: .caseload, classes: openClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "waiting_times", table: .caseload, classes: waitingTimeClasses, cap: 1, windowWeeks: 1),
         Histogram(id: "endings", table: .caseload, classes: endingClasses, cap: 1, windowWeeks: 1),
-        Histogram(id: "ended", table: .caseload, classes: ["ended"], cap: 1, windowWeeks: 1, onlyBreakdowns: [.practice]),
+        Histogram(id: "flows", table: .caseload, classes: flowClasses, cap: 1, windowWeeks: 1, onlyBreakdowns: [.practice]),
         Histogram(id: "second_sessions", table: .caseload, classes: secondSessionClasses, cap: 1, windowWeeks: 1),
         Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13),
         Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13),
@@ -58,39 +75,38 @@ public enum Catalogue {
         Measure(id: id, name: name, table: table, formula: .rate(numerator: numerator, denominator: denominator))
     }
 
-    static let booked = ClassSum("appointments", ["attended", "attended_late", "late_not_seen", "dna", "cancelled_by_client", "cancelled_by_practice"])
-    static let attended = ClassSum("appointments", ["attended", "attended_late"])
+    static let booked = ClassSum("appointments", appointmentClasses)
+    static let attended = ClassSum("appointments", ["attended"])
     static let dna = ClassSum("appointments", ["dna"])
     static let takenOn = ClassSum("endings", endingClasses.filter { $0.hasSuffix(".taken_on") })
     static let finished = ClassSum("waits", waitClasses)
     static let atCaseness = outcome { $0.atCaseness }
-    static let open = ClassSum("open_referrals", histogram("open_referrals")!.classes)
 
     /// Every published measure, in publication order.
     public static let measures: [Measure] = caseloadMeasures + outcomeMeasures
 
     static let caseloadMeasures: [Measure] = [
-        count("referrals_received", "Referrals received", .caseload, ClassSum("referrals_received", ["received"])),
-        count("entered_treatment", "Referrals entering treatment", .caseload, ClassSum("entered_treatment", ["entered"])),
+        Measure(id: "referrals_received", name: "Referrals received", table: .caseload,
+                formula: .count(histogram: "referrals_received", classes: ["received"]), noisyTotal: ClassSum("flows", ["received"])),
+        Measure(id: "entered_treatment", name: "Referrals entering treatment", table: .caseload,
+                formula: .count(histogram: "entered_treatment", classes: ["entered"]), noisyTotal: ClassSum("flows", ["entered"])),
         count("appointments_attended", "Appointments attended", .caseload, attended),
         count("appointments_dna", "Appointments not attended (DNA)", .caseload, dna),
         count("appointments_cancelled_by_client", "Appointments cancelled by the client", .caseload, ClassSum("appointments", ["cancelled_by_client"])),
         count("appointments_cancelled_by_practice", "Appointments cancelled by the practice", .caseload, ClassSum("appointments", ["cancelled_by_practice"])),
-        rate("dna_rate", "DNA rate (% of attended + DNA)", .caseload, dna, ClassSum("appointments", ["attended", "attended_late", "dna"])),
+        rate("dna_rate", "DNA rate (% of attended + DNA)", .caseload, dna, ClassSum("appointments", ["attended", "dna"])),
         rate("cancelled_by_client_rate", "Cancelled by client (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_client"]), booked),
         rate("cancelled_by_practice_rate", "Cancelled by practice (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_practice"]), booked),
         count("active_caseload", "Active caseload (open, seen in the last 90 days)", .caseload,
-              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasSuffix(".contact") })),
+              ClassSum("open_referrals", ["treatment.contact", "waiting.contact"])),
         count("open_no_contact_90_days", "Open referrals with no contact for over 90 days", .caseload,
-              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasSuffix(".no_contact") })),
+              ClassSum("open_referrals", ["treatment.no_contact", "waiting.no_contact"])),
         count("waiting_list", "Waiting list (open, not yet in treatment)", .caseload,
-              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting") })),
-        count("waiting_over_6_weeks", "Waiting over 6 weeks", .caseload,
-              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting_6_18") || $0.hasPrefix("waiting_over_18") })),
-        count("waiting_over_18_weeks", "Waiting over 18 weeks", .caseload,
-              ClassSum("open_referrals", histogram("open_referrals")!.classes.filter { $0.hasPrefix("waiting_over_18") })),
+              ClassSum("open_referrals", ["waiting.contact", "waiting.no_contact"])),
+        count("waiting_over_6_weeks", "Waiting over 6 weeks", .caseload, ClassSum("waiting_times", ["6_18_weeks", "over_18_weeks"])),
+        count("waiting_over_18_weeks", "Waiting over 18 weeks", .caseload, ClassSum("waiting_times", ["over_18_weeks"])),
         Measure(id: "referrals_ended", name: "Referrals ended", table: .caseload,
-                formula: .count(histogram: "endings", classes: endingClasses), noisyTotal: ClassSum("ended", ["ended"])),
+                formula: .count(histogram: "endings", classes: endingClasses), noisyTotal: ClassSum("flows", ["ended"])),
     ] + EndReason.allCases.map { reason in
         count("referrals_ended_\(reason.rawValue)", "Referrals ended: \(String(reason.rawValue.map { $0 == "_" ? " " : $0 }))", .caseload,
               ClassSum("endings", ["\(reason.rawValue).taken_on", "\(reason.rawValue).not_taken_on"]))

@@ -61,7 +61,9 @@ public struct WeeklyMetrics {
     private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder) throws {
         for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end,
                                            contacts: false, scores: false) {
-            table.add("referrals_received", "received", client: facts.client, groups: facts.groups(contact: nil, ageBands: settings.ageBands))
+            let groups = facts.groups(contact: nil, ageBands: settings.ageBands)
+            table.add("referrals_received", "received", client: facts.client, groups: groups)
+            table.add("flows", "received", client: facts.client, groups: groups)
         }
     }
 
@@ -77,12 +79,12 @@ public struct WeeklyMetrics {
                 .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
                 .referralSource: row.string(8), .presentingProblem: row.string(9),
             ]
-            table.add("appointments", row.string(4), client: row.string(0), groups: groups)
+            table.add("appointments", Catalogue.appointmentClass(row.string(4)), client: row.string(0), groups: groups)
         }
     }
 
-    /// Open referrals at the end of the week: in treatment or waiting (by weeks since
-    /// referral), and whether they had an attended contact in the last 90 days.
+    /// Open referrals at the end of the week: in treatment or waiting, and whether they had an
+    /// attended contact in the last 90 days; for those waiting, how long since referral.
     private func openReferrals(_ week: ISOWeek, into table: inout TableBuilder) throws {
         let end = week.end
         // `+` keeps SQLite from the received_date index: nearly every referral was received by
@@ -90,17 +92,17 @@ public struct WeeklyMetrics {
         // to 0.09 s at 1,000,000 clients).
         let open = try loader.load(where: "+r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end, scores: false)
         for facts in open {
-            let state: String
-            if let first = facts.treatmentSessions.first, first.day <= end {
-                state = "treatment"
-            } else {
-                let waited = facts.received.days(to: end)
-                state = waited <= 42 ? "waiting_0_6_weeks" : waited <= 126 ? "waiting_6_18_weeks" : "waiting_over_18_weeks"
-            }
             let last = facts.lastContact(onOrBefore: end)
             let seen = last.map { $0.day.days(to: end) < settings.activeContactDays } ?? false
-            table.add("open_referrals", state + (seen ? ".contact" : ".no_contact"), client: facts.client,
-                      groups: facts.groups(contact: last, ageBands: settings.ageBands))
+            let groups = facts.groups(contact: last, ageBands: settings.ageBands)
+            let inTreatment = facts.treatmentSessions.first.map { $0.day <= end } ?? false
+            table.add("open_referrals", (inTreatment ? "treatment" : "waiting") + (seen ? ".contact" : ".no_contact"),
+                      client: facts.client, groups: groups)
+            if !inTreatment {
+                let waited = facts.received.days(to: end)
+                table.add("waiting_times", waited <= 42 ? "0_6_weeks" : waited <= 126 ? "6_18_weeks" : "over_18_weeks",
+                          client: facts.client, groups: groups)
+            }
         }
     }
 
@@ -116,6 +118,7 @@ public struct WeeklyMetrics {
             let groups = { (contact: Contact) in facts.groups(contact: contact, ageBands: settings.ageBands) }
             if let first = sessions.first, first.day >= week.start {
                 table.add("entered_treatment", "entered", client: facts.client, groups: groups(first))
+                table.add("flows", "entered", client: facts.client, groups: groups(first))
             }
             if sessions.count >= 2, sessions[1].day >= week.start {
                 let gap = sessions[0].day.days(to: sessions[1].day)
@@ -132,7 +135,7 @@ public struct WeeklyMetrics {
             let takenOn = facts.treatmentSessions.contains { $0.day <= facts.end! }
             let groups = facts.groups(contact: facts.lastContact(onOrBefore: facts.end!), ageBands: settings.ageBands)
             table.add("endings", "\(reason.rawValue).\(takenOn ? "taken_on" : "not_taken_on")", client: facts.client, groups: groups)
-            table.add("ended", "ended", client: facts.client, groups: groups)
+            table.add("flows", "ended", client: facts.client, groups: groups)
         }
     }
 

@@ -147,6 +147,9 @@ private struct TableReader {
         }
         var weights: [String: UInt64] = [:]
         for slot in table.keys.sorted() {
+            if let replacement = PrivacySettings.replacedSlots[slot] {
+                throw ConfideError(.config, "\(file): [privacy.weights] \"\(slot)\" is no longer a budget slot: the practice's referrals received, entries to treatment and endings share \"\(replacement)\" (docs/privacy.md)")
+            }
             guard PrivacySettings.slotIDs.contains(slot) else {
                 throw ConfideError(.config, "\(file): [privacy.weights] \"\(slot)\" is not a budget slot; a slot is \"histogram/breakdown\", for example \"appointments/therapist\" (docs/privacy.md lists them)")
             }

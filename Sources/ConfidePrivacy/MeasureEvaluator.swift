@@ -59,10 +59,7 @@ enum MeasureEvaluator {
         let isDP: Bool = if case .noisy = self { true } else { false }
         switch measure.formula {
         case .count(let histogram, let classes):
-            var sum = ClassSum(histogram, classes)
-            if isDP, let noisyTotal = measure.noisyTotal, Catalogue.histogram(noisyTotal.histogram)?.isPublished(by: groupType) == true {
-                sum = noisyTotal
-            }
+            let sum = isDP ? measure.dpParts(for: groupType)[0] : ClassSum(histogram, classes)
             let t = total(sum, groupType: groupType, group: group)
             if isDP {
                 let value = max(0, t.value)

@@ -25,21 +25,35 @@ public struct PrivacySettings: Sendable, Equatable {
     }
 
     /// Every budget slot a weight may name: `histogram/breakdown` for each histogram of the
-    /// catalogue and each breakdown (including `practice`) it can be published by.
+    /// catalogue and each breakdown (including `practice`) it can be published by, when a dp
+    /// release reads it there (``Protector/dpSlots(_:)``: `referrals_received/practice` is not
+    /// a slot, since the practice count comes from `flows/practice`).
     public static let slotIDs: Set<String> = Set(Catalogue.histograms.flatMap { histogram in
-        GroupType.allCases.filter(histogram.isPublished(by:)).map { histogram.id + "/" + $0.rawValue }
+        GroupType.allCases.filter { groupType in
+            histogram.isPublished(by: groupType) && Catalogue.measures.contains { measure in
+                measure.table == histogram.table && measure.isPublished(by: groupType)
+                    && measure.dpParts(for: groupType).contains { $0.histogram == histogram.id }
+            }
+        }.map { histogram.id + "/" + $0.rawValue }
     })
+
+    /// Slots of earlier definitions that are gone, with the slot that took their place
+    /// (`confide-metrics-5`: the practice's three weekly flows share one slot).
+    public static let replacedSlots: [String: String] = [
+        "referrals_received/practice": "flows/practice",
+        "entered_treatment/practice": "flows/practice",
+        "ended/practice": "flows/practice",
+    ]
 
     /// The documented default weights (`docs/privacy.md`), per `histogram/breakdown` slot:
     /// practice-wide figures get the most (the practice outcomes, summed over 13 weekly draws
     /// and many classes, most of all); every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
-        "referrals_received/practice": 10,
-        "entered_treatment/practice": 13,
-        "appointments/practice": 20,
-        "open_referrals/practice": 10,
+        "flows/practice": 22,
+        "appointments/practice": 26,
+        "open_referrals/practice": 22,
+        "waiting_times/practice": 6,
         "endings/practice": 4,
-        "ended/practice": 10,
         "second_sessions/practice": 2,
         "outcomes/practice": 24,
         "waits/practice": 8,

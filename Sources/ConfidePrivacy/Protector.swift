@@ -31,7 +31,7 @@ public struct Protector: Sendable {
         var parameters: [MeasureParameters] = []
         var noisyCells: [NoisyCell] = []
         var weeksCovered: [String: Int] = [:]
-        let slots = exact.tables.flatMap(budgetSlots)
+        let slots = exact.tables.flatMap(dpSlots)
         let totalWeight = slots.map(weight).reduce(0, +)
         for table in exact.tables {
             let evaluator: MeasureEvaluator
@@ -40,7 +40,7 @@ public struct Protector: Sendable {
                 var noisy: [ClassCell: NoisyCell] = [:]
                 let bounded = bound(table)
                 var scales: [BudgetSlot: (UInt64, UInt64)] = [:]
-                for slot in budgetSlots(table) {
+                for slot in dpSlots(table) {
                     let histogram = table.histograms.first { $0.id == slot.histogram }!
                     // ε_slot = (p/q)·(w/W); scale Δ/ε_slot = (Δ·q·W)/(p·w) = t/s, Δ = cap.
                     let eps = settings.epsilonPerRelease, w = weight(slot)
@@ -52,7 +52,7 @@ public struct Protector: Sendable {
                         sensitivity: histogram.cap, scale: Double(t) / Double(s), contributionCap: histogram.cap))
                 }
                 for (index, key) in table.cells.enumerated() {
-                    let (t, s) = scales[BudgetSlot(histogram: key.histogram, groupType: key.groupType)]!
+                    guard let (t, s) = scales[BudgetSlot(histogram: key.histogram, groupType: key.groupType)] else { continue }
                     let value = Int64(bounded.cells[index].sum) + sampler.discreteLaplace(t: t, s: s)
                     let cell = NoisyCell(histogram: key.histogram, cls: key.cls, groupType: key.groupType.rawValue, group: key.group, value: value, t: t, s: s)
                     noisy[key] = cell
@@ -76,6 +76,17 @@ public struct Protector: Sendable {
             noisyCells: noisyCells, weeksCovered: weeksCovered)
     }
 
+    /// The slots of `table` a dp release draws and charges: those some measure published by the
+    /// slot's breakdown reads (``Measure/dpParts(for:)``). A practice count read from a noisy
+    /// total leaves its own practice cells unread, so they are neither drawn nor charged.
+    func dpSlots(_ table: ExactTable) -> [BudgetSlot] {
+        budgetSlots(table).filter { slot in
+            table.measures.contains { measure in
+                measure.isPublished(by: slot.groupType) && measure.dpParts(for: slot.groupType).contains { $0.histogram == slot.histogram }
+            }
+        }
+    }
+
     /// The relative budget weight of a slot: configured, else the documented default, else 1.
     func weight(_ slot: BudgetSlot) -> UInt64 {
         settings.weights[slot.id] ?? PrivacySettings.defaultWeights[slot.id] ?? 1
@@ -95,9 +106,7 @@ public struct Protector: Sendable {
         for measure in table.measures {
             // A measure exists for a breakdown only when every histogram it reads has cells
             // there (referrals just received have no therapist; the median is practice-wide).
-            let breakdowns = Set(groups.map(\.0)).filter { groupType in
-                measure.parts.allSatisfy { Catalogue.histogram($0.histogram)?.isPublished(by: groupType) ?? false }
-            }
+            let breakdowns = Set(groups.map(\.0)).filter(measure.isPublished(by:))
             for (groupType, group) in groups where breakdowns.contains(groupType) {
                 let figure = evaluator.evaluate(measure, groupType: groupType, group: group, settings: settings, halfWidths: &halfWidths)
                 result.append(ProtectedCell(

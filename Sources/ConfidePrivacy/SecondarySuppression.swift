@@ -19,6 +19,18 @@ extension Measure {
         case .median(let ordered): [ordered]
         }
     }
+
+    /// The class sums a dp release reads for this figure in `groupType`: a count's noisy total
+    /// when that histogram is published there (see ``Measure/noisyTotal``), else ``parts``.
+    func dpParts(for groupType: GroupType) -> [ClassSum] {
+        if let total = noisyTotal, Catalogue.histogram(total.histogram)?.isPublished(by: groupType) == true { return [total] }
+        return parts
+    }
+
+    /// True when the measure is published for `groupType`: every histogram it reads has cells there.
+    func isPublished(by groupType: GroupType) -> Bool {
+        parts.allSatisfy { Catalogue.histogram($0.histogram)?.isPublished(by: groupType) ?? false }
+    }
 }
 
 /// Secondary suppression over a whole table and its margins (sdc mode), by Gaussian

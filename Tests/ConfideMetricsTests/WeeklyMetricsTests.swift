@@ -78,6 +78,26 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
         #expect(total(release, "all", "active_caseload") == 1)
     }
 
+    @Test func waitingReferralsAreClassedByDaysSinceReferral() throws {
+        // The week ends 2026-03-08: 42 days back is 2026-01-25, 126 days back is 2025-11-02.
+        let db = try store([
+            ("r1", "c1", "2026-01-25", nil), ("r2", "c2", "2026-01-24", nil),
+            ("r3", "c3", "2025-11-02", nil), ("r4", "c4", "2025-11-01", nil),
+            ("r5", "c5", "2025-06-01", nil),  // in treatment since February: not waiting
+        ], [("a1", "r5", "T1", "2026-02-02", "attended")])
+        let release = try WeeklyMetrics(db: db).compute(week: week)
+        #expect(total(release, "all", "waiting_list") == 4)
+        #expect(total(release, "all", "waiting_over_6_weeks") == 3)
+        #expect(total(release, "all", "waiting_over_18_weeks") == 1)
+        #expect(total(release, "all", "active_caseload") == 1)
+        #expect(total(release, "all", "open_no_contact_90_days") == 4)
+        // The measures read the two histograms that split an open referral.
+        let cells = release.tables[0].cells
+        #expect(Set(cells.filter { $0.histogram == "open_referrals" }.map(\.cls)) == Set(Catalogue.openClasses))
+        #expect(Set(cells.filter { $0.histogram == "waiting_times" }.map(\.cls)) == Set(Catalogue.waitingTimeClasses))
+        #expect(!cells.contains { $0.histogram == "appointments" && $0.cls == "attended_late" })
+    }
+
     @Test func caseloadGoesToTheLatestTherapistAndCountsReferralsOnce() throws {
         let db = try store([("r1", "c1", "2026-01-01", nil)], [
             ("a1", "r1", "T1", "2026-02-01", "attended"),

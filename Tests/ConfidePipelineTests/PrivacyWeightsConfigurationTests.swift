@@ -23,6 +23,8 @@ private func configuration(_ text: String) throws -> Configuration {
         ("[privacy.weights]\n\"appointments/therapist\" = 1.5\n", "must be a whole number from 1 to 1000"),
         ("[privacy.weights]\n\"appointments/therapist\" = \"high\"\n", "must be a whole number from 1 to 1000"),
         ("[privacy]\nweights = 3\n", "[privacy.weights] must be a table"),
+        ("[privacy.weights]\n\"ended/practice\" = 10\n", "\"ended/practice\" is no longer a budget slot: the practice's referrals received, entries to treatment and endings share \"flows/practice\""),
+        ("[privacy.weights]\n\"referrals_received/practice\" = 10\n", "share \"flows/practice\""),
     ])
     func badWeightsAreAConfigurationError(_ text: String, _ message: String) throws {
         do {

@@ -90,7 +90,7 @@ func plantedPractice(planted: Bool) -> ExactRelease {
             // Skewed choices, so that some cells are small and some are large.
             therapists.append(therapistPool[min(Int(random.next() % 6), 3)])
             modalities.append(modalityPool[min(Int(random.next() % 4), 2)])
-            classes.append(classPool[Int(random.next() % 3 == 0 ? random.next() % 6 : 0)])
+            classes.append(classPool[Int(random.next() % 3 == 0 ? random.next() % UInt64(classPool.count) : 0)])
         }
         let exact = linkedTable(therapists: therapists, modalities: modalities, classes: classes)
         let release = protect(exact)

@@ -3,15 +3,16 @@ import ConfideModel
 @testable import ConfidePrivacy
 import Testing
 
-/// A caseload table with the endings histogram (practice and two therapists) and its one-class
-/// total `ended` (practice only): `perReason` clients of T1 end for each reason, 3 of T2.
+/// A caseload table with the endings histogram (practice and two therapists) and the
+/// practice's flows (their `ended` class holds the total): `perReason` clients of T1 end for
+/// each reason, 3 of T2.
 private func endings(perReason: Int) -> ExactRelease {
-    let histograms = [Catalogue.histogram("endings")!, Catalogue.histogram("ended")!]
+    let histograms = [Catalogue.histogram("endings")!, Catalogue.histogram("flows")!]
     var cells: [ClassCell] = []
     for (groupType, group) in [(GroupType.practice, "all"), (.therapist, "T1"), (.therapist, "T2")] {
         cells += Catalogue.endingClasses.map { ClassCell(histogram: "endings", cls: $0, groupType: groupType, group: group) }
     }
-    cells.append(ClassCell(histogram: "ended", cls: "ended", groupType: .practice, group: "all"))
+    cells += Catalogue.flowClasses.map { ClassCell(histogram: "flows", cls: $0, groupType: .practice, group: "all") }
     func index(_ histogram: String, _ cls: String, _ groupType: GroupType, _ group: String) -> Int32 {
         Int32(cells.firstIndex(of: ClassCell(histogram: histogram, cls: cls, groupType: groupType, group: group))!)
     }
@@ -20,7 +21,7 @@ private func endings(perReason: Int) -> ExactRelease {
     func end(_ cls: String, therapist: String) {
         contributions += [Contribution(client: client, cell: index("endings", cls, .practice, "all"), amount: 1),
                           Contribution(client: client, cell: index("endings", cls, .therapist, therapist), amount: 1),
-                          Contribution(client: client, cell: index("ended", "ended", .practice, "all"), amount: 1)]
+                          Contribution(client: client, cell: index("flows", "ended", .practice, "all"), amount: 1)]
         client += 1
     }
     for cls in Catalogue.endingClasses { for _ in 0..<perReason { end(cls, therapist: "T1") } }
@@ -36,12 +37,12 @@ private func endings(perReason: Int) -> ExactRelease {
         var sampler = ExactSampler(source: TestGenerator(state: 5))
         let protected = Protector(settings: PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 5)).protect(exact, sampler: &sampler)
         let total = value(protected, "all", "referrals_ended")
-        let drawn = try #require(protected.noisyCells.first { $0.histogram == "ended" && $0.group == "all" })
+        let drawn = try #require(protected.noisyCells.first { $0.histogram == "flows" && $0.cls == "ended" })
         #expect(total.value == Double(max(0, drawn.value)))
         // One draw's interval is narrower than the sum of 16 draws' of the same slot weight.
         let perClass = protected.noisyCells.filter { $0.histogram == "endings" && $0.group == "T1" }
         #expect(perClass.count == 16)
-        #expect(!protected.noisyCells.contains { $0.histogram == "ended" && $0.groupType != "practice" })
+        #expect(!protected.noisyCells.contains { $0.histogram == "flows" && $0.groupType != "practice" })
         let t1 = value(protected, "T1", "referrals_ended")
         if let value = t1.value {
             #expect(value == Double(max(0, perClass.map(\.value).reduce(0, +))), "a therapist's count sums its classes")
@@ -50,6 +51,61 @@ private func endings(perReason: Int) -> ExactRelease {
         if t1.status == .published, total.status == .published, (total.intervalLow ?? 0) > 0 {
             #expect(width(total) < width(t1))
         }
+    }
+
+    /// One week of the practice's flows: `received` clients referred, `entered` clients starting
+    /// treatment, and `both` clients who did both in the week; the own histograms of the two
+    /// counts have practice cells too.
+    private func flows(received: Int, entered: Int, both: Int) -> ExactRelease {
+        let histograms = ["referrals_received", "entered_treatment", "flows"].map { Catalogue.histogram($0)! }
+        var cells = [ClassCell(histogram: "referrals_received", cls: "received", groupType: .practice, group: "all"),
+                     ClassCell(histogram: "entered_treatment", cls: "entered", groupType: .practice, group: "all")]
+        cells += Catalogue.flowClasses.map { ClassCell(histogram: "flows", cls: $0, groupType: .practice, group: "all") }
+        var contributions: [Contribution] = []
+        var client: Int32 = 0
+        func add(_ events: [String]) {
+            for event in events {
+                let own = event == "received" ? 0 : 1
+                contributions += [Contribution(client: client, cell: Int32(own), amount: 1),
+                                  Contribution(client: client, cell: Int32(2 + Catalogue.flowClasses.firstIndex(of: event)!), amount: 1)]
+            }
+            client += 1
+        }
+        for _ in 0..<received { add(["received"]) }
+        for _ in 0..<entered { add(["entered"]) }
+        for _ in 0..<both { add(["received", "entered"]) }
+        let measures = Catalogue.measures.filter { ["referrals_received", "entered_treatment"].contains($0.id) }
+        let table = ExactTable(name: .caseload, histograms: histograms, cells: cells, contributions: contributions, measures: measures)
+        return ExactRelease(period: ISOWeek("2026-W10")!, tables: [table])
+    }
+
+    @Test func dpDrawsThePracticeFlowsOnceAndLeavesUnreadCellsUndrawnAndUncharged() throws {
+        var sampler = ExactSampler(source: TestGenerator(state: 9))
+        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 1)
+        let protected = Protector(settings: settings).protect(flows(received: 30, entered: 20, both: 0), sampler: &sampler)
+        // Only the flows slot is drawn and charged: the own practice cells are read by nothing.
+        #expect(protected.parameters.map(\.measureID) == ["flows/practice"])
+        #expect(protected.parameters.first?.epsilon == "4")
+        #expect(Set(protected.noisyCells.map(\.histogram)) == ["flows"])
+        for (measure, cls) in [("referrals_received", "received"), ("entered_treatment", "entered")] {
+            let drawn = try #require(protected.noisyCells.first { $0.cls == cls })
+            #expect(value(protected, "all", measure).value == Double(max(0, drawn.value)))
+        }
+        #expect(!PrivacySettings.slotIDs.contains("referrals_received/practice"))
+        #expect(PrivacySettings.slotIDs.contains("flows/practice") && PrivacySettings.slotIDs.contains("entered_treatment/therapist"))
+    }
+
+    @Test func aClientWeekCountsInOneFlowInDPAndInBothInSDC() {
+        // Noise of scale below 0.001: every draw is 0, so the dp figures are the bounded ones.
+        var sampler = ExactSampler(source: TestGenerator(state: 9))
+        let exact = flows(received: 10, entered: 10, both: 5)
+        let dp = Protector(settings: PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("100000")!, minClients: 1))
+            .protect(exact, sampler: &sampler)
+        #expect(value(dp, "all", "referrals_received").value == 15)   // the five count as referred
+        #expect(value(dp, "all", "entered_treatment").value == 10)
+        let sdc = Protector(settings: PrivacySettings(mode: .sdc, minClients: 1)).protect(exact, sampler: &sampler)
+        #expect(value(sdc, "all", "referrals_received").value == 15)
+        #expect(value(sdc, "all", "entered_treatment").value == 15)
     }
 
     @Test func sdcKeepsTheTotalTheSumOfItsParts() {

@@ -38,6 +38,14 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
 }
 
 @Suite struct ProtectorTests {
+    /// ε_slot of `appointments/practice` in a release of `epsilon` with only the appointments
+    /// histogram (practice and therapist slots), at the default weights.
+    static func practiceAppointmentsEpsilon(_ epsilon: Double) -> Double {
+        let practice = Double(PrivacySettings.defaultWeights["appointments/practice"]!)
+        let therapist = Double(PrivacySettings.defaultWeights["appointments/therapist"]!)
+        return epsilon * practice / (practice + therapist)
+    }
+
     @Test func sdcSuppressesSmallCellsRoundsToFiveAndProtectsTheMargin() {
         let exact = release(perTherapist: ["T1": Array(0..<12), "T2": Array(12..<15), "T3": Array(15..<23)])
         var sampler = ExactSampler(source: TestGenerator(state: 1))
@@ -85,9 +93,9 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!)).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
         #expect(abs(spent.values.reduce(0, +) - 4) < 1e-9)
-        // appointments/practice weighs 20 and appointments/therapist 3: 4·20/23 and 4·3/23.
-        #expect(abs(spent["appointments/practice"]! - 80.0 / 23) < 1e-6)
-        #expect(abs(spent["appointments/therapist"]! - 12.0 / 23) < 1e-6)
+        // appointments/practice weighs 26 and appointments/therapist 3: 4·26/29 and 4·3/29.
+        #expect(abs(spent["appointments/practice"]! - 104.0 / 29) < 1e-6)
+        #expect(abs(spent["appointments/therapist"]! - 12.0 / 29) < 1e-6)
     }
 
     @Test func windowsSumStoredWeeklyDrawsWithoutDrawingAgain() throws {
@@ -135,8 +143,9 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
             return counts
         }
         let a = histogram(withClient, seed: 11), b = histogram(without, seed: 12)
-        // The slot's ε: appointments/practice weighs 4 of 7 → 4/7; sensitivity (cap) 2.
-        let bound = exp(4.0 / 7)
+        // The slot's ε (ε = 1 split between the practice and therapist appointment slots by their
+        // default weights, 26 of 29); sensitivity (cap) 2, so the bound holds for any cap-2 change.
+        let bound = exp(Self.practiceAppointmentsEpsilon(1))
         for (outcome, countA) in a where countA >= 300 {
             let countB = b[outcome] ?? 0
             guard countB >= 300 else { continue }

@@ -10,9 +10,9 @@ import Testing
         let settings = PrivacySettings(epsilonPerRelease: Epsilon("2")!, weights: ["appointments/therapist": 12])
         let protected = Protector(settings: settings).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
-        // appointments/practice keeps its default 20; appointments/therapist now weighs 12: 2·20/32 and 2·12/32.
-        #expect(abs(spent["appointments/practice"]! - 40.0 / 32) < 1e-6)   // six decimal places
-        #expect(abs(spent["appointments/therapist"]! - 24.0 / 32) < 1e-6)
+        // appointments/practice keeps its default 26; appointments/therapist now weighs 12: 2·26/38 and 2·12/38.
+        #expect(abs(spent["appointments/practice"]! - 52.0 / 38) < 1e-6)   // six decimal places
+        #expect(abs(spent["appointments/therapist"]! - 24.0 / 38) < 1e-6)
         #expect(abs(spent.values.reduce(0, +) - 2) < 1e-9)
     }
 
