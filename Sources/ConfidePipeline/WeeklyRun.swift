@@ -20,6 +20,9 @@ public struct WeekOutcome: Sendable, Equatable {
     public let epsilonCharged: Double
     /// True when the data behind an already released week changed since its release.
     public let dataChangedSinceRelease: Bool
+    /// The metric definitions (`definition_version`) the stored release was computed with,
+    /// when they differ from this version's: its exact figures differ for that reason alone.
+    public var releasedDefinitions: String? = nil
 }
 
 /// The version printed in reports and manifests.
@@ -45,7 +48,9 @@ extension Workspace {
             let release: ProtectedRelease
             if let stored, stored.dataHash == dataHash || !rerelease {
                 release = stored.release
-                if stored.dataHash != dataHash {
+                if stored.dataHash != dataHash, stored.release.definitionVersion != exact.definitionVersion {
+                    logger.warning("the metric definitions changed since \(week) was released (\(stored.release.definitionVersion), now \(exact.definitionVersion)); publishing the stored release. Pass --rerelease to release it with today's definitions (charges the budget).")
+                } else if stored.dataHash != dataHash {
                     logger.warning("the data of \(week) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
                 }
             } else {
@@ -60,8 +65,10 @@ extension Workspace {
             case .published(let path): (path, stored == nil || charged > 0 ? "published" : "republished")
             case .unchanged(let path): (path, "unchanged")
             }
+            let changed = stored != nil && stored!.dataHash != dataHash && !rerelease
             return WeekOutcome(period: week.description, path: path, status: status, epsilonCharged: charged,
-                               dataChangedSinceRelease: stored != nil && stored!.dataHash != dataHash && !rerelease)
+                               dataChangedSinceRelease: changed,
+                               releasedDefinitions: changed && release.definitionVersion != exact.definitionVersion ? release.definitionVersion : nil)
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
         } catch let error as PublishError {

@@ -53,7 +53,11 @@ struct RunCommand: ParsableCommand {
         for outcome in summary.weeks {
             var line = "\(outcome.period): \(outcome.status) \(outcome.path)/weekly-report.html"
             if outcome.epsilonCharged > 0 { line += " (charged ε \(outcome.epsilonCharged))" }
-            if outcome.dataChangedSinceRelease { line += " (data changed since release: stored values published; --rerelease to release again)" }
+            if let definitions = outcome.releasedDefinitions {
+                line += " (released under definitions \(definitions): stored values published; --rerelease to release again)"
+            } else if outcome.dataChangedSinceRelease {
+                line += " (data changed since release: stored values published; --rerelease to release again)"
+            }
             print(line)
         }
     }

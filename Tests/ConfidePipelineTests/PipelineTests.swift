@@ -1,5 +1,7 @@
+import ConfideMetrics
 import ConfideModel
 @testable import ConfidePipeline
+import ConfideStore
 import ConfideSynth
 import Foundation
 import Logging
@@ -85,6 +87,22 @@ private func files(under path: String) throws -> [String: Data] {
         let again = try ScheduledRun.run(configuration, selection: .latest, rerelease: true, logger: quiet)
         #expect(again.weeks[0].epsilonCharged == 4)
         #expect(try Workspace(configuration: configuration, logger: quiet).ledgerEntries().count == 2)
+    }
+
+    @Test func aReleaseUnderEarlierDefinitionsIsKeptAndNamedAsSuch() throws {
+        let practice = try PracticeFixture()
+        let configuration = try practice.configuration()
+        let first = try ScheduledRun.run(configuration, selection: .latest, logger: quiet)
+        #expect(first.weeks[0].releasedDefinitions == nil)
+        // The store of an earlier confide: the same week, released under other definitions.
+        let db = try Database(path: configuration.storePath)
+        try db.execute("UPDATE releases SET payload = replace(payload, ?, ?), data_hash = 'earlier'",
+                       ["\"\(Catalogue.definitionVersion)\"", "\"confide-metrics-4\""])
+        let kept = try ScheduledRun.run(configuration, selection: .latest, logger: quiet)
+        #expect(kept.weeks[0].dataChangedSinceRelease && kept.weeks[0].epsilonCharged == 0)
+        #expect(kept.weeks[0].releasedDefinitions == "confide-metrics-4")
+        let again = try ScheduledRun.run(configuration, selection: .latest, rerelease: true, logger: quiet)
+        #expect(again.weeks[0].releasedDefinitions == nil && again.weeks[0].epsilonCharged == 4)
     }
 
     @Test func sdcModeChargesNothingAndRoundsToFive() throws {
