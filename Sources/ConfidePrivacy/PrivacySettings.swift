@@ -30,10 +30,8 @@ public struct PrivacySettings: Sendable, Equatable {
     /// a slot, since the practice count comes from `flows/practice`).
     public static let slotIDs: Set<String> = Set(Catalogue.histograms.flatMap { histogram in
         GroupType.allCases.filter { groupType in
-            histogram.isPublished(by: groupType) && Catalogue.measures.contains { measure in
-                measure.table == histogram.table && measure.isPublished(by: groupType)
-                    && measure.dpParts(for: groupType).contains { $0.histogram == histogram.id }
-            }
+            histogram.isPublished(by: groupType)
+                && Catalogue.measures.contains { $0.table == histogram.table && $0.readsInDP(histogram.id, by: groupType) }
         }.map { histogram.id + "/" + $0.rawValue }
     })
 

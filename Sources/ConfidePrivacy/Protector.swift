@@ -80,11 +80,7 @@ public struct Protector: Sendable {
     /// slot's breakdown reads (``Measure/dpParts(for:)``). A practice count read from a noisy
     /// total leaves its own practice cells unread, so they are neither drawn nor charged.
     func dpSlots(_ table: ExactTable) -> [BudgetSlot] {
-        budgetSlots(table).filter { slot in
-            table.measures.contains { measure in
-                measure.isPublished(by: slot.groupType) && measure.dpParts(for: slot.groupType).contains { $0.histogram == slot.histogram }
-            }
-        }
+        budgetSlots(table).filter { slot in table.measures.contains { $0.readsInDP(slot.histogram, by: slot.groupType) } }
     }
 
     /// The relative budget weight of a slot: configured, else the documented default, else 1.
