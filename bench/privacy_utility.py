@@ -15,6 +15,10 @@ How it works (standard library only, the confide binary does all the counting):
    every repeat needs its own workspace.
 4. Per measure: mean absolute error over published cells, mean relative error (|error| /
    exact, exact > 0), the share of cells suppressed, and the coverage of the 90% intervals.
+5. For supervisors, the therapist figures of a few caseload measures: the same errors over
+   each therapist's weekly cells, and how many cells of an exact value of 5 or more are
+   suppressed. `--weight SLOT=W` (repeatable) sets `[privacy.weights]` in every workspace, to
+   measure another split of the budget (docs/privacy.md, "Budget split").
 
 Usage (from the repository root, after `swift build`):
     python3 bench/privacy_utility.py --bin .build/debug/confide --epsilon 1 --epsilon 4
@@ -59,6 +63,10 @@ def configure(config, settings):
     config.write_text("\n".join(lines) + "\n")
 
 
+# The caseload measures a clinical supervisor reads by therapist.
+SUPERVISION_MEASURES = ["active_caseload", "appointments_attended", "entered_treatment", "appointments_dna"]
+
+
 def last_complete_week():
     """The Sunday that ends the last complete ISO week (confide's default week)."""
     today = dt.date.today()
@@ -70,8 +78,9 @@ def iso_week(day):
     return f"{year}-W{week:02d}"
 
 
-def publish(binary, work, exports, name, epsilon, min_clients, weeks):
-    """Publishes `weeks` (oldest first) in a fresh workspace; returns practice rows by (week, measure)."""
+def publish(binary, work, exports, name, epsilon, min_clients, weeks, weights=None):
+    """Publishes `weeks` (oldest first) in a fresh workspace; returns every published row by
+    (week, measure, group type, group)."""
     workspace = work / name
     run(binary, "init", workspace)
     configure(workspace / "confide.toml", {
@@ -80,6 +89,9 @@ def publish(binary, work, exports, name, epsilon, min_clients, weeks):
         ("privacy", "min_clients"): str(min_clients),
         ("privacy", "epsilon_cap_per_year"): "1000000000",   # a measurement, not a real budget
     })
+    if weights:
+        with open(workspace / "confide.toml", "a") as f:
+            f.write("\n[privacy.weights]\n" + "".join(f'"{slot}" = {w}\n' for slot, w in weights.items()))
     run(binary, "run", "--config", workspace / "confide.toml", "--backfill", weeks[0], "--quiet")
     rows = {}
     for week in weeks:
@@ -99,9 +111,17 @@ def main():
     parser.add_argument("--weeks", type=int, default=8, help="weeks published, ending with the last complete one (default 8)")
     parser.add_argument("--clients", type=int, default=3000, help="synthetic clients (default 3000, as confide demo)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic data only (default 2026, as confide demo)")
+    parser.add_argument("--weight", action="append", default=[], metavar="SLOT=W",
+                        help="a [privacy.weights] entry for the noisy releases, e.g. open_referrals/therapist=12 (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args()
     epsilons = args.epsilon or [1.0, 4.0]
+    weights = {}
+    for entry in args.weight:
+        slot, _, w = entry.partition("=")
+        if not w.isdigit():
+            sys.exit(f"--weight {entry}: expected SLOT=W, W a whole number")
+        weights[slot] = int(w)
     binary = Path(args.bin).resolve()
 
     work = Path(tempfile.mkdtemp(prefix="confide-utility-"))
@@ -114,7 +134,8 @@ def main():
         jobs = [("exact", 100000, 1)] + [(f"eps{e}-{r}", e, 5) for e in epsilons for r in range(args.repeats)]
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             results = dict(zip([j[0] for j in jobs],
-                               pool.map(lambda j: publish(binary, work, exports, j[0], j[1], j[2], weeks), jobs)))
+                               pool.map(lambda j: publish(binary, work, exports, j[0], j[1], j[2], weeks,
+                                                          weights if j[0] != "exact" else None), jobs)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -178,7 +199,33 @@ def main():
                 breakdown["suppressed"] += row["status"] != "published"
                 breakdown["exact_at_least_5"] += true >= 5
                 breakdown["suppressed_exact_at_least_5"] += true >= 5 and row["status"] != "published"
+        # Therapist figures of the caseload measures a supervisor reads.
+        therapist = {}
+        for name, rows in results.items():
+            if not name.startswith(f"eps{e}-"):
+                continue
+            for key, row in rows.items():
+                if key[2] != "therapist" or key[1] not in SUPERVISION_MEASURES:
+                    continue
+                true = truth(key) or 0.0
+                t = therapist.setdefault(key[1], {"truth": [], "errors": [], "relative": [], "cells": 0,
+                                                   "exact_at_least_5": 0, "suppressed_exact_at_least_5": 0})
+                t["cells"] += 1
+                t["truth"].append(true)
+                t["exact_at_least_5"] += true >= 5
+                if row["status"] != "published":
+                    t["suppressed_exact_at_least_5"] += true >= 5
+                    continue
+                t["errors"].append(abs(float(row["value"]) - true))
+                if true > 0:
+                    t["relative"].append(abs(float(row["value"]) - true) / true)
         summary["by_epsilon"][str(e)] = {
+            "therapist": {m: {"mean_exact": statistics.fmean(t["truth"]),
+                              "mae": statistics.fmean(t["errors"]) if t["errors"] else None,
+                              "mean_relative_error": statistics.fmean(t["relative"]) if t["relative"] else None,
+                              "cells": t["cells"], "exact_at_least_5": t["exact_at_least_5"],
+                              "suppressed_exact_at_least_5": t["suppressed_exact_at_least_5"]}
+                          for m, t in therapist.items()},
             "breakdown_counts": breakdown,
             "measures": table,
             "counts": {f: pooled("count", f) for f in ("mae", "mean_relative_error", "suppressed", "coverage")},
@@ -188,7 +235,8 @@ def main():
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True))
         return
-    print(f"{args.clients} clients, weeks {weeks[0]}..{weeks[-1]}, {args.repeats} releases per ε, min_clients 5")
+    print(f"{args.clients} clients, weeks {weeks[0]}..{weeks[-1]}, {args.repeats} releases per ε, min_clients 5"
+          + (f", weights {weights}" if weights else ", default weights"))
     for e, s in summary["by_epsilon"].items():
         c, r = s["counts"], s["rates"]
         print(f"\nε = {e}: counts MAE {c['mae']:.2f}, mean relative error {c['mean_relative_error']:.1%}, "
@@ -202,6 +250,13 @@ def main():
             mae = "-" if v["mae"] is None else f"{v['mae']:.2f}"
             rel = "-" if v["mean_relative_error"] is None else f"{v['mean_relative_error']:.0%}"
             print(f"  {measure:<40} {v['mean_exact']:>8.1f} {mae:>8} {rel:>7} {v['suppressed']:>6.0%}")
+        print(f"  therapist figures (per therapist and week): {'exact':>8} {'MAE':>8} {'rel.':>7}  suppressed of those ≥ 5")
+        for measure, v in s["therapist"].items():
+            mae = "-" if v["mae"] is None else f"{v['mae']:.2f}"
+            rel = "-" if v["mean_relative_error"] is None else f"{v['mean_relative_error']:.0%}"
+            share = v["suppressed_exact_at_least_5"] / v["exact_at_least_5"] if v["exact_at_least_5"] else 0
+            print(f"  {measure:<42} {v['mean_exact']:>8.1f} {mae:>8} {rel:>7}  "
+                  f"{v['suppressed_exact_at_least_5']}/{v['exact_at_least_5']} ({share:.0%})")
 
 
 if __name__ == "__main__":

@@ -33,12 +33,12 @@ import Testing
 
     @Test func theWrittenWeightsExampleLoadsWhenUncommented() throws {
         var text = ConfigTemplate.render()
-        for line in ["[privacy.weights]", "\"appointments/therapist\" = 8", "\"open_referrals/therapist\" = 8"] {
+        for line in ["[privacy.weights]", "\"appointments/therapist\" = 12", "\"open_referrals/therapist\" = 12"] {
             #expect(text.contains("# " + line))
             text = text.replacingOccurrences(of: "# " + line, with: line)
         }
         let weights = try loadConfiguration(text).privacy.weights
-        #expect(weights == ["appointments/therapist": 8, "open_referrals/therapist": 8])
+        #expect(weights == ["appointments/therapist": 12, "open_referrals/therapist": 12])
     }
 
     @Test(arguments: [("", "", 0), ("epsilon", "epsilon", 0), ("epsilon", "epsilom", 1), ("dir", "path", 4), ("abc", "", 3)])
