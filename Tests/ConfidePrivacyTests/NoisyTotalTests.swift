@@ -1,6 +1,7 @@
 import ConfideMetrics
 import ConfideModel
 @testable import ConfidePrivacy
+import Foundation
 import Testing
 
 /// A caseload table with the endings histogram (practice and two therapists) and the
@@ -106,6 +107,34 @@ private func endings(perReason: Int) -> ExactRelease {
         let sdc = Protector(settings: PrivacySettings(mode: .sdc, minClients: 1)).protect(exact, sampler: &sampler)
         #expect(value(sdc, "all", "referrals_received").value == 15)
         #expect(value(sdc, "all", "entered_treatment").value == 15)
+    }
+
+    /// One client added with two flows in the week (referred and starting treatment) moves the
+    /// joint distribution of the practice's referrals and entries by at most e^ε: the cap of 1
+    /// keeps one of the two. Counted in both, the ratio would reach e^(2ε) and this fails.
+    @Test func aClientWithTwoFlowsInAWeekMovesTheReleaseByAtMostEpsilon() {
+        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("1")!, minClients: 1)
+        let without = flows(received: 20, entered: 0, both: 0), with = flows(received: 20, entered: 0, both: 1)
+        func outcomes(_ exact: ExactRelease, seed: UInt64) -> [String: Int] {
+            var sampler = ExactSampler(source: TestGenerator(state: seed))
+            var counts: [String: Int] = [:]
+            for _ in 0..<10_000 {
+                let release = Protector(settings: settings).protect(exact, sampler: &sampler)
+                let pair = ["referrals_received", "entered_treatment"].map { value(release, "all", $0).value.map { "\($0)" } ?? "suppressed" }
+                counts[pair.joined(separator: ","), default: 0] += 1
+            }
+            return counts
+        }
+        let a = outcomes(with, seed: 21), b = outcomes(without, seed: 22)
+        var checked = 0
+        for (outcome, countA) in a where countA >= 300 {
+            guard let countB = b[outcome], countB >= 300 else { continue }
+            let logRatio = log(Double(countA) / Double(countB))
+            let slack = 4 * (1 / Double(countA) + 1 / Double(countB)).squareRoot()   // ~4σ of the log ratio
+            #expect(abs(logRatio) <= 1 + slack, "outcome \(outcome): \(countA) against \(countB)")
+            checked += 1
+        }
+        #expect(checked >= 4)
     }
 
     @Test func sdcKeepsTheTotalTheSumOfItsParts() {
