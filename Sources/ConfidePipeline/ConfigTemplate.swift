@@ -45,7 +45,7 @@ public enum ConfigTemplate {
         delta = 0.0
         # How each release's epsilon is split across its budget slots (docs/privacy.md). The
         # defaults favour practice-wide figures. For supervisors' therapist figures (caseload
-        # within about 20% instead of 60%; practice figures about 12% noisier):
+        # within about 20% instead of 60%; practice figures about 11% noisier):
         # [privacy.weights]
         # "appointments/therapist" = 12
         # "open_referrals/therapist" = 12

@@ -50,7 +50,7 @@ public struct PrivacySettings: Sendable, Equatable {
         "flows/practice": 22,
         "appointments/practice": 26,
         "open_referrals/practice": 22,
-        "waiting_times/practice": 6,
+        "waiting_times/practice": 8,
         "endings/practice": 4,
         "second_sessions/practice": 2,
         "outcomes/practice": 24,
