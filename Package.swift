@@ -3,11 +3,14 @@ import PackageDescription
 
 /// confide: de-identified weekly outcome and caseload reports for therapy practices.
 ///
-/// Modules form one stack; each imports only what is below it (docs/architecture.md has the
-/// exact graph):
-/// ConfideModel (the canonical input contract: vocabularies and calendar), and
-/// CSQLite < ConfideStore < ConfideIngest < ConfideMetrics < ConfidePrivacy < ConfidePublish
-/// < ConfidePipeline < confide. ConfideSynth stands alone (it writes canonical CSV files).
+/// Modules form one stack; each imports only what is below it, and every target declares what
+/// it imports (`.ci/run` builds with `--explicit-target-dependency-import-check error`;
+/// docs/architecture.md has the exact graph):
+/// ConfideModel (the canonical input contract, the calendar, tables and groups);
+/// CSQLite < ConfideStore < ConfideSchema; ConfideCSV; ConfideIngest (extract);
+/// ConfideMetrics (exact, in memory) < ConfidePrivacy (the only producer of releases);
+/// ConfideRelease (what is published; needs only ConfideModel) < ConfidePublish, which never
+/// sees ConfideMetrics or ConfidePrivacy; ConfidePipeline orchestrates; confide is the CLI.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -34,46 +37,58 @@ let package = Package(
         .target(name: "ConfideModel", swiftSettings: strict),
         .target(name: "CFileSystem"),
         .target(name: "ConfideStore", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "ConfideSchema", dependencies: ["ConfideStore"], swiftSettings: strict),
+        .target(name: "ConfideCSV", swiftSettings: strict),
         .target(name: "ConfideIngest", dependencies: [
-            "ConfideModel", "ConfideStore", .product(name: "Crypto", package: "swift-crypto"),
+            "ConfideModel", "ConfideStore", "ConfideCSV", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
-        .target(name: "ConfidePrivacy", dependencies: ["ConfideModel", "ConfideMetrics"], swiftSettings: strict),
-        .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfidePrivacy", "CFileSystem"], swiftSettings: strict),
+        .target(name: "ConfideRelease", dependencies: ["ConfideModel"], swiftSettings: strict),
+        .target(name: "ConfidePrivacy", dependencies: ["ConfideModel", "ConfideMetrics", "ConfideRelease"], swiftSettings: strict),
+        .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfideRelease", "ConfideCSV", "CFileSystem"],
+                swiftSettings: strict),
         .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),
         .target(name: "ConfidePipeline", dependencies: [
-            "ConfideModel", "ConfideStore", "ConfideIngest", "ConfideMetrics", "ConfidePrivacy", "ConfidePublish",
-            "ConfideSynth",
+            "ConfideModel", "ConfideStore", "ConfideSchema", "ConfideCSV", "ConfideIngest", "ConfideMetrics", "ConfideRelease",
+            "ConfidePrivacy", "ConfidePublish", "ConfideSynth",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .executableTarget(name: "confide", dependencies: [
-            "ConfidePipeline", "ConfideSynth", "ConfideModel", "ConfideIngest", "ConfidePrivacy", "ConfidePublish",
+            "ConfidePipeline", "ConfideSynth", "ConfideModel", "ConfideIngest", "ConfidePrivacy", "ConfideRelease", "ConfidePublish",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "confide-ingest-bench", dependencies: [
-            "ConfideBench", "ConfideIngest", "ConfideStore", "ConfideModel", "ConfideSynth",
+            "ConfideBench", "ConfideIngest", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .target(name: "ConfideBench", dependencies: ["ConfideModel", "ConfideSynth"], swiftSettings: strict),
         .executableTarget(name: "confide-bench", dependencies: [
-            "ConfideBench", "ConfidePipeline", "ConfideIngest", "ConfideMetrics", "ConfidePrivacy", "ConfidePublish",
-            "ConfideStore", "ConfideModel",
+            "ConfideBench", "ConfidePipeline", "ConfideIngest", "ConfideMetrics", "ConfideRelease", "ConfidePrivacy",
+            "ConfidePublish", "ConfideStore", "ConfideModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .executableTarget(name: "confide-fuzz", dependencies: ["ConfideIngest", "ConfideStore", "ConfideModel"],
-                          swiftSettings: strict),
+        .executableTarget(name: "confide-fuzz", dependencies: [
+            "ConfideIngest", "ConfideStore", "ConfideSchema", "ConfideCSV", "ConfideModel",
+        ], swiftSettings: strict),
 
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
-        .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore"]),
-        .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideStore"]),
-        .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore"]),
-        .testTarget(name: "ConfidePrivacyTests", dependencies: ["ConfidePrivacy", "ConfideMetrics"]),
-        .testTarget(name: "ConfidePublishTests", dependencies: ["ConfidePublish", "ConfidePrivacy", "ConfideMetrics", "ConfideSynth"]),
-        .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth"]),
-        .testTarget(name: "ConfidePipelineTests", dependencies: ["ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideIngest", "ConfideMetrics"]),
+        .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
+        .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
+        .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel"]),
+        .testTarget(name: "ConfideReleaseTests", dependencies: ["ConfideRelease", "ConfideModel"]),
+        .testTarget(name: "ConfidePrivacyTests", dependencies: ["ConfidePrivacy", "ConfideRelease", "ConfideMetrics", "ConfideModel"]),
+        .testTarget(name: "ConfidePublishTests", dependencies: [
+            "ConfidePublish", "ConfideRelease", "ConfidePrivacy", "ConfideMetrics", "ConfideSynth", "ConfideModel",
+        ]),
+        .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth", "ConfideModel"]),
+        .testTarget(name: "ConfidePipelineTests", dependencies: [
+            "ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideSchema", "ConfideIngest", "ConfideMetrics", "ConfideModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ConfideBenchTests", dependencies: ["ConfideBench"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ConfideSynth"]),
     ]

@@ -1,3 +1,4 @@
+import ConfideCSV
 import ConfideModel
 
 extension CSVReader: SourceRecord {}

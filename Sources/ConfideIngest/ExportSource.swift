@@ -1,3 +1,4 @@
+public import ConfideCSV
 public import ConfideModel
 
 /// Where the exports are and how they are written (`[source]` in `confide.toml`).

@@ -1,3 +1,4 @@
+import ConfideCSV
 public import ConfideStore
 public import Foundation
 import ConfideModel

@@ -1,82 +1,143 @@
-/// A partition of what one client contributes: each contribution falls in exactly one class
-/// (an appointment is attended or missed, never both), so the whole histogram is bounded
-/// jointly per client and charged once. Published measures are sums of classes.
-public struct Histogram: Sendable, Equatable {
-    /// The stable id, also the budget group.
-    public let id: String
-    /// The table its measures belong to.
-    public let table: TableName
-    /// The classes, in order.
-    public let classes: [String]
-    /// The most one client adds in total to one group's classes (larger totals are clamped).
-    public let cap: Int
-    /// True when its contributions carry an appointment (therapist, modality, delivery):
-    /// a referral just received has none, so it is not broken down by them.
-    public var hasContact: Bool { id != "referrals_received" }
-    /// Weeks summed for publication: 1 for weekly figures, 13 for the outcome window (built
-    /// from weekly releases by post-processing, never by a fresh draw over overlapping data).
-    public let windowWeeks: Int
-    /// The breakdowns it is published by, when fewer than its table's (nil: all of them).
-    public var onlyBreakdowns: Set<GroupType>? = nil
+import ConfideModel
 
-    /// True when the histogram has cells for `groupType`: contact breakdowns (therapist,
-    /// modality, delivery) need a contact, and ``onlyBreakdowns`` narrows the rest.
-    public func isPublished(by groupType: GroupType) -> Bool {
-        if !hasContact && [.therapist, .modality, .delivery].contains(groupType) { return false }
-        return onlyBreakdowns?.contains(groupType) ?? true
+/// The metric catalogue: every histogram and every published measure, with stable ids.
+/// Definitions, sources and conventions are in `docs/metrics.md`.
+public enum Catalogue {
+    /// The version of the definitions, recorded with every published table.
+    public static let definitionVersion = "confide-metrics-5"
+
+    /// Open-referral classes: in treatment or waiting × seen in the last 90 days or not. How
+    /// long a waiting referral has waited is its own histogram, ``waitingTimeClasses``, so
+    /// that the caseload and the waiting list are each a sum of two noisy cells, not four and six.
+    public static let openClasses = ["treatment", "waiting"].flatMap { ["\($0).contact", "\($0).no_contact"] }
+    /// Waiting-time classes of an open referral not yet in treatment, by time since referral.
+    public static let waitingTimeClasses = ["0_6_weeks", "6_18_weeks", "over_18_weeks"]
+    /// The practice's weekly flows, one histogram for three counts: a referral received, a
+    /// first treatment session, a referral ended. Its cap is 1: a client-week counts in one of
+    /// them (a weekly bound, as a client sees about one therapist a week; the rare client with
+    /// two such events in one week counts in the first), so in dp mode the three share one
+    /// charge and give the practice-wide `referrals_received`, `entered_treatment` and
+    /// `referrals_ended`.
+    public static let flowClasses = ["received", "entered", "ended"]
+    /// Outcome classes of a finished course (see ``OutcomeClass``).
+    public static let outcomeClasses: [String] = OutcomeClass.all.map(\.label)
+    /// Wait classes of a finished course: referral to first treatment.
+    public static let waitClasses = ["within_6_weeks", "within_18_weeks", "over_18_weeks"]
+    /// First-to-second treatment session classes.
+    public static let secondSessionClasses = ["within_28_days", "within_90_days", "over_90_days"]
+    /// Appointment classes: the statuses, except that `attended_late` counts as `attended`
+    /// (every measure adds the two, and one cell carries half the noise of two).
+    public static let appointmentClasses = AppointmentStatus.allCases.filter { $0 != .attendedLate }.map(\.rawValue)
+
+    /// The appointment class of a status (see ``appointmentClasses``).
+    public static func appointmentClass(_ status: String) -> String {
+        status == AppointmentStatus.attendedLate.rawValue ? AppointmentStatus.attended.rawValue : status
     }
-}
+    /// Attended treatment sessions of a finished course, as classes for the median: `"1"` to
+    /// `"19"`, then `"20_plus"`.
+    public static let sessionCountClasses = (1...19).map(String.init) + ["20_plus"]
+    /// Ending classes: end reason × taken on for treatment (at least one attended treatment session).
+    public static let endingClasses = EndReason.allCases.flatMap { ["\($0.rawValue).taken_on", "\($0.rawValue).not_taken_on"] }
 
-/// How a published measure is computed from histogram classes.
-public enum Formula: Sendable, Equatable {
-    /// The sum of `classes` of `histogram`.
-    case count(histogram: String, classes: [String])
-    /// 100 × numerator / denominator, each a sum of classes.
-    case rate(numerator: ClassSum, denominator: ClassSum)
-    /// sum / count, each a sum of classes.
-    case mean(sum: ClassSum, count: ClassSum)
-    /// The middle value of an ordered histogram whose classes are numbers (`"3"`; a class
-    /// `"20_plus"` counts as 20): the smallest class whose running total reaches half the total
-    /// (for an even count, the lower of the two middle values).
-    case median(ClassSum)
-}
+    /// Every histogram.
+    public static let histograms: [Histogram] = [
+        Histogram(id: "referrals_received", table: .caseload, classes: ["received"], cap: 1, windowWeeks: 1),
+        Histogram(id: "entered_treatment", table: .caseload, classes: ["entered"], cap: 1, windowWeeks: 1),
+        Histogram(id: "appointments", table: .caseload, classes: appointmentClasses, cap: 2, windowWeeks: 1),
+        Histogram(id: "open_referrals", table: .caseload, classes: openClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "waiting_times", table: .caseload, classes: waitingTimeClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "endings", table: .caseload, classes: endingClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "flows", table: .caseload, classes: flowClasses, cap: 1, windowWeeks: 1, onlyBreakdowns: [.practice]),
+        Histogram(id: "second_sessions", table: .caseload, classes: secondSessionClasses, cap: 1, windowWeeks: 1),
+        Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13),
+        Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13),
+        Histogram(id: "sessions", table: .outcomes, classes: ["sessions"], cap: 20, windowWeeks: 13),
+        Histogram(id: "session_counts", table: .outcomes, classes: sessionCountClasses, cap: 1, windowWeeks: 13,
+                  onlyBreakdowns: [.practice]),
+    ]
 
-/// A sum of some classes of one histogram.
-public struct ClassSum: Sendable, Equatable {
-    /// The histogram.
-    public let histogram: String
-    /// The classes summed.
-    public let classes: [String]
+    /// The histogram with `id`.
+    public static func histogram(_ id: String) -> Histogram? { histograms.first { $0.id == id } }
 
-    /// Creates a sum.
-    public init(_ histogram: String, _ classes: [String]) {
-        self.histogram = histogram
-        self.classes = classes
+    private static func classes(_ histogram: String, where keep: (String) -> Bool) -> [String] {
+        Catalogue.histogram(histogram)!.classes.filter(keep)
     }
-}
 
-/// A published measure: stable id, name, table and formula.
-public struct Measure: Sendable, Equatable {
-    /// The stable snake_case id used in every export.
-    public let id: String
-    /// A human name for reports.
-    public let name: String
-    /// The table it is published in.
-    public let table: TableName
-    /// How it is computed.
-    public let formula: Formula
-    /// For a count that a cheaper noisy cell also holds: the class of another histogram with
-    /// the same total (the endings' total as one cell, not the sum of 16; the practice's weekly
-    /// flows, three counts under one charge). In dp mode, for the groups that histogram is
-    /// published by, the count is read from it, and the formula's own cells there are not
-    /// drawn when nothing else reads them; everywhere else, and always in sdc mode (exact, so
-    /// the count stays the sum of the cells secondary suppression sees), from the formula.
-    public var noisyTotal: ClassSum? = nil
+    private static func outcome(where keep: (OutcomeClass) -> Bool) -> ClassSum {
+        ClassSum("outcomes", OutcomeClass.all.filter(keep).map(\.label))
+    }
 
-    /// True for percentages.
-    public var isRate: Bool { if case .rate = formula { return true } else { return false } }
-    /// True for means.
-    public var isMean: Bool { if case .mean = formula { return true } else { return false } }
-    /// True for medians.
-    public var isMedian: Bool { if case .median = formula { return true } else { return false } }
+    private static func count(_ id: String, _ name: String, _ table: TableName, _ sum: ClassSum) -> Measure {
+        Measure(id: id, name: name, table: table, formula: .count(histogram: sum.histogram, classes: sum.classes))
+    }
+
+    private static func rate(_ id: String, _ name: String, _ table: TableName, _ numerator: ClassSum, _ denominator: ClassSum) -> Measure {
+        Measure(id: id, name: name, table: table, formula: .rate(numerator: numerator, denominator: denominator))
+    }
+
+    static let booked = ClassSum("appointments", appointmentClasses)
+    static let attended = ClassSum("appointments", ["attended"])
+    static let dna = ClassSum("appointments", ["dna"])
+    static let takenOn = ClassSum("endings", endingClasses.filter { $0.hasSuffix(".taken_on") })
+    static let finished = ClassSum("waits", waitClasses)
+    static let atCaseness = outcome { $0.atCaseness }
+
+    /// Every published measure, in publication order.
+    public static let measures: [Measure] = caseloadMeasures + outcomeMeasures
+
+    static let caseloadMeasures: [Measure] = [
+        Measure(id: "referrals_received", name: "Referrals received", table: .caseload,
+                formula: .count(histogram: "referrals_received", classes: ["received"]), noisyTotal: ClassSum("flows", ["received"])),
+        Measure(id: "entered_treatment", name: "Referrals entering treatment", table: .caseload,
+                formula: .count(histogram: "entered_treatment", classes: ["entered"]), noisyTotal: ClassSum("flows", ["entered"])),
+        count("appointments_attended", "Appointments attended", .caseload, attended),
+        count("appointments_dna", "Appointments not attended (DNA)", .caseload, dna),
+        count("appointments_cancelled_by_client", "Appointments cancelled by the client", .caseload, ClassSum("appointments", ["cancelled_by_client"])),
+        count("appointments_cancelled_by_practice", "Appointments cancelled by the practice", .caseload, ClassSum("appointments", ["cancelled_by_practice"])),
+        rate("dna_rate", "DNA rate (% of attended + DNA)", .caseload, dna, ClassSum("appointments", ["attended", "dna"])),
+        rate("cancelled_by_client_rate", "Cancelled by client (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_client"]), booked),
+        rate("cancelled_by_practice_rate", "Cancelled by practice (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_practice"]), booked),
+        count("active_caseload", "Active caseload (open, seen in the last 90 days)", .caseload,
+              ClassSum("open_referrals", ["treatment.contact", "waiting.contact"])),
+        count("open_no_contact_90_days", "Open referrals with no contact for over 90 days", .caseload,
+              ClassSum("open_referrals", ["treatment.no_contact", "waiting.no_contact"])),
+        count("waiting_list", "Waiting list (open, not yet in treatment)", .caseload,
+              ClassSum("open_referrals", ["waiting.contact", "waiting.no_contact"])),
+        count("waiting_over_6_weeks", "Waiting over 6 weeks", .caseload, ClassSum("waiting_times", ["6_18_weeks", "over_18_weeks"])),
+        count("waiting_over_18_weeks", "Waiting over 18 weeks", .caseload, ClassSum("waiting_times", ["over_18_weeks"])),
+        Measure(id: "referrals_ended", name: "Referrals ended", table: .caseload,
+                formula: .count(histogram: "endings", classes: endingClasses), noisyTotal: ClassSum("flows", ["ended"])),
+    ] + EndReason.allCases.map { reason in
+        count("referrals_ended_\(reason.rawValue)", "Referrals ended: \(String(reason.rawValue.map { $0 == "_" ? " " : $0 }))", .caseload,
+              ClassSum("endings", ["\(reason.rawValue).taken_on", "\(reason.rawValue).not_taken_on"]))
+    } + [
+        rate("planned_ending_rate", "Planned endings (% of ended after treatment began)", .caseload, ClassSum("endings", ["completed.taken_on"]), takenOn),
+        rate("dropout_rate", "Dropout (% of ended after treatment began)", .caseload, ClassSum("endings", ["dropped_out.taken_on"]), takenOn),
+        count("second_treatment_sessions", "Second treatment sessions", .caseload, ClassSum("second_sessions", secondSessionClasses)),
+        rate("first_to_second_over_28_days_rate", "First to second session over 28 days (%)", .caseload,
+             ClassSum("second_sessions", ["within_90_days", "over_90_days"]), ClassSum("second_sessions", secondSessionClasses)),
+        rate("first_to_second_over_90_days_rate", "First to second session over 90 days (%)", .caseload,
+             ClassSum("second_sessions", ["over_90_days"]), ClassSum("second_sessions", secondSessionClasses)),
+    ]
+
+    static let outcomeMeasures: [Measure] = [
+        count("finished_treatment", "Finished a course of treatment", .outcomes, finished),
+        count("at_caseness", "Finished and at caseness at the start", .outcomes, atCaseness),
+        rate("paired_completeness_rate", "Finishers with paired scores (%)", .outcomes, outcome { $0.paired }, ClassSum("outcomes", outcomeClasses)),
+        count("recovered", "Recovered", .outcomes, outcome { $0.recovered }),
+        rate("recovery_rate", "Recovery rate (%)", .outcomes, outcome { $0.recovered }, atCaseness),
+        rate("reliable_improvement_rate", "Reliable improvement (%)", .outcomes, outcome { $0.change == .improved }, ClassSum("outcomes", outcomeClasses)),
+        rate("reliable_deterioration_rate", "Reliable deterioration (%)", .outcomes, outcome { $0.change == .deteriorated }, ClassSum("outcomes", outcomeClasses)),
+        rate("no_reliable_change_rate", "No reliable change (%)", .outcomes, outcome { $0.change == .noChange }, ClassSum("outcomes", outcomeClasses)),
+        rate("reliable_recovery_rate", "Reliable recovery (%)", .outcomes, outcome { $0.recovered && $0.change == .improved }, atCaseness),
+        rate("waited_6_weeks_rate", "Started treatment within 6 weeks (%)", .outcomes, ClassSum("waits", ["within_6_weeks"]), finished),
+        rate("waited_18_weeks_rate", "Started treatment within 18 weeks (%)", .outcomes, ClassSum("waits", ["within_6_weeks", "within_18_weeks"]), finished),
+        Measure(id: "mean_treatment_sessions", name: "Mean attended treatment sessions per finished course", table: .outcomes,
+                formula: .mean(sum: ClassSum("sessions", ["sessions"]), count: finished)),
+        Measure(id: "median_treatment_sessions", name: "Median attended treatment sessions per finished course", table: .outcomes,
+                formula: .median(ClassSum("session_counts", sessionCountClasses))),
+    ]
+
+    /// The measure with `id`.
+    public static func measure(_ id: String) -> Measure? { measures.first { $0.id == id } }
 }

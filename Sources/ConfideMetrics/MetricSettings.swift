@@ -1,3 +1,5 @@
+public import ConfideModel
+
 /// The outcome measures a practice scores with.
 public enum OutcomeInstruments: String, Sendable, Codable, CaseIterable {
     /// PHQ-9 for depression and GAD-7 for anxiety (NHS Talking Therapies).

@@ -1,3 +1,5 @@
+import ConfideModel
+
 /// Collects the cells and contributions of one table.
 struct TableBuilder {
     let name: TableName

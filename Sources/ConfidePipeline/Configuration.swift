@@ -1,6 +1,8 @@
+import ConfideModel
 public import ConfideIngest
 public import ConfideMetrics
 public import ConfidePrivacy
+import ConfideRelease
 public import Foundation
 import TOMLKit
 

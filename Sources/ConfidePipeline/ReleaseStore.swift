@@ -1,5 +1,5 @@
 import ConfideModel
-import ConfidePrivacy
+@_spi(ReleaseStore) import ConfideRelease
 import ConfideStore
 
 /// Stored releases: the protected values of each published period, noise included.

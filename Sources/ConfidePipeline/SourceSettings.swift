@@ -1,3 +1,4 @@
+import ConfideCSV
 import ConfideIngest
 import ConfideModel
 import TOMLKit

@@ -2,31 +2,11 @@ public import ConfideModel
 import ConfideIngest
 import ConfideMetrics
 import ConfidePrivacy
+import ConfideRelease
 import ConfidePublish
 import ConfideStore
 import Foundation
 import Logging
-
-/// What happened to one week.
-public struct WeekOutcome: Sendable, Equatable {
-    /// The ISO week.
-    public let period: String
-    /// The published folder.
-    public let path: String
-    /// `published` (new files), `unchanged` (already published, byte for byte) or
-    /// `republished` (the stored release rendered again).
-    public let status: String
-    /// ε charged by this run (0 when the stored release was reused).
-    public let epsilonCharged: Double
-    /// True when the data behind an already released week changed since its release.
-    public let dataChangedSinceRelease: Bool
-    /// The metric definitions (`definition_version`) the stored release was computed with,
-    /// when they differ from this version's: its exact figures differ for that reason alone.
-    public var releasedDefinitions: String? = nil
-}
-
-/// The version printed in reports and manifests.
-public let confideVersion = "0.1.0"
 
 extension Workspace {
     /// Publishes `week`: computes the exact figures, reuses the stored release or draws and
@@ -101,44 +81,14 @@ extension Workspace {
         }
     }
 
+    /// Renders and publishes the week's folder from the protected release and the releases
+    /// before it (``WeekFolder``).
     private func render(_ release: ProtectedRelease, week: ISOWeek, releases: ReleaseStore) throws -> PublishOutcome {
-        let history = try releases.history(before: week, weeks: 25)
         let context = ReportContext(
-            practiceName: configuration.practiceName, history: history,
+            practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
             rollingEpsilon: format(try rollingEpsilon(endingWith: week)), epsilonCap: format(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
-        var files: [(String, String)] = [
-            ("weekly-report.html", HTMLReport.render(release, context: context)),
-            ("weekly-report.md", MarkdownReport.render(release, context: context)),
-            ("caseload.csv", CSVExport.render(release.cells(in: "caseload"), of: release)),
-            ("outcomes.csv", CSVExport.render(release.cells(in: "outcomes"), of: release)),
-        ]
-        let recent = Array((history + [release]).suffix(13))
-        let therapists = Set(release.cells.filter { $0.groupType == "therapist" }.map(\.group))
-        let supervisionNames = SupervisionFileNames(therapists: therapists)
-        for therapist in therapists.sorted() {
-            let rows = recent.flatMap { r in r.cells.filter { $0.groupType == "therapist" && $0.group == therapist }.map { (r, $0) } }
-            files.append((supervisionNames.path(of: therapist), CSVExport.render(rows)))
-        }
-        // The data window as ISO weeks: an exact first date would be one client's referral date.
-        let first = try db.scalarString("SELECT MIN(received_date) FROM referrals").flatMap { Day(iso: $0) }.map { ISOWeek(containing: $0) }
-        let window = (first?.description ?? week.description, week.description)
-        files.append(("manifest.json", Manifest.render(release, toolVersion: confideVersion, configurationHash: configuration.sha256,
-                                                       dataWindow: window, files: files.map(\.0) + ["manifest.json"])))
-        let allowed = Set(recent.flatMap { [$0.periodStart, $0.periodEnd] })
-        let audit = LeakAudit(allowedDates: allowed, isSourceIdentifier: { self.isSourceIdentifier($0) })
-        let publisher = Publisher(root: configuration.publishDir)
-        let outcome = try publisher.publish(folder: week.description, files: files, audit: audit)
-        let weeks = publisher.publishedFolders()
-        try publisher.replaceFile("index.html", content: ReportIndex.render(practiceName: configuration.practiceName, weeks: weeks))
-        if let newest = weeks.last { try publisher.replaceLink("latest", target: newest) }
-        return outcome
+        return try WeekFolder(release: release, context: context, configurationHash: configuration.sha256)
+            .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
     }
-}
-
-func format(_ value: Double) -> String {
-    var text = String(format: "%.3f", value)
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
 }

@@ -1,5 +1,6 @@
 public import ConfideIngest
 public import ConfideModel
+import ConfideSchema
 import ConfideStore
 public import Foundation
 public import Logging
@@ -108,13 +109,4 @@ func timestamp() -> String {
 
 func seconds(since start: Date) -> String {
     String(format: "%.2f", Date().timeIntervalSince(start))
-}
-
-extension Day {
-    /// Today in `timeZone`.
-    public static func today(in timeZone: TimeZone) -> Day {
-        let now = Date()
-        let local = now.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: now))
-        return Day(ordinal: Int((local / 86_400).rounded(.down)))
-    }
 }

@@ -1,3 +1,4 @@
+import ConfideModel
 import ConfideMetrics
 
 /// A cell after contribution bounding: its bounded sum and its distinct clients.

@@ -1,4 +1,6 @@
 import ConfideMetrics
+import ConfideModel
+import ConfideRelease
 
 /// One published figure before it becomes a cell.
 struct Figure {
@@ -20,12 +22,13 @@ enum MeasureEvaluator {
         switch self {
         case .noisy(let current, let earlier, let histograms):
             let window = histograms.first { $0.id == sum.histogram }?.windowWeeks ?? 1
+            let weeks = Self.weeksSummed(window: window, earlierReleases: earlier.count)
             var value = 0.0
             var noise = NoiseSum()
             for cls in sum.classes {
                 let key = ClassCell(histogram: sum.histogram, cls: cls, groupType: groupType, group: group)
                 if let cell = current[key] { value += Double(cell.value); noise.add(t: cell.t, s: cell.s) }
-                for release in earlier.prefix(window - 1) {
+                for release in earlier.prefix(weeks - 1) {
                     if let cell = release[key] {
                         value += Double(cell.value)
                         noise.add(t: cell.t, s: cell.s)
@@ -43,6 +46,14 @@ enum MeasureEvaluator {
             }
             return (Double(value), NoiseSum(), clients.count)
         }
+    }
+
+    /// The weeks a window of `window` weeks sums when `earlierReleases` stored releases precede
+    /// this one (newest first, missing weeks skipped): the current week and as many earlier
+    /// releases as the window has room for. The one rule for both the figures and the weeks a
+    /// table states it covers.
+    static func weeksSummed(window: Int, earlierReleases: Int) -> Int {
+        window > 1 ? min(window, earlierReleases + 1) : 1
     }
 
     /// One figure: a measure for one group, protected as the settings say (before secondary

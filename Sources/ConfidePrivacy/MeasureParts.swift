@@ -1,3 +1,4 @@
+import ConfideModel
 import ConfideMetrics
 
 extension Measure {

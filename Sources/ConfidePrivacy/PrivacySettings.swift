@@ -1,3 +1,5 @@
+import ConfideModel
+public import ConfideRelease
 import ConfideMetrics
 
 /// The `[privacy]` settings that shape a release.

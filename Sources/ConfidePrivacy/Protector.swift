@@ -1,5 +1,6 @@
 public import ConfideMetrics
 import ConfideModel
+@_spi(Protection) public import ConfideRelease
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,21 +48,20 @@ public struct Protector: Sendable {
                     let t = UInt64(histogram.cap) * eps.denominator * totalWeight, s = eps.numerator * w
                     scales[slot] = (t, s)
                     parameters.append(MeasureParameters(
-                        measureID: slot.id, table: table.name.rawValue,
-                        epsilon: Epsilon(numerator: eps.numerator * w, denominator: eps.denominator * totalWeight).description,
+                        measureID: slot.id, table: table.name,
+                        exactEpsilon: Epsilon(numerator: eps.numerator * w, denominator: eps.denominator * totalWeight),
                         sensitivity: histogram.cap, scale: Double(t) / Double(s), contributionCap: histogram.cap))
                 }
                 for (index, key) in table.cells.enumerated() {
                     guard let (t, s) = scales[BudgetSlot(histogram: key.histogram, groupType: key.groupType)] else { continue }
                     let value = Int64(bounded.cells[index].sum) + sampler.discreteLaplace(t: t, s: s)
-                    let cell = NoisyCell(histogram: key.histogram, cls: key.cls, groupType: key.groupType.rawValue, group: key.group, value: value, t: t, s: s)
+                    let cell = NoisyCell(histogram: key.histogram, cls: key.cls, groupType: key.groupType, group: key.group, value: value, t: t, s: s)
                     noisy[key] = cell
                     noisyCells.append(cell)
                 }
                 let window = table.histograms.map(\.windowWeeks).max() ?? 1
-                let earlier = Array(history.filter { $0.period < exact.period.description }
-                    .sorted { $0.period > $1.period }.prefix(window - 1))
-                weeksCovered[table.name.rawValue] = window > 1 ? earlier.count + 1 : 1
+                let earlier = history.filter { $0.period < exact.period.description }.sorted { $0.period > $1.period }
+                weeksCovered[table.name.rawValue] = MeasureEvaluator.weeksSummed(window: window, earlierReleases: earlier.count)
                 evaluator = MeasureEvaluator.noisy(current: noisy, earlier: earlier.map(\.noisyIndex), histograms: table.histograms)
             case .sdc:
                 weeksCovered[table.name.rawValue] = table.weeksCovered
@@ -106,7 +106,7 @@ public struct Protector: Sendable {
             for (groupType, group) in groups where breakdowns.contains(groupType) {
                 let figure = evaluator.evaluate(measure, groupType: groupType, group: group, settings: settings, halfWidths: &halfWidths)
                 result.append(ProtectedCell(
-                    table: table.name.rawValue, groupType: groupType.rawValue, group: group, measureID: measure.id, measureName: measure.name,
+                    table: table.name, groupType: groupType, group: group, measureID: measure.id, measureName: measure.name,
                     isRate: measure.isRate, value: figure.value, intervalLow: figure.low, intervalHigh: figure.high,
                     status: figure.value == nil ? .suppressed : .published, reason: figure.value == nil ? figure.reason : nil))
                 figures.append(FigureKey(measure: measure, groupType: groupType, group: group))
@@ -134,8 +134,7 @@ extension ProtectedRelease {
     var noisyIndex: [ClassCell: NoisyCell] {
         var index: [ClassCell: NoisyCell] = [:]
         for cell in noisyCells {
-            guard let groupType = GroupType(rawValue: cell.groupType) else { continue }
-            index[ClassCell(histogram: cell.histogram, cls: cell.cls, groupType: groupType, group: cell.group)] = cell
+            index[ClassCell(histogram: cell.histogram, cls: cell.cls, groupType: cell.groupType, group: cell.group)] = cell
         }
         return index
     }

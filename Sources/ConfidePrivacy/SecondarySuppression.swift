@@ -1,3 +1,5 @@
+@_spi(Protection) import ConfideRelease
+import ConfideModel
 import ConfideMetrics
 
 /// One figure of a table (a measure for one group), for secondary suppression.

@@ -1,4 +1,4 @@
-import ConfidePrivacy
+import ConfideRelease
 
 /// An accessible inline SVG bar chart of one measure across the groups of a breakdown (for
 /// example the recovery rate by age band): one horizontal bar a group, its 90% interval as a

@@ -1,4 +1,5 @@
-public import ConfidePrivacy
+import ConfideModel
+public import ConfideRelease
 
 /// The weekly report as one self-contained HTML page: inline CSS and SVG, no scripts, no
 /// external resources; real tables with headers; charts with titles and text alternatives;
@@ -39,7 +40,7 @@ public enum HTMLReport {
         var out = "<section aria-labelledby=\"headline\"><h2 id=\"headline\">This week</h2>\n"
         out += "<p class=\"note\">Figures carry privacy protection; the range in brackets is the 90% interval. Outcome figures cover a window of weeks, stated on each row.</p>\n"
         for table in tableNames(release) {
-            let cells = release.cells.filter { $0.table == table && $0.groupType == "practice" }
+            let cells = release.cells.filter { $0.table == table && $0.groupType == .practice }
             guard !cells.isEmpty else { continue }
             let covered = weeksCovered(release, table: table)
             out += "<table><caption>\(h(tableTitle(table))): \(h(covered))</caption>"
@@ -54,20 +55,20 @@ public enum HTMLReport {
     }
 
     /// The tables of `release` in publication order.
-    static func tableNames(_ release: ProtectedRelease) -> [String] {
-        var names: [String] = []
+    static func tableNames(_ release: ProtectedRelease) -> [TableName] {
+        var names: [TableName] = []
         for cell in release.cells where !names.contains(cell.table) { names.append(cell.table) }
         return names
     }
 
     /// `Caseload` or `Outcomes`.
-    static func tableTitle(_ table: String) -> String {
-        table.prefix(1).uppercased() + table.dropFirst()
+    static func tableTitle(_ table: TableName) -> String {
+        table.rawValue.prefix(1).uppercased() + table.rawValue.dropFirst()
     }
 
     /// `this week`, or `13 weeks to 2026-11-22` for a table whose figures cover a window.
-    static func weeksCovered(_ release: ProtectedRelease, table: String) -> String {
-        let weeks = release.weeksCovered[table] ?? 1
+    static func weeksCovered(_ release: ProtectedRelease, table: TableName) -> String {
+        let weeks = release.weeksCovered(table)
         return weeks <= 1 ? "this week" : "\(weeks) weeks to \(release.periodEnd)"
     }
 

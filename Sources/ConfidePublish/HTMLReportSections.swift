@@ -1,4 +1,5 @@
-import ConfidePrivacy
+import ConfideModel
+import ConfideRelease
 
 /// Gives every chart of a page its own id (for `aria-labelledby`).
 struct ChartNumbering {
@@ -60,14 +61,14 @@ extension HTMLReport {
     static func trends(_ release: ProtectedRelease, context: ReportContext, charts: inout ChartNumbering) -> String {
         let h = TextSafety.html
         let weeks = Array((context.history.filter { $0.period < release.period } + [release]).suffix(26))
-        let practice = release.cells.filter { $0.groupType == "practice" }
+        let practice = release.cells(of: .practice)
         func series(_ id: String) -> TrendChart.Series? {
             guard let cell = practice.first(where: { $0.measureID == id }) else { return nil }
             return TrendChart.Series(name: cell.measureName, cells: weeks.map { $0.practiceCell(id) })
         }
-        func figure(_ chart: TrendChart, table: String?) -> String {
+        func figure(_ chart: TrendChart, table: TableName?) -> String {
             var caption = h(chart.title)
-            if let table, let window = release.weeksCovered[table], window > 1 {
+            if let table, release.weeksCovered(table) > 1 {
                 caption += ". Each point covers the outcome window ending that week (here \(h(weeksCovered(release, table: table))))."
             }
             return "<figure>\(chart.svg(id: charts.id()))<figcaption>\(caption)</figcaption></figure>\n"
@@ -99,7 +100,7 @@ extension HTMLReport {
     }
 
     /// The breakdowns the equality charts are drawn for.
-    static let equalityGroups: Set<String> = ["age_band", "gender", "ethnicity"]
+    static let equalityGroups: Set<GroupType> = [.ageBand, .gender, .ethnicity]
 
     /// The measures charted by equality group, with their standards.
     static let equalityCharts: [(measure: String, standard: Standard)] = [
@@ -110,14 +111,14 @@ extension HTMLReport {
     /// recovery and waits for the equality groups, and one table per breakdown and release table.
     static func breakdowns(_ release: ProtectedRelease, charts: inout ChartNumbering) -> String {
         let h = TextSafety.html
-        var groupTypes: [String] = []
-        for cell in release.cells where cell.groupType != "practice" && !groupTypes.contains(cell.groupType) { groupTypes.append(cell.groupType) }
+        var groupTypes: [GroupType] = []
+        for cell in release.cells where cell.groupType != .practice && !groupTypes.contains(cell.groupType) { groupTypes.append(cell.groupType) }
         guard !groupTypes.isEmpty else { return "" }
         var out = "<section aria-labelledby=\"breakdowns\"><h2 id=\"breakdowns\">Breakdowns</h2>\n"
         out += "<p class=\"note\">Each group is protected on its own: a small group is suppressed, not shown as zero.</p>\n"
         for groupType in groupTypes {
             let label = groupLabel(groupType)
-            out += "<h3 id=\"by-\(TextSafety.fileName(groupType))\">By \(h(label))</h3>\n"
+            out += "<h3 id=\"by-\(TextSafety.fileName(groupType.rawValue))\">By \(h(label))</h3>\n"
             if equalityGroups.contains(groupType) {
                 for (measure, standard) in equalityCharts {
                     let cells = release.cells.filter { $0.groupType == groupType && $0.measureID == measure }
@@ -134,13 +135,13 @@ extension HTMLReport {
     }
 
     /// `age band` for `age_band`.
-    static func groupLabel(_ groupType: String) -> String {
-        groupType.split(separator: "_").joined(separator: " ")
+    static func groupLabel(_ groupType: GroupType) -> String {
+        groupType.rawValue.split(separator: "_").joined(separator: " ")
     }
 
     /// One breakdown of one table: a row per group, a column per measure, and the reasons for
     /// any suppressed cell in one line.
-    static func breakdownTable(_ release: ProtectedRelease, groupType: String, table: String) -> String {
+    static func breakdownTable(_ release: ProtectedRelease, groupType: GroupType, table: TableName) -> String {
         let cells = release.cells.filter { $0.groupType == groupType && $0.table == table }
         guard !cells.isEmpty else { return "" }
         let h = TextSafety.html

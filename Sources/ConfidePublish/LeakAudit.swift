@@ -1,4 +1,27 @@
+import ConfideModel
 import Foundation
+
+/// A rule of the leak audit. The manifest lists them in this order (`audit.rules`).
+public enum LeakRule: String, Sendable, CaseIterable {
+    /// An NHS number (3-3-4 layout or 10 digits) with a valid mod-11 check digit.
+    case nhsNumber = "nhs_number"
+    /// An email address.
+    case email
+    /// A UK phone number.
+    case ukPhone = "uk_phone"
+    /// A full UK postcode.
+    case postcode
+    /// A postcode sector (`SW1A 2`).
+    case postcodeSector = "postcode_sector"
+    /// A National Insurance number.
+    case niNumber = "ni_number"
+    /// A date other than the declared period dates.
+    case dateOutsidePeriod = "date_outside_period"
+    /// A token that is a client, referral or appointment id of the source.
+    case sourceIdentifier = "source_identifier"
+    /// A week folder that disagrees with its manifest (``ManifestInvariants``).
+    case manifestInvariants = "manifest_invariants"
+}
 
 /// One thing the audit found: where and which rule, never the value.
 public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
@@ -6,8 +29,7 @@ public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
     public let file: String
     /// The 1-based line.
     public let line: Int
-    /// The rule that matched (`nhs_number`, `email`, `uk_phone`, `postcode`, `postcode_sector`,
-    /// `ni_number`, `date_outside_period`, `source_identifier`, `manifest_invariants`).
+    /// The rule that matched (a ``LeakRule`` raw value).
     public let rule: String
     /// Which part of the rule failed, in words that never carry a value (`manifest_invariants`
     /// only, for example `suppressed row has a value or interval`); nil for the other rules.
@@ -24,6 +46,9 @@ public struct LeakFinding: Sendable, Equatable, CustomStringConvertible {
 /// practice key and looks it up in the store). A folder scan also checks every folder that holds
 /// a `manifest.json` against it (``ManifestInvariants``, rule `manifest_invariants`).
 public struct LeakAudit {
+    /// Every rule the audit applies, as the manifest lists them.
+    public static let ruleNames = LeakRule.allCases.map(\.rawValue)
+
     /// The dates allowed to appear (period starts and ends). nil allows any Monday or Sunday,
     /// the period boundaries of ISO weeks (used when auditing arbitrary files).
     public var allowedDates: Set<String>?
@@ -77,23 +102,23 @@ public struct LeakAudit {
     }
 
     func rules(in line: String) -> [String] {
-        var hits: [String] = []
+        var hits: [LeakRule] = []
         let range = NSRange(line.startIndex..., in: line)
         func matches(_ regex: NSRegularExpression) -> [String] {
             regex.matches(in: line, range: range).compactMap { Range($0.range, in: line).map { String(line[$0]) } }
         }
-        if matches(Patterns.nhs).contains(where: { isValidNHSNumber($0) }) { hits.append("nhs_number") }
-        if !matches(Patterns.email).isEmpty { hits.append("email") }
-        if !matches(Patterns.phone).isEmpty { hits.append("uk_phone") }
-        if !matches(Patterns.postcode).isEmpty { hits.append("postcode") }
-        else if !matches(Patterns.sector).isEmpty { hits.append("postcode_sector") }
-        if !matches(Patterns.nino).isEmpty { hits.append("ni_number") }
-        if matches(Patterns.date).contains(where: { !isAllowedDate($0) }) { hits.append("date_outside_period") }
+        if matches(Patterns.nhs).contains(where: { isValidNHSNumber($0) }) { hits.append(.nhsNumber) }
+        if !matches(Patterns.email).isEmpty { hits.append(.email) }
+        if !matches(Patterns.phone).isEmpty { hits.append(.ukPhone) }
+        if !matches(Patterns.postcode).isEmpty { hits.append(.postcode) }
+        else if !matches(Patterns.sector).isEmpty { hits.append(.postcodeSector) }
+        if !matches(Patterns.nino).isEmpty { hits.append(.niNumber) }
+        if matches(Patterns.date).contains(where: { !isAllowedDate($0) }) { hits.append(.dateOutsidePeriod) }
         if let isSourceIdentifier {
             let tokens = matches(Patterns.token).filter { $0.count >= 4 && !($0.allSatisfy(\.isNumber) && $0.count < 6) }
-            if tokens.contains(where: isSourceIdentifier) { hits.append("source_identifier") }
+            if tokens.contains(where: isSourceIdentifier) { hits.append(.sourceIdentifier) }
         }
-        return hits
+        return hits.map(\.rawValue)
     }
 
     func isAllowedDate(_ text: String) -> Bool {

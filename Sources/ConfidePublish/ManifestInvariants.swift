@@ -1,3 +1,5 @@
+import ConfideModel
+import ConfideCSV
 import Foundation
 
 /// The audit rule `manifest_invariants`: a week folder agrees with its `manifest.json`, and every
@@ -17,7 +19,7 @@ import Foundation
 /// A finding names the file, the line and what does not hold, never a value.
 public enum ManifestInvariants {
     /// The rule name in findings.
-    public static let rule = "manifest_invariants"
+    public static let rule = LeakRule.manifestInvariants.rawValue
 
     /// Checks the folder `folder`, whose regular files (relative to it) are `files`; findings
     /// name files as `prefix + relative`.
@@ -51,11 +53,10 @@ public enum ManifestInvariants {
         var totals = (published: 0, suppressed: 0)
         for (table, counts) in tables.sorted(by: { $0.key < $1.key }) {
             let file = table + ".csv"
-            guard files.contains(file), let text = read(folder + "/" + file) else {
+            guard files.contains(file), let tally = checkRows(path: folder + "/" + file, file: file, period: period, samePeriodOnly: true, report: report) else {
                 report("manifest.json", manifestLine(table), "table file is missing")
                 continue
             }
-            let tally = checkRows(of: text, file: file, period: period, samePeriodOnly: true, report: report)
             totals.published += tally.published
             totals.suppressed += tally.suppressed
             if tally.published != counts["cells_published"] as? Int {
@@ -70,8 +71,7 @@ public enum ManifestInvariants {
             report("manifest.json", manifestLine("cells_published"), "cell counts differ from the tables' rows")
         }
         for file in files.sorted() where file.hasPrefix("supervision/") && file.hasSuffix(".csv") {
-            guard let text = read(folder + "/" + file) else { continue }
-            _ = checkRows(of: text, file: file, period: period, samePeriodOnly: false, report: report)
+            _ = checkRows(path: folder + "/" + file, file: file, period: period, samePeriodOnly: false, report: report)
         }
         return findings
     }
@@ -84,92 +84,47 @@ public enum ManifestInvariants {
         let minClients: Int
     }
 
-    /// Checks the header and every row of a long-format CSV; returns the published and
-    /// suppressed rows of `period` (all rows must be of `period` when `samePeriodOnly`).
-    static func checkRows(of text: String, file: String, period: Period, samePeriodOnly: Bool,
-                          report: (String, Int, String) -> Void) -> (published: Int, suppressed: Int) {
-        let records = CSVRecords.parse(text)
-        guard let header = records.first, header.fields.joined(separator: ",") == CSVExport.header else {
+    /// Checks the header and every row of the long-format CSV at `path` (read by the same
+    /// ``CSVReader`` the ingest uses, as UTF-8 with `,`); returns the published and suppressed
+    /// rows of `period` (all rows must be of `period` when `samePeriodOnly`), or nil when the
+    /// file cannot be read.
+    static func checkRows(path: String, file: String, period: Period, samePeriodOnly: Bool,
+                          report: (String, Int, String) -> Void) -> (published: Int, suppressed: Int)? {
+        guard let reader = try? CSVReader(path: path, separator: UInt8(ascii: ","), encoding: .utf8) else { return nil }
+        func fields() -> [String] { (0..<reader.fieldCount).map { reader.field($0) ?? "" } }
+        guard reader.next(), fields().joined(separator: ",") == CSVExport.header else {
             report(file, 1, "header differs from the contract")
             return (0, 0)
         }
         var published = 0, suppressed = 0
-        for record in records.dropFirst() {
-            let fields = record.fields
-            guard fields.count == 10 else { report(file, record.line, "row does not have 10 fields"); continue }
+        while reader.next() {
+            if reader.isBlank { continue }
+            let fields = fields()
+            let line = reader.recordLine
+            guard fields.count == 10 else { report(file, line, "row does not have 10 fields"); continue }
             let isCurrent = fields[0] == period.start && fields[1] == period.end
-            if samePeriodOnly && !isCurrent { report(file, record.line, "period differs from the manifest's") }
+            if samePeriodOnly && !isCurrent { report(file, line, "period differs from the manifest's") }
             let (value, low, high, status) = (fields[6], fields[7], fields[8], fields[9])
             switch status {
             case "suppressed":
                 suppressed += isCurrent ? 1 : 0
-                if !value.isEmpty || !low.isEmpty || !high.isEmpty { report(file, record.line, "suppressed row has a value or interval") }
+                if !value.isEmpty || !low.isEmpty || !high.isEmpty { report(file, line, "suppressed row has a value or interval") }
             case "published":
                 published += isCurrent ? 1 : 0
-                guard let v = Double(value), v.isFinite else { report(file, record.line, "published row has no numeric value"); continue }
-                guard let l = Double(low), let h = Double(high) else { report(file, record.line, "published row lacks its interval"); continue }
-                if !(l <= v && v <= h) { report(file, record.line, "value outside its interval") }
+                guard let v = Double(value), v.isFinite else { report(file, line, "published row has no numeric value"); continue }
+                guard let l = Double(low), let h = Double(high) else { report(file, line, "published row lacks its interval"); continue }
+                if !(l <= v && v <= h) { report(file, line, "value outside its interval") }
                 guard isCurrent, !value.contains(".") else { continue }
                 if period.mode == "sdc", Int(value).map({ $0 % 5 != 0 }) ?? true {
-                    report(file, record.line, "sdc count not a multiple of 5")
+                    report(file, line, "sdc count not a multiple of 5")
                 }
                 if period.mode == "dp", v < Double(period.minClients) {
-                    report(file, record.line, "dp count below min_clients")
+                    report(file, line, "dp count below min_clients")
                 }
             default:
-                report(file, record.line, "status is neither published nor suppressed")
+                report(file, line, "status is neither published nor suppressed")
             }
         }
         return (published, suppressed)
-    }
-
-    static func read(_ path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
-    }
-}
-
-/// RFC 4180 records with the line each starts on (quoted fields may span lines).
-struct CSVRecords {
-    /// The 1-based line the record starts on.
-    let line: Int
-    /// The unquoted fields.
-    let fields: [String]
-
-    static func parse(_ text: String) -> [CSVRecords] {
-        var records: [CSVRecords] = []
-        var fields: [String] = [], field = "", quoted = false, afterQuote = false
-        var line = 1, start = 1
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRecord() {
-            fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(CSVRecords(line: start, fields: fields)) }
-            fields = []; field = ""; afterQuote = false
-        }
-        while let c = pending ?? scalars.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    let next = scalars.next()
-                    if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = next }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where field.isEmpty && !afterQuote: quoted = true
-            case ",": fields.append(field); field = ""; afterQuote = false
-            case "\r":
-                let next = scalars.next()
-                if next != "\n" { pending = next }
-                endRecord(); line += 1; start = line
-            case "\n": endRecord(); line += 1; start = line
-            default: field.unicodeScalars.append(c)
-            }
-        }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
-        return records
     }
 }

@@ -1,4 +1,5 @@
-public import ConfidePrivacy
+import ConfideModel
+public import ConfideRelease
 
 /// The weekly report as Markdown, for email.
 public enum MarkdownReport {
@@ -9,7 +10,7 @@ public enum MarkdownReport {
         var out = "# \(m(context.practiceName)): weekly report \(m(release.period))\n\n"
         out += "\(release.periodStart) to \(release.periodEnd). Ranges in brackets are 90% intervals.\n\n"
         out += "| Measure | Figure | Change on last week | Weeks covered |\n|---|---|---|---|\n"
-        for cell in release.cells where cell.groupType == "practice" {
+        for cell in release.cells(of: .practice) {
             let shown = NumberFormat.withInterval(cell) + (cell.status == .suppressed ? " (\(cell.reason ?? ""))" : "")
             let covered = HTMLReport.weeksCovered(release, table: cell.table)
             out += "| \(m(cell.measureName)) | \(m(shown)) | \(m(HTMLReport.change(cell, previous?.practiceCell(cell.measureID)))) | \(m(covered)) |\n"

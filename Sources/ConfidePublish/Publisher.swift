@@ -33,19 +33,19 @@ public enum PublishOutcome: Sendable, Equatable {
     case unchanged(path: String)
 }
 
-/// Publishes a week's files atomically: written with mode 0600 into a staging folder beside
+/// Publishes a week's files atomically (for ``WeekFolder``, the one public way to publish): written with mode 0600 into a staging folder beside
 /// the destination, fsynced, audited, renamed into place, and the parent folder fsynced. A
 /// killed run leaves the last good publication untouched; its stray staging folder is removed
 /// by the next run.
-public struct Publisher: Sendable {
+struct Publisher: Sendable {
     /// The reports folder (`[publish] dir`).
-    public let root: String
+    let root: String
 
     /// Creates a publisher for `root`.
-    public init(root: String) { self.root = root }
+    init(root: String) { self.root = root }
 
     /// Publishes `files` (relative path → content) as `<root>/<folder>/`.
-    public func publish(folder: String, files: [(String, String)], audit: LeakAudit) throws -> PublishOutcome {
+    func publish(folder: String, files: [(String, String)], audit: LeakAudit) throws -> PublishOutcome {
         let name = TextSafety.fileName(folder)
         try makeDirectory(root)
         removeStrayStaging()
@@ -84,7 +84,7 @@ public struct Publisher: Sendable {
     }
 
     /// Writes `content` to `<root>/<name>` by a temporary file and a rename.
-    public func replaceFile(_ name: String, content: String) throws {
+    func replaceFile(_ name: String, content: String) throws {
         try makeDirectory(root)
         let temporary = root + "/.staging-file-\(getpid())-" + name
         try writeDurably(temporary, content)
@@ -93,7 +93,7 @@ public struct Publisher: Sendable {
     }
 
     /// Points the symbolic link `<root>/<name>` at `target` (relative), replacing it atomically.
-    public func replaceLink(_ name: String, target: String) throws {
+    func replaceLink(_ name: String, target: String) throws {
         let temporary = root + "/.staging-link-\(getpid())"
         unlink(temporary)
         guard symlink(target, temporary) == 0 else { throw PublishError.cannotWrite(path: temporary, errno: errno) }
@@ -102,7 +102,7 @@ public struct Publisher: Sendable {
     }
 
     /// The published week folders, oldest first.
-    public func publishedFolders() -> [String] {
+    func publishedFolders() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         return names.filter { $0.count == 8 && $0.dropFirst(4).hasPrefix("-W") && !$0.hasPrefix(".") }.sorted()
     }

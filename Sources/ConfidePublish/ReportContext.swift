@@ -1,4 +1,4 @@
-public import ConfidePrivacy
+public import ConfideRelease
 
 /// What a report shows besides the release itself.
 public struct ReportContext: Sendable {
@@ -20,12 +20,5 @@ public struct ReportContext: Sendable {
         self.rollingEpsilon = rollingEpsilon
         self.epsilonCap = epsilonCap
         self.toolVersion = toolVersion
-    }
-}
-
-extension ProtectedRelease {
-    /// The practice-wide cell of `measureID`, if any.
-    func practiceCell(_ measureID: String) -> ProtectedCell? {
-        cells.first { $0.groupType == "practice" && $0.measureID == measureID }
     }
 }

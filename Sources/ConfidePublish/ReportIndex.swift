@@ -1,7 +1,7 @@
 /// `index.html` at the top of the reports folder: every published week, newest first.
-public enum ReportIndex {
+enum ReportIndex {
     /// Renders the index for the week folders `weeks` (oldest first).
-    public static func render(practiceName: String, weeks: [String]) -> String {
+    static func render(practiceName: String, weeks: [String]) -> String {
         let h = TextSafety.html
         var page = """
         <!DOCTYPE html>

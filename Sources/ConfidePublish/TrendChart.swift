@@ -1,4 +1,4 @@
-import ConfidePrivacy
+import ConfideRelease
 
 /// An accessible inline SVG line chart of one or more practice-wide measures over weeks.
 /// Suppressed weeks are gaps, never zeros; the 90% interval is a shaded band. Each series has

@@ -3,6 +3,7 @@ import ConfideMetrics
 import Foundation
 import ConfideModel
 import ConfidePrivacy
+import ConfideRelease
 import ConfideStore
 
 /// One attended appointment with a duration, as the DP comparison reads it from the store.

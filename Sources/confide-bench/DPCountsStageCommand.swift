@@ -2,6 +2,7 @@ import ArgumentParser
 import ConfideBench
 import ConfidePipeline
 import ConfidePrivacy
+import ConfideRelease
 import ConfideStore
 import Foundation
 

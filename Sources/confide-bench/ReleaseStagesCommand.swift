@@ -4,6 +4,7 @@ import ConfideMetrics
 import ConfideModel
 import ConfidePipeline
 import ConfidePrivacy
+import ConfideRelease
 import ConfidePublish
 import ConfideStore
 
@@ -49,35 +50,14 @@ struct ReleaseStagesCommand: ParsableCommand {
         exact = nil
 
         try StageMeasurement.measure("publish") {
-            let files = render(protected!, week: week, configuration: configuration)
-            let audit = LeakAudit(allowedDates: [protected!.periodStart, protected!.periodEnd],
-                                  isSourceIdentifier: { workspace.isSourceIdentifier($0) })
-            let publisher = Publisher(root: configuration.publishDir)
-            _ = try publisher.publish(folder: week.description, files: files, audit: audit)
-            try publisher.replaceFile("index.html", content: ReportIndex.render(practiceName: configuration.practiceName,
-                                                                                weeks: publisher.publishedFolders()))
-            return ["files": Double(files.count), "bytes": Double(files.map(\.1.utf8.count).reduce(0, +))]
+            // The week's folder as `Workspace.publish(week:)` renders it (with no earlier
+            // releases in the store), audited and published.
+            let context = ReportContext(practiceName: configuration.practiceName, history: [], rollingEpsilon: protected!.epsilon,
+                                        epsilonCap: String(configuration.epsilonCapPerYear), toolVersion: confideVersion)
+            let folder = WeekFolder(release: protected!, context: context, configurationHash: configuration.sha256)
+            let files = folder.files
+            _ = try folder.publish(root: configuration.publishDir, isSourceIdentifier: { workspace.isSourceIdentifier($0) })
+            return ["files": Double(files.count), "bytes": Double(files.map(\.content.utf8.count).reduce(0, +))]
         }.emit()
-    }
-
-    /// The files of one week's publication, as `Workspace.publish(week:)` renders them (with
-    /// no earlier releases in the store).
-    private func render(_ release: ProtectedRelease, week: ISOWeek, configuration: Configuration) -> [(String, String)] {
-        let context = ReportContext(practiceName: configuration.practiceName, history: [], rollingEpsilon: release.epsilon,
-                                    epsilonCap: String(configuration.epsilonCapPerYear), toolVersion: confideVersion)
-        var files: [(String, String)] = [
-            ("weekly-report.html", HTMLReport.render(release, context: context)),
-            ("weekly-report.md", MarkdownReport.render(release, context: context)),
-            ("caseload.csv", CSVExport.render(release.cells(in: "caseload"), of: release)),
-            ("outcomes.csv", CSVExport.render(release.cells(in: "outcomes"), of: release)),
-        ]
-        for therapist in Set(release.cells.filter { $0.groupType == "therapist" }.map(\.group)).sorted() {
-            let rows = release.cells.filter { $0.groupType == "therapist" && $0.group == therapist }.map { (release, $0) }
-            files.append(("supervision/\(TextSafety.fileName(therapist)).csv", CSVExport.render(rows)))
-        }
-        files.append(("manifest.json", Manifest.render(release, toolVersion: confideVersion, configurationHash: configuration.sha256,
-                                                       dataWindow: (week.description, week.description),
-                                                       files: files.map(\.0) + ["manifest.json"])))
-        return files
     }
 }

@@ -1,5 +1,7 @@
+import ConfideCSV
 import ConfideIngest
 import ConfideModel
+import ConfideSchema
 import ConfideStore
 import Foundation
 

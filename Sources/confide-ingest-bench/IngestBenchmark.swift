@@ -2,6 +2,7 @@ import ArgumentParser
 import ConfideBench
 import ConfideIngest
 import ConfideModel
+import ConfideSchema
 import ConfideStore
 import ConfideSynth
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConfideModel
 import ConfidePrivacy
+import ConfideRelease
 import ConfidePipeline
 
 /// `confide budget`.

@@ -1,3 +1,4 @@
+import ConfideCSV
 @testable import ConfideIngest
 import Testing
 

@@ -1,3 +1,4 @@
+import ConfideCSV
 @testable import ConfideIngest
 import ConfideStore
 import Foundation

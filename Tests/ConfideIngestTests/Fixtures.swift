@@ -1,4 +1,5 @@
 import ConfideIngest
+import ConfideSchema
 import ConfideStore
 import Foundation
 

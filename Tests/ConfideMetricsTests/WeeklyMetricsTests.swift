@@ -1,5 +1,6 @@
 import ConfideMetrics
 import ConfideModel
+import ConfideSchema
 import ConfideStore
 import Foundation
 import Testing

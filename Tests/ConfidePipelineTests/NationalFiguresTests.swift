@@ -1,6 +1,7 @@
 import ConfideIngest
 import ConfideMetrics
 import ConfideModel
+import ConfideSchema
 import ConfideStore
 import ConfideSynth
 import Foundation

@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 import ConfideModel
 @testable import ConfidePrivacy
@@ -55,13 +56,13 @@ struct LinearAttacker {
                 insert(row)
             }
         }
-        for published in release.cells(in: table.name.rawValue) where published.status == .published || alsoKnown.contains(Self.key(published)) {
+        for published in release.cells(in: table.name) where published.status == .published || alsoKnown.contains(Self.key(published)) {
             let measure = table.measures.first { $0.id == published.measureID }!
-            for part in Self.parts(measure) { insert(row(part, GroupType(rawValue: published.groupType)!, published.group)) }
+            for part in Self.parts(measure) { insert(row(part, published.groupType, published.group)) }
         }
     }
 
-    static func key(_ cell: ProtectedCell) -> String { cell.measureID + "/" + cell.groupType + "/" + cell.group }
+    static func key(_ cell: ProtectedCell) -> String { cell.measureID + "/" + cell.groupType.rawValue + "/" + cell.group }
 
     func row(_ sum: ClassSum, _ groupType: GroupType, _ group: String) -> [Fraction] {
         cells.map { $0.histogram == sum.histogram && $0.groupType == groupType && $0.group == group && sum.classes.contains($0.cls) ? Fraction(1) : Fraction(0) }
@@ -89,6 +90,6 @@ struct LinearAttacker {
     /// True when the attacker can compute the suppressed figure `cell` exactly (every part).
     func recovers(_ cell: ProtectedCell, in table: ExactTable) -> Bool {
         let measure = table.measures.first { $0.id == cell.measureID }!
-        return Self.parts(measure).allSatisfy { determines($0, GroupType(rawValue: cell.groupType)!, cell.group) }
+        return Self.parts(measure).allSatisfy { determines($0, cell.groupType, cell.group) }
     }
 }

@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 import ConfideModel
 @testable import ConfidePrivacy
@@ -61,7 +62,7 @@ func plantedPractice(planted: Bool) -> ExactRelease {
         let planted = value(release, "T2", "appointments_dna")
         #expect(planted.status == .suppressed)
         // The textbook attack: practice total minus the published therapists.
-        let dna = release.cells.filter { $0.measureID == "appointments_dna" && $0.groupType == "therapist" }
+        let dna = release.cells.filter { $0.measureID == "appointments_dna" && $0.groupType == .therapist }
         #expect(dna.filter { $0.status == .suppressed }.count >= 2 || value(release, "all", "appointments_dna").status == .suppressed)
         // The DNA rate of T2 would give its DNA from its attended count: suppressed as well.
         #expect(value(release, "T2", "dna_rate").status == .suppressed)

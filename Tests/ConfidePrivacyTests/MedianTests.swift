@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 import ConfideModel
 @testable import ConfidePrivacy

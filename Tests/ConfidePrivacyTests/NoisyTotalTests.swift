@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 import ConfideModel
 @testable import ConfidePrivacy
@@ -43,7 +44,7 @@ private func endings(perReason: Int) -> ExactRelease {
         // One draw's interval is narrower than the sum of 16 draws' of the same slot weight.
         let perClass = protected.noisyCells.filter { $0.histogram == "endings" && $0.group == "T1" }
         #expect(perClass.count == 16)
-        #expect(!protected.noisyCells.contains { $0.histogram == "flows" && $0.groupType != "practice" })
+        #expect(!protected.noisyCells.contains { $0.histogram == "flows" && $0.groupType != .practice })
         let t1 = value(protected, "T1", "referrals_ended")
         if let value = t1.value {
             #expect(value == Double(max(0, perClass.map(\.value).reduce(0, +))), "a therapist's count sums its classes")

@@ -1,3 +1,4 @@
+@_spi(ReleaseStore) import ConfideRelease
 import ConfideMetrics
 import Foundation
 import ConfideModel
@@ -138,7 +139,7 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
             var counts: [Double: Int] = [:]
             for _ in 0..<10_000 {
                 let r = Protector(settings: settings).protect(exact, sampler: &sampler)
-                counts[r.cells.first { $0.groupType == "practice" && $0.measureID == "appointments_attended" }!.value ?? -1, default: 0] += 1
+                counts[r.cells.first { $0.groupType == .practice && $0.measureID == "appointments_attended" }!.value ?? -1, default: 0] += 1
             }
             return counts
         }

@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfidePrivacy
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 @testable import ConfidePrivacy
 import Testing

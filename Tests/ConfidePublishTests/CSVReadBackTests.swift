@@ -17,7 +17,7 @@ with open(sys.argv[1], newline="", encoding="utf-8") as handle:
 
     @Test func plantedFormulasComeBackFromPythonsCSVModuleNeutralisedAndWhole() throws {
         let release = sampleRelease(therapists: Self.planted)
-        let csv = CSVExport.render(release.cells(in: "caseload"), of: release)
+        let csv = CSVExport.render(release.cells(in: .caseload), of: release)
         let file = temporaryFolder() + "/caseload.csv"
         try csv.write(toFile: file, atomically: true, encoding: .utf8)
 
@@ -34,7 +34,7 @@ with open(sys.argv[1], newline="", encoding="utf-8") as handle:
         let records = try String(decoding: data, as: UTF8.self).split(separator: "\n")
             .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String]) }
         #expect(records.first?.joined(separator: ",") == CSVExport.header)
-        #expect(records.count == 1 + release.cells(in: "caseload").count)
+        #expect(records.count == 1 + release.cells(in: .caseload).count)
         #expect(records.allSatisfy { $0.count == 10 })
         let groups = Set(records.dropFirst().filter { $0[2] == "therapist" }.map { $0[3] })
         for text in Self.planted {

@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 import ConfideModel
 import ConfidePrivacy
@@ -64,7 +65,7 @@ func temporaryFolder() -> String {
 @Suite struct RenderTests {
     @Test func csvHasTheContractHeaderAndEmptySuppressedValues() {
         let release = sampleRelease(therapists: ["T01", "=HYPERLINK(\"x\")"])
-        let csv = CSVExport.render(release.cells(in: "caseload"), of: release)
+        let csv = CSVExport.render(release.cells(in: .caseload), of: release)
         let lines = csv.split(separator: "\r\n").map(String.init)
         #expect(lines[0] == "period_start,period_end,group_type,group,measure_id,measure_name,value,interval_low,interval_high,status")
         #expect(lines[1].hasPrefix("2026-03-02,2026-03-08,practice,all,appointments_attended,Appointments attended,40,"))

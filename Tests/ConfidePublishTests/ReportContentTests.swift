@@ -1,3 +1,4 @@
+import ConfideRelease
 import ConfideMetrics
 import ConfideModel
 import ConfidePrivacy
@@ -71,7 +72,7 @@ func outcomesRelease(week: String = "2026-W10") -> ProtectedRelease {
 
     @Test func recoveryIsDrawnAgainstTheNationalStandard() {
         let release = outcomesRelease()
-        let cells = release.cells.filter { $0.groupType == "practice" }
+        let cells = release.cells.filter { $0.groupType == .practice }
         let chart = TrendChart(title: "Recovery rate (%)", weeks: ["2026-W09", "2026-W10"],
                                series: [.init(name: "Recovery rate (%)", cells: [nil, cells.last])], referenceLine: Standard.recovery.line)
         let svg = chart.svg(id: "r")

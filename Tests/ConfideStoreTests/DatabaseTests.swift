@@ -1,3 +1,4 @@
+import ConfideSchema
 import ConfideStore
 import Foundation
 import Testing

@@ -1,3 +1,5 @@
+public import ConfideStore
+
 /// The staging schema of the confide store.
 ///
 /// Only canonical, allowlisted fields have a column. Identifiers are HMAC-SHA256 pseudonyms

@@ -1,3 +1,5 @@
+public import ConfideModel
+
 /// Whether a cell's value is shown.
 public enum CellStatus: String, Sendable, Codable {
     /// The value is published.
@@ -14,13 +16,14 @@ public enum ProtectionMode: String, Sendable, Codable, CaseIterable {
     case sdc
 }
 
-/// One published cell. Only ``Protector`` (and the release codec) can create one, so a value
+/// One published cell. Its initialiser is behind the `Protection` SPI: only `ConfidePrivacy`'s
+/// `Protector` (and the release codec restoring a stored release) can create one, so a value
 /// that reaches a renderer has been through protection.
 public struct ProtectedCell: Sendable, Equatable {
-    /// The table (`caseload` or `outcomes`).
-    public let table: String
-    /// The breakdown (`practice`, `therapist`, …).
-    public let groupType: String
+    /// The table.
+    public let table: TableName
+    /// The breakdown.
+    public let groupType: GroupType
     /// The group (`all` for the practice).
     public let group: String
     /// The measure's stable id.
@@ -31,6 +34,8 @@ public struct ProtectedCell: Sendable, Equatable {
     public let isRate: Bool
     /// True for a mean (shown with one decimal).
     public var isMean: Bool { measureID.hasPrefix("mean_") || measureID.hasPrefix("median_") }
+    /// The group as one value.
+    public var groupKey: Group { Group(groupType, group) }
     /// The published value; nil when suppressed.
     public let value: Double?
     /// The lower end of the 90% interval; nil when suppressed.
@@ -42,7 +47,9 @@ public struct ProtectedCell: Sendable, Equatable {
     /// Why a suppressed cell is suppressed (one line for the report); nil when published.
     public let reason: String?
 
-    init(table: String, groupType: String, group: String, measureID: String, measureName: String, isRate: Bool,
+    /// Creates a cell (the `Protection` SPI: `Protector` and the codec only).
+    @_spi(Protection)
+    public init(table: TableName, groupType: GroupType, group: String, measureID: String, measureName: String, isRate: Bool,
          value: Double?, intervalLow: Double?, intervalHigh: Double?, status: CellStatus, reason: String?) {
         self.table = table
         self.groupType = groupType
@@ -66,7 +73,7 @@ public struct NoisyCell: Sendable, Equatable {
     /// The class.
     public let cls: String
     /// The breakdown.
-    public let groupType: String
+    public let groupType: GroupType
     /// The group.
     public let group: String
     /// The noisy value (not clamped).
@@ -75,6 +82,18 @@ public struct NoisyCell: Sendable, Equatable {
     public let t: UInt64
     /// The noise scale denominator s of t/s.
     public let s: UInt64
+
+    /// Creates a noisy cell (the `Protection` SPI: `Protector` and the codec only).
+    @_spi(Protection)
+    public init(histogram: String, cls: String, groupType: GroupType, group: String, value: Int64, t: UInt64, s: UInt64) {
+        self.histogram = histogram
+        self.cls = cls
+        self.groupType = groupType
+        self.group = group
+        self.value = value
+        self.t = t
+        self.s = s
+    }
 }
 
 /// The privacy parameters of one budget slot (a histogram by one breakdown) in a release.
@@ -82,19 +101,34 @@ public struct MeasureParameters: Sendable, Equatable {
     /// The slot id, `histogram/breakdown`.
     public let measureID: String
     /// The table.
-    public let table: String
-    /// The ε spent on this measure (dp), as a decimal.
-    public let epsilon: String
+    public let table: TableName
+    /// The ε spent on this measure (dp), as a decimal rounded to six places.
+    public var epsilon: String { exactEpsilon?.description ?? "0" }
+    /// The ε spent on this measure (dp) as the exact rational ε·w/W the noise scale was
+    /// computed from; nil in sdc mode.
+    public let exactEpsilon: Epsilon?
     /// The L1 sensitivity after contribution bounding.
     public let sensitivity: Int
     /// The noise scale Δ/ε (dp), or 0 (sdc).
     public let scale: Double
     /// The most one client adds to one cell.
     public let contributionCap: Int
+
+    /// Creates a slot's parameters (the `Protection` SPI: `Protector` and the codec only).
+    @_spi(Protection)
+    public init(measureID: String, table: TableName, exactEpsilon: Epsilon?, sensitivity: Int, scale: Double, contributionCap: Int) {
+        self.measureID = measureID
+        self.table = table
+        self.exactEpsilon = exactEpsilon
+        self.sensitivity = sensitivity
+        self.scale = scale
+        self.contributionCap = contributionCap
+    }
 }
 
-/// Everything published for one period, protected. Created only by ``Protector`` or restored
-/// by ``ReleaseCodec``.
+/// Everything published for one period, protected. Created only by `ConfidePrivacy`'s
+/// `Protector` or restored from the store of releases by ``ReleaseCodec`` (both behind SPIs
+/// that `ConfidePublish` does not import).
 public struct ProtectedRelease: Sendable, Equatable {
     /// The ISO week, `YYYY-Www`.
     public let period: String
@@ -121,7 +155,9 @@ public struct ProtectedRelease: Sendable, Equatable {
     /// Weeks each table's figures cover, by table name.
     public let weeksCovered: [String: Int]
 
-    init(period: String, periodStart: String, periodEnd: String, mode: ProtectionMode, epsilon: String, delta: Double,
+    /// Creates a release (the `Protection` SPI: `Protector` and the codec only).
+    @_spi(Protection)
+    public init(period: String, periodStart: String, periodEnd: String, mode: ProtectionMode, epsilon: String, delta: Double,
          minClients: Int, definitionVersion: String, cells: [ProtectedCell], parameters: [MeasureParameters],
          noisyCells: [NoisyCell], weeksCovered: [String: Int]) {
         self.period = period
@@ -139,7 +175,27 @@ public struct ProtectedRelease: Sendable, Equatable {
     }
 
     /// The cells of one table.
-    public func cells(in table: String) -> [ProtectedCell] { cells.filter { $0.table == table } }
+    public func cells(in table: TableName) -> [ProtectedCell] { cells.filter { $0.table == table } }
+
+    /// The cells of one group (the practice, one therapist, …), in publication order.
+    public func cells(of group: Group) -> [ProtectedCell] { cells.filter { $0.groupType == group.type && $0.group == group.name } }
+
+    /// The practice-wide cell of `measureID`, if any.
+    public func practiceCell(_ measureID: String) -> ProtectedCell? {
+        cells.first { $0.groupType == .practice && $0.measureID == measureID }
+    }
+
+    /// Weeks the figures of `table` cover (1 when the table is absent).
+    public func weeksCovered(_ table: TableName) -> Int { weeksCovered[table.rawValue] ?? 1 }
+
+    /// The ISO weeks the release's figures rest on: from the first week of its longest window
+    /// to its own week. A function of the release's public parameters (its period and the
+    /// weeks its tables cover), never of the data.
+    public var dataWindow: (first: String, last: String) {
+        let longest = weeksCovered.values.max() ?? 1
+        guard let week = ISOWeek(period) else { return (period, period) }
+        return (week.adding(weeks: -(max(longest, 1) - 1)).description, period)
+    }
 
     /// How many cells are suppressed.
     public var suppressedCount: Int { cells.filter { $0.status == .suppressed }.count }

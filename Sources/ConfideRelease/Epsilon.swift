@@ -29,6 +29,18 @@ public struct Epsilon: Sendable, Equatable, Hashable, Codable, CustomStringConve
         self.denominator = denominator / g
     }
 
+    /// Parses `p/q` or `p` (``rational``); nil unless both are positive integers.
+    public init?(rational text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let p = UInt64(parts[0]), p > 0 else { return nil }
+        let q = parts.count == 2 ? UInt64(parts[1]) : 1
+        guard let q, q > 0 else { return nil }
+        self.init(numerator: p, denominator: q)
+    }
+
+    /// `p/q`, or `p` when q is 1: the exact value, as the manifest states it.
+    public var rational: String { denominator == 1 ? String(numerator) : "\(numerator)/\(denominator)" }
+
     /// The value as a double (for display and ledger sums only, never for noise).
     public var value: Double { Double(numerator) / Double(denominator) }
 

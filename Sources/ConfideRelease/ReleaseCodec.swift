@@ -1,8 +1,12 @@
-import Foundation
+public import Foundation
+public import ConfideModel
 
 /// Stores and restores protected releases as JSON, so that a re-run publishes the stored
-/// values byte for byte and never draws noise again. Restoring is the only way, besides
-/// ``Protector``, to obtain a ``ProtectedRelease``.
+/// values byte for byte and never draws noise again.
+///
+/// Encoding is public (it reveals nothing a release does not). Decoding is behind the
+/// `ReleaseStore` SPI: restoring is, besides `Protector`, the only way to obtain a
+/// ``ProtectedRelease``, and only the pipeline's store of releases imports that SPI.
 public enum ReleaseCodec {
     /// The JSON text of `release` (sorted keys, stable across runs).
     public static func encode(_ release: ProtectedRelease) throws -> String {
@@ -12,13 +16,16 @@ public enum ReleaseCodec {
     }
 
     /// The release stored as `json` by ``encode(_:)``.
+    @_spi(ReleaseStore)
     public static func decode(_ json: String) throws -> ProtectedRelease {
         try JSONDecoder().decode(StoredRelease.self, from: Data(json.utf8)).release
     }
 }
 
 private struct StoredCell: Codable {
-    let table, groupType, group, measureID, measureName: String
+    let table: TableName
+    let groupType: GroupType
+    let group, measureID, measureName: String
     let isRate: Bool
     let value, intervalLow, intervalHigh: Double?
     let status: CellStatus
@@ -26,14 +33,21 @@ private struct StoredCell: Codable {
 }
 
 private struct StoredParameters: Codable {
-    let measureID, table, epsilon: String
+    let measureID: String
+    let table: TableName
+    /// The decimal ε (kept for readers of the stored JSON; the exact value is below).
+    let epsilon: String
+    /// `p/q`; absent in releases stored before it was kept (derived from the noise scale then).
+    let epsilonExact: String?
     let sensitivity: Int
     let scale: Double
     let contributionCap: Int
 }
 
 private struct StoredNoisyCell: Codable {
-    let histogram, cls, groupType, group: String
+    let histogram, cls: String
+    let groupType: GroupType
+    let group: String
     let value: Int64
     let t, s: UInt64
 }
@@ -59,8 +73,8 @@ private struct StoredRelease: Codable {
                        status: $0.status, reason: $0.reason)
         }
         parameters = r.parameters.map {
-            StoredParameters(measureID: $0.measureID, table: $0.table, epsilon: $0.epsilon, sensitivity: $0.sensitivity,
-                             scale: $0.scale, contributionCap: $0.contributionCap)
+            StoredParameters(measureID: $0.measureID, table: $0.table, epsilon: $0.epsilon, epsilonExact: $0.exactEpsilon?.rational,
+                             sensitivity: $0.sensitivity, scale: $0.scale, contributionCap: $0.contributionCap)
         }
         noisyCells = r.noisyCells.map {
             StoredNoisyCell(histogram: $0.histogram, cls: $0.cls, groupType: $0.groupType, group: $0.group, value: $0.value, t: $0.t, s: $0.s)
@@ -69,7 +83,10 @@ private struct StoredRelease: Codable {
     }
 
     var release: ProtectedRelease {
-        ProtectedRelease(
+        let noisy = noisyCells.map {
+            NoisyCell(histogram: $0.histogram, cls: $0.cls, groupType: $0.groupType, group: $0.group, value: $0.value, t: $0.t, s: $0.s)
+        }
+        return ProtectedRelease(
             period: period, periodStart: periodStart, periodEnd: periodEnd, mode: mode, epsilon: epsilon, delta: delta,
             minClients: minClients, definitionVersion: definitionVersion,
             cells: cells.map {
@@ -77,13 +94,25 @@ private struct StoredRelease: Codable {
                               measureName: $0.measureName, isRate: $0.isRate, value: $0.value, intervalLow: $0.intervalLow,
                               intervalHigh: $0.intervalHigh, status: $0.status, reason: $0.reason)
             },
-            parameters: parameters.map {
-                MeasureParameters(measureID: $0.measureID, table: $0.table, epsilon: $0.epsilon, sensitivity: $0.sensitivity,
-                                  scale: $0.scale, contributionCap: $0.contributionCap)
+            parameters: parameters.map { stored in
+                MeasureParameters(measureID: stored.measureID, table: stored.table,
+                                  exactEpsilon: stored.epsilonExact.flatMap(Epsilon.init(rational:)) ?? legacyEpsilon(stored, noisy),
+                                  sensitivity: stored.sensitivity, scale: stored.scale, contributionCap: stored.contributionCap)
             },
-            noisyCells: noisyCells.map {
-                NoisyCell(histogram: $0.histogram, cls: $0.cls, groupType: $0.groupType, group: $0.group, value: $0.value, t: $0.t, s: $0.s)
-            },
+            noisyCells: noisy,
             weeksCovered: weeksCovered)
+    }
+
+    /// A slot's exact ε for a release stored before `epsilonExact` was kept: the noise scale
+    /// of the slot's cells is t/s = Δ/ε, so ε = Δ·s/t; the stored decimal when no cell of the
+    /// slot was drawn.
+    private func legacyEpsilon(_ stored: StoredParameters, _ noisy: [NoisyCell]) -> Epsilon? {
+        let parts = stored.measureID.split(separator: "/", maxSplits: 1).map(String.init)
+        if parts.count == 2, stored.sensitivity > 0,
+           let cell = noisy.first(where: { $0.histogram == parts[0] && $0.groupType.rawValue == parts[1] }), cell.t > 0 {
+            let (numerator, overflow) = UInt64(stored.sensitivity).multipliedReportingOverflow(by: cell.s)
+            if !overflow { return Epsilon(numerator: numerator, denominator: cell.t) }
+        }
+        return Epsilon(stored.epsilon)
     }
 }

@@ -1,0 +1,17 @@
+/// What happened to one week.
+public struct WeekOutcome: Sendable, Equatable {
+    /// The ISO week.
+    public let period: String
+    /// The published folder.
+    public let path: String
+    /// `published` (new files), `unchanged` (already published, byte for byte) or
+    /// `republished` (the stored release rendered again).
+    public let status: String
+    /// ε charged by this run (0 when the stored release was reused).
+    public let epsilonCharged: Double
+    /// True when the data behind an already released week changed since its release.
+    public let dataChangedSinceRelease: Bool
+    /// The metric definitions (`definition_version`) the stored release was computed with,
+    /// when they differ from this version's: its exact figures differ for that reason alone.
+    public var releasedDefinitions: String? = nil
+}
