@@ -37,7 +37,7 @@ struct ReferralFacts {
     /// `contact` (absent when there is none).
     func groups(contact: Contact?, ageBands: AgeBands) -> [GroupType: String] {
         var groups: [GroupType: String] = [
-            .practice: "all", .presentingProblem: problem, .referralSource: source,
+            .practice: Group.practiceName, .presentingProblem: problem, .referralSource: source,
             .ageBand: ageBands.label(age), .gender: gender, .ethnicity: ethnicity,
         ]
         if let contact {

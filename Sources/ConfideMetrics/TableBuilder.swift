@@ -24,7 +24,7 @@ struct TableBuilder {
     mutating func declare(_ domains: [GroupType: [String]]) {
         for histogram in histograms {
             for groupType in breakdowns where histogram.isPublished(by: groupType) {
-                for group in groupType == .practice ? ["all"] : domains[groupType] ?? [] {
+                for group in groupType == .practice ? [Group.practiceName] : domains[groupType] ?? [] {
                     for cls in histogram.classes { cell(ClassCell(histogram: histogram.id, cls: cls, groupType: groupType, group: group)) }
                 }
             }

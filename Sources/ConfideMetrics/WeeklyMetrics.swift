@@ -75,7 +75,7 @@ public struct WeeklyMetrics {
             WHERE a.date BETWEEN ? AND ?
             """).forEachRow([week.start.iso, week.end.iso]) { row in
             let groups: [GroupType: String] = [
-                .practice: "all", .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
+                .practice: Group.practiceName, .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
                 .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
                 .referralSource: row.string(8), .presentingProblem: row.string(9),
             ]

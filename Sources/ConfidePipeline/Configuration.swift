@@ -10,6 +10,9 @@ import TOMLKit
 public struct Configuration: Sendable {
     /// The file the configuration was read from.
     public let file: String
+    /// Every key the readers asked for, by table (top-level sections under ""): the one list of
+    /// what the file may hold (``KnownKeys``).
+    let knownKeys: [String: Set<String>]
     /// `[practice] name`.
     public var practiceName: String
     /// `[practice] timezone` (IANA name, default `Europe/London`).
@@ -52,8 +55,8 @@ public struct Configuration: Sendable {
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         func resolve(_ value: String) -> String { value.hasPrefix("/") ? value : base + "/" + value }
-        try KnownKeys.check(table, file: path)
-        let reader = TableReader(table: table, file: path)
+        let read = ReadKeys()
+        let reader = TableReader(table: table, file: path, read: read)
         file = path
         practiceName = try reader.string("practice", "name", default: "Practice")
         let zone = try reader.string("practice", "timezone", default: "Europe/London")
@@ -61,7 +64,7 @@ public struct Configuration: Sendable {
             throw ConfideError(.config, "\(path): [practice] timezone '\(zone)' is not an IANA time zone (for example Europe/London)")
         }
         self.timeZone = timeZone
-        source = try SourceSettings.read(table, file: path, resolve: resolve)
+        source = try SourceSettings.read(table, file: path, read: read, resolve: resolve)
         sourceFormat = source.format.rawValue
         sourcePath = source.path
         dateOrder = source.dateOrder
@@ -85,6 +88,8 @@ public struct Configuration: Sendable {
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
         metrics = try reader.metricSettings()
+        try KnownKeys.check(table, file: path, read: read)
+        knownKeys = read.keys
         sha256 = sha256Hex(Array(data))
     }
 
@@ -172,8 +177,11 @@ private struct TableReader {
 
     let table: TOMLTable
     let file: String
+    /// Every key asked for, present or not (``KnownKeys``).
+    let read: ReadKeys
 
     func value(_ section: String, _ key: String) throws -> TOMLValueConvertible? {
+        read.note(section, key)
         guard let sectionValue = table[section] else { return nil }
         guard let sectionTable = sectionValue.table else {
             throw ConfideError(.config, "\(file): [\(section)] must be a table")

@@ -1,41 +1,43 @@
 import TOMLKit
 
-/// The sections and keys `confide.toml` may hold. A key outside them is most often a typo
+/// The keys the configuration's readers ask for, by table (`privacy`, `source.referrals`; the
+/// top-level sections under ""). Filled while a configuration loads, so the readers themselves
+/// are the one list of what `confide.toml` may hold: a key no reader asks for cannot be known.
+final class ReadKeys {
+    private(set) var keys: [String: Set<String>] = [:]
+
+    /// Notes that `key` of `table` was asked for (present or not).
+    func note(_ table: String, _ key: String) {
+        keys[table, default: []].insert(key)
+        if !table.isEmpty, !table.contains(".") { keys["", default: []].insert(table) }
+    }
+}
+
+/// The check for keys no reader asked for. A key outside them is most often a typo
 /// (`epsilon_per_releas`), and a typo silently replaced by a default is the worst kind of
 /// configuration error for a privacy setting, so it stops the run with exit 78.
 enum KnownKeys {
-    /// Keys per top-level section. The tables `[source.<file>.columns]`, `[source.<file>.values]`,
-    /// `[source.appointments.status_columns]` and `[privacy.weights]` are checked where they are read.
-    private static let sections: [String: Set<String>] = [
-        "practice": ["name", "timezone"],
-        "source": ["format", "path", "date_format", "encoding", "separator", "mode", "referrals", "appointments", "measures"],
-        "store": ["path"],
-        "privacy": ["key_file", "mode", "epsilon_per_release", "delta", "min_clients", "epsilon_cap_per_year", "weights"],
-        "publish": ["dir"],
-        "metrics": ["active_contact_days", "outcome_window_weeks", "minimum_treatment_sessions", "instruments",
-                    "phq9_caseness", "gad7_caseness", "phq9_reliable_change", "gad7_reliable_change",
-                    "core10_caseness", "core10_reliable_change", "age_bands", "caseload_breakdowns", "outcome_breakdowns"],
-    ]
-    /// Keys of `[source.<file>]`.
-    private static let fileKeys: Set<String> = ["file", "table", "query", "columns", "values"]
-    /// Keys of `[source.appointments]`: the file keys, and the status derived from several columns.
-    private static let appointmentKeys = fileKeys.union(["status_columns", "status_when_unset"])
-
-    /// Throws exit 78 naming the first unknown section or key, with the known ones beside it.
-    static func check(_ table: TOMLTable, file: String) throws {
+    /// Throws exit 78 naming the first section or key of `table` that no reader asked for
+    /// (`read`, after the configuration was read), with the known ones beside it. Checked: the
+    /// top-level sections, their keys, and the keys of `[source.<file>]`; the tables
+    /// `[source.<file>.columns]`, `.values`, `.status_columns` and `[privacy.weights]` hold the
+    /// practice's own names and are checked where they are read.
+    static func check(_ table: TOMLTable, file: String, read: ReadKeys) throws {
+        let sections = read.keys[""] ?? []
         for section in table.keys.sorted() {
-            guard let known = sections[section] else {
-                throw ConfideError(.config, "\(file): [\(section)] is not a known section\(suggestion(section, in: Set(sections.keys))); known: \(sections.keys.sorted().joined(separator: ", "))")
+            guard sections.contains(section) else {
+                throw ConfideError(.config, "\(file): [\(section)] is not a known section\(suggestion(section, in: sections)); known: \(sections.sorted().joined(separator: ", "))")
             }
             guard let keys = table[section]?.table?.keys else { continue }
+            let known = read.keys[section] ?? []
             for key in keys.sorted() where !known.contains(key) {
                 throw ConfideError(.config, "\(file): [\(section)] \(key) is not a known key\(suggestion(key, in: known)); known: \(known.sorted().joined(separator: ", "))")
             }
         }
         guard let source = table["source"]?.table else { return }
-        for name in ["referrals", "appointments", "measures"] {
+        for name in source.keys.sorted() {
             guard let keys = source[name]?.table?.keys else { continue }
-            let known = name == "appointments" ? appointmentKeys : fileKeys
+            let known = read.keys["source." + name] ?? []
             for key in keys.sorted() where !known.contains(key) {
                 throw ConfideError(.config, "\(file): [source.\(name)] \(key) is not a known key\(suggestion(key, in: known)); known: \(known.sorted().joined(separator: ", "))")
             }

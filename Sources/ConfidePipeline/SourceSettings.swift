@@ -7,11 +7,13 @@ import TOMLKit
 /// and for appointments `.status_columns` and `status_when_unset`) into an ``ExportSource``.
 /// Every problem is exit 78 with the file, section and key named.
 enum SourceSettings {
-    static func read(_ table: TOMLTable, file: String, resolve: (String) -> String) throws -> ExportSource {
+    static func read(_ table: TOMLTable, file: String, read: ReadKeys, resolve: (String) -> String) throws -> ExportSource {
+        read.note("", "source")
         guard let section = try subtable(table, "source", file: file, name: "[source]") else {
             return ExportSource(path: resolve("exports"))
         }
         func string(_ key: String, _ fallback: String) throws -> String {
+            read.note("source", key)
             guard let value = section[key] else { return fallback }
             guard let text = value.string else { throw ConfideError(.config, "\(file): [source] \(key) must be a string") }
             return text
@@ -41,29 +43,40 @@ enum SourceSettings {
         var files: [CanonicalFile: FileMapping] = [:]
         for canonical in CanonicalFile.allCases {
             let name = "[source.\(canonical.rawValue)]"
+            read.note("source", canonical.rawValue)
             guard let fileTable = try subtable(section, canonical.rawValue, file: file, name: name) else { continue }
+            func fileString(_ key: String) throws -> String? {
+                read.note("source." + canonical.rawValue, key)
+                return try optionalString(fileTable, key, file: file, name: name)
+            }
+            func fileSubtable(_ key: String) throws -> TOMLTable? {
+                read.note("source." + canonical.rawValue, key)
+                return try subtable(fileTable, key, file: file, name: "[source.\(canonical.rawValue).\(key)]")
+            }
             var mapping = FileMapping()
-            mapping.file = try optionalString(fileTable, "file", file: file, name: name)
-            mapping.table = try optionalString(fileTable, "table", file: file, name: name)
-            mapping.query = try optionalString(fileTable, "query", file: file, name: name)
-            if let columns = try subtable(fileTable, "columns", file: file, name: "[source.\(canonical.rawValue).columns]") {
+            mapping.file = try fileString("file")
+            mapping.table = try fileString("table")
+            mapping.query = try fileString("query")
+            if let columns = try fileSubtable("columns") {
                 mapping.columns = try strings(columns, file: file, name: "[source.\(canonical.rawValue).columns]")
             }
-            if let values = try subtable(fileTable, "values", file: file, name: "[source.\(canonical.rawValue).values]") {
+            if let values = try fileSubtable("values") {
                 for field in values.keys {
                     let mapName = "[source.\(canonical.rawValue).values.\(field)]"
                     guard let map = try subtable(values, field, file: file, name: mapName) else { continue }
                     mapping.values[field] = try strings(map, file: file, name: mapName)
                 }
             }
+            // Appointments only: the status derived from several columns.
+            guard canonical == .appointments else { files[canonical] = mapping; continue }
             let statusName = "[source.\(canonical.rawValue).status_columns]"
-            if let statusColumns = try subtable(fileTable, "status_columns", file: file, name: statusName) {
+            if let statusColumns = try fileSubtable("status_columns") {
                 guard !statusColumns.keys.isEmpty else {
                     throw ConfideError(.config, "\(file): \(statusName) must list at least one source column = status word")
                 }
                 mapping.statusColumns = try strings(statusColumns, file: file, name: statusName)
             }
-            mapping.statusWhenUnset = try optionalString(fileTable, "status_when_unset", file: file, name: name)
+            mapping.statusWhenUnset = try fileString("status_when_unset")
             files[canonical] = mapping
         }
         let source = ExportSource(format: format, path: path, files: files, dateOrder: dateOrder, encoding: encoding,

@@ -2,7 +2,7 @@ public import ConfideIngest
 public import ConfideModel
 import ConfideSchema
 import ConfideStore
-public import Foundation
+import Foundation
 public import Logging
 
 /// An opened practice: its configuration, key and store. The API the command line calls.

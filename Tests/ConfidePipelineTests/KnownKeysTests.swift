@@ -41,6 +41,26 @@ import Testing
         #expect(weights == ["appointments/therapist": 12, "open_referrals/therapist": 12])
     }
 
+    /// The readers are the one list of keys; the reference in docs/configuration.md follows it.
+    @Test func everyKeyTheReadersAskForIsDocumented() throws {
+        let text = ConfigTemplate.render() + "\n[source.referrals]\nfile = \"r.csv\"\n[source.appointments]\nfile = \"a.csv\"\n"
+        let known = try loadConfiguration(text).knownKeys
+        let docs = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
+        let sections = try #require(known[""])
+        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics"])
+        for section in sections {
+            let keys = try #require(known[section])
+            for key in keys.sorted() where !["referrals", "appointments", "measures"].contains(key) {
+                let documented = section == "metrics" ? docs.contains("`\(key)`") : docs.contains("`[\(section)] \(key)`")
+                    || (section == "privacy" && key == "weights" && docs.contains("`[privacy.weights]`"))
+                #expect(documented, "[\(section)] \(key) is read but not in docs/configuration.md")
+            }
+        }
+        #expect(known["source.appointments"]?.isSuperset(of: ["status_columns", "status_when_unset"]) == true)
+        #expect(known["source.referrals"]?.contains("status_columns") == false)
+    }
+
     @Test(arguments: [("", "", 0), ("epsilon", "epsilon", 0), ("epsilon", "epsilom", 1), ("dir", "path", 4), ("abc", "", 3)])
     func editDistance(_ a: String, _ b: String, _ expected: Int) {
         #expect(KnownKeys.editDistance(a, b) == expected)
