@@ -99,22 +99,58 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     }
 
     @Test func windowsSumStoredWeeklyDrawsWithoutDrawingAgain() throws {
-        var sampler = ExactSampler(source: TestGenerator(state: 21))
         let protector = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!, minClients: 1))
         let histogram = Catalogue.histogram("waits")!
+        // The outcomes table of one week: `clients` finish treatment, spread over the three wait classes in turn.
         func week(_ name: String, clients: Range<Int32>) -> ExactRelease {
             let cells = histogram.classes.map { ClassCell(histogram: "waits", cls: $0, groupType: .practice, group: "all") }
-            let contributions = clients.map { Contribution(client: $0, cell: 0, amount: 1) }
-            let measures = Catalogue.measures.filter { if case .count(let h, _) = $0.formula { return h == "waits" } else { return false } }
+            let contributions = clients.map { Contribution(client: $0, cell: $0 % 3, amount: 1) }
+            let measures = Catalogue.measures.filter { ["finished_treatment", "waited_6_weeks_rate"].contains($0.id) }
             return ExactRelease(period: ISOWeek(name)!, tables: [ExactTable(name: .outcomes, histograms: [histogram], cells: cells, contributions: contributions, measures: measures)])
         }
-        let first = protector.protect(week("2026-W01", clients: 0..<30), sampler: &sampler)
-        let second = protector.protect(week("2026-W02", clients: 0..<40), history: [first], sampler: &sampler)
-        let noisy = { (r: ProtectedRelease) in r.noisyCells.filter { $0.cls == "within_6_weeks" }.map(\.value).reduce(0, +) }
-        let expected = Double(max(0, noisy(first) + second.noisyCells.map(\.value).reduce(0, +) - second.noisyCells.filter { $0.cls != "within_6_weeks" }.map(\.value).reduce(0, +)))
-        #expect(value(second, "all", "finished_treatment").value == Double(max(0, first.noisyCells.map(\.value).reduce(0, +) + second.noisyCells.map(\.value).reduce(0, +))))
-        #expect(expected >= 0)
-        #expect(second.weeksCovered["outcomes"] == 2)
+        var firstSampler = ExactSampler(source: TestGenerator(state: 21))
+        let first = protector.protect(week("2026-W01", clients: 0..<30), sampler: &firstSampler)
+        let secondWeek = week("2026-W02", clients: 100..<140)
+        // The second week protected from the same sampler state each time, counting the words it takes.
+        func protectSecond(history: [ProtectedRelease]) -> (release: ProtectedRelease, words: Int) {
+            let words = WordCount()
+            var sampler = ExactSampler(source: CountingGenerator(base: TestGenerator(state: 22), count: words))
+            let release = protector.protect(secondWeek, history: history, sampler: &sampler)
+            return (release, words.value)
+        }
+        let alone = protectSecond(history: [])
+        let second = protectSecond(history: [first])
+
+        // Without drawing again: the stored week costs the sampler nothing, and the second
+        // release draws (and stores) only its own week's three cells, the same ones as alone.
+        #expect(second.words == alone.words)
+        #expect(second.release.noisyCells == alone.release.noisyCells)
+        #expect(second.release.noisyCells.map(\.cls) == histogram.classes)
+        #expect(first.noisyCells.map(\.cls) == histogram.classes)
+
+        // The window: the first week's stored noisy cells plus the second's own, class by class.
+        func byClass(_ release: ProtectedRelease) -> [String: Int64] {
+            Dictionary(uniqueKeysWithValues: release.noisyCells.map { ($0.cls, $0.value) })
+        }
+        let stored = byClass(first), own = byClass(second.release)
+        let finished = Double(Catalogue.waitClasses.map { stored[$0]! + own[$0]! }.reduce(0, +))
+        let within6 = Double(stored["within_6_weeks"]! + own["within_6_weeks"]!)
+        #expect(finished > 60)   // 70 finishers: the ratio below is not a 0/0
+        #expect(value(second.release, "all", "finished_treatment").value == finished)
+        #expect(value(second.release, "all", "waited_6_weeks_rate").value == (min(100, 100 * within6 / finished) * 10).rounded() / 10)
+        #expect(value(alone.release, "all", "finished_treatment").value == Double(Catalogue.waitClasses.map { own[$0]! }.reduce(0, +)))
+
+        // The stored values are what is summed, not fresh draws of the first week nor its exact
+        // counts: the same history stored with 1,000 more in one class moves the window by exactly 1,000.
+        let altered = try shifted(first, cls: "within_18_weeks", by: 1_000)
+        #expect(byClass(altered)["within_18_weeks"] == stored["within_18_weeks"]! + 1_000)
+        let fromAltered = protectSecond(history: [altered])
+        #expect(fromAltered.words == alone.words)
+        #expect(fromAltered.release.noisyCells == alone.release.noisyCells)
+        #expect(value(fromAltered.release, "all", "finished_treatment").value == finished + 1_000)
+
+        #expect(second.release.weeksCovered["outcomes"] == 2)
+        #expect(alone.release.weeksCovered["outcomes"] == 1)
         #expect(first.weeksCovered["outcomes"] == 1)
     }
 
@@ -155,4 +191,34 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
             #expect(log(1 / ratio) <= log(bound) + slack, "outcome \(outcome): ratio \(ratio)")
         }
     }
+}
+
+/// How many words a ``CountingGenerator`` gave: a class, so that the count can be read after
+/// the sampler has taken its copy of the generator.
+final class WordCount {
+    var value = 0
+}
+
+/// A seeded generator that counts the words it gives.
+struct CountingGenerator: RandomNumberGenerator {
+    var base: TestGenerator
+    let count: WordCount
+    mutating func next() -> UInt64 {
+        count.value += 1
+        return base.next()
+    }
+}
+
+/// `release` as if stored with `amount` added to its noisy cells of class `cls`: encoded,
+/// edited as JSON and decoded, the only way to build a release outside ConfidePrivacy.
+func shifted(_ release: ProtectedRelease, cls: String, by amount: Int64) throws -> ProtectedRelease {
+    var json = try #require(try JSONSerialization.jsonObject(with: Data(try ReleaseCodec.encode(release).utf8)) as? [String: Any])
+    var cells = try #require(json["noisyCells"] as? [[String: Any]])
+    for index in cells.indices where cells[index]["cls"] as? String == cls {
+        let stored = try #require((cells[index]["value"] as? NSNumber)?.int64Value)
+        cells[index]["value"] = NSNumber(value: stored + amount)
+    }
+    json["noisyCells"] = cells
+    let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+    return try ReleaseCodec.decode(String(decoding: data, as: UTF8.self))
 }
