@@ -73,9 +73,8 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     }
 
     @Test func contributionsAreBoundedPerClient() {
-        // One client with 50 attended appointments with one therapist and 1 with another.
-        var exact = release(perTherapist: ["T1": [0], "T2": [0]], amount: 50)
-        var sampler = ExactSampler(source: TestGenerator(state: 3))
+        // One client with 50 attended appointments with one therapist and 50 with another.
+        let exact = release(perTherapist: ["T1": [0], "T2": [0]], amount: 50)
         let bounded = bound(exact.tables[0]).cells
         let cells = exact.tables[0].cells
         let therapistSums = cells.indices.filter { cells[$0].groupType == .therapist && cells[$0].cls == "attended" }.map { bounded[$0].sum }
@@ -83,8 +82,19 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         #expect(therapistSums.filter { $0 > 0 }.count == 1)
         let practice = cells.firstIndex { $0.groupType == .practice && $0.cls == "attended" }!
         #expect(bounded[practice].sum == 2 && bounded[practice].clients == 1)
-        exact = release(perTherapist: ["T1": [0, 1, 2]], amount: 1)
-        _ = Protector(settings: PrivacySettings()).protect(exact, sampler: &sampler)
+
+        // Through `protect`: at ε 100,000 the noise scale is below 0.001 and every draw is 0, so
+        // the release shows what was drawn on: the bounded sums, not the client's 100 appointments.
+        var sampler = ExactSampler(source: TestGenerator(state: 3))
+        let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("100000")!, minClients: 1)).protect(exact, sampler: &sampler)
+        let drawn = protected.noisyCells.filter { $0.cls == "attended" }.map { "\($0.group)=\($0.value)" }
+        #expect(drawn == ["all=2", "T1=2", "T2=0"])   // the first therapist in cell order is kept
+        #expect(value(protected, "all", "appointments_attended").value == 2)
+        #expect(value(protected, "T1", "appointments_attended").value == 2)
+        #expect(value(protected, "T2", "appointments_attended").status == .suppressed)
+        // The noise is calibrated to the same cap.
+        #expect(protected.parameters.map(\.measureID).sorted() == ["appointments/practice", "appointments/therapist"])
+        #expect(protected.parameters.allSatisfy { $0.sensitivity == 2 && $0.contributionCap == 2 })
     }
 
     @Test func budgetIsSplitByWeightsAcrossSlots() {
