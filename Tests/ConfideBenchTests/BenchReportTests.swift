@@ -28,7 +28,7 @@ private func object(_ text: String) throws -> [String: Any] {
         let text = try sampleReport().jsonText()
         #expect(!text.contains("\n"), "one object on one line")
         let json = try object(text)
-        #expect(json["clients"] as? Int == 2_000)
+        #expect(Set(json.keys) == ["clients", "rows", "stages", "baselines", "dp_counts", "targets", "machine"])
         let stages = try #require(json["stages"] as? [String: Any])
         #expect(Set(stages.keys) == ["ingest", "metrics", "protect", "publish", "weekly_run"])
         for (name, value) in stages {
@@ -37,17 +37,33 @@ private func object(_ text: String) throws -> [String: Any] {
                 #expect(stage[key] is NSNumber, "stages.\(name).\(key)")
             }
         }
-        #expect((stages["ingest"] as? [String: Any])?["rows_per_second"] as? Double == 500)
         let baselines = try #require(json["baselines"] as? [String: Any])
         #expect(Set(baselines.keys) == ["sqlite_import", "pandas", "pipelinedp", "opendp"])
         for (name, value) in baselines {
             let baseline = try #require(value as? [String: Any], "\(name)")
             #expect(baseline.keys.contains("seconds") && baseline.keys.contains("peak_rss_mib"), "baselines.\(name)")
+            // Only the DP baselines carry the error keys, null or not.
             #expect(baseline.keys.contains("count_mae") == ["pipelinedp", "opendp"].contains(name), "baselines.\(name).count_mae")
+            #expect(baseline.keys.contains("mean_mae") == ["pipelinedp", "opendp"].contains(name), "baselines.\(name).mean_mae")
         }
         let dp = try #require(json["dp_counts"] as? [String: Any])
-        #expect(dp["count_mae"] as? Double == 3)
-        #expect(dp["seconds"] is NSNumber)
+        #expect(Set(dp.keys) == ["epsilon", "seconds", "read_seconds", "dp_seconds", "peak_rss_mib", "rows", "partitions",
+                                 "count_mae", "count_mae_raw", "mean_mae"])
+        let targets = try #require(json["targets"] as? [[String: Any]])
+        #expect(targets.count == 8 && targets.allSatisfy { Set($0.keys) == ["id", "description", "value", "target", "met"] })
+    }
+
+    @Test func rowsPerSecondIsTheStagesRowsOverItsSeconds() throws {
+        #expect(StageFigures(seconds: 0.25, rows: 1_000, peakRSSMiB: nil).rowsPerSecond == 4_000)
+        #expect(StageFigures(seconds: 8, rows: 2, peakRSSMiB: nil).rowsPerSecond == 0.25)
+        // No time measured: no rate, not infinity.
+        #expect(StageFigures(seconds: 0, rows: 1_000, peakRSSMiB: nil).rowsPerSecond == nil)
+        var report = sampleReport()
+        report.stages.metrics = StageFigures(seconds: 0.125, rows: 1_000, peakRSSMiB: 31)
+        report.stages.weeklyRun = StageFigures(seconds: 0, rows: 10, peakRSSMiB: 40)
+        let stages = try #require(try object(try report.jsonText())["stages"] as? [String: Any])
+        #expect((stages["metrics"] as? [String: Any])?["rows_per_second"] as? Double == 8_000)
+        #expect((stages["weekly_run"] as? [String: Any])?["rows_per_second"] is NSNull)
     }
 
     @Test func aBaselineThatCouldNotRunIsNullWithAnError() throws {
@@ -75,21 +91,77 @@ private func object(_ text: String) throws -> [String: Any] {
         #expect(decoded == report)
     }
 
-    @Test func targetsAreRatiosOfTheSameRun() throws {
-        let targets = Dictionary(uniqueKeysWithValues: sampleReport().targets.map { ($0.id, $0) })
-        // ingest 500 rows/s against .import's 2,000: a quarter, below one half.
-        #expect(targets["ingest_vs_sqlite_import"]?.value == 0.25)
-        #expect(targets["ingest_vs_sqlite_import"]?.met == false)
-        // pandas 30 s against metrics 0.1 s + protect 2 s.
-        #expect(abs((targets["metrics_protect_vs_pandas"]?.value ?? 0) - 30 / 2.1) < 1e-9)
-        #expect(targets["metrics_protect_vs_pandas"]?.met == true)
-        // PipelineDP did not run: nothing to check.
-        #expect(targets["metrics_protect_vs_pipelinedp"]?.value == nil)
-        #expect(targets["metrics_protect_vs_pipelinedp"]?.met == nil)
-        #expect(targets["weekly_run_seconds"]?.met == true)
-        // Only OpenDP ran: 4 s against 0.2 s, and count MAE 3 against 4.
-        #expect(targets["dp_counts_vs_fastest_dp_baseline"]?.value == 20)
-        #expect(targets["dp_counts_error_vs_best_dp_baseline"]?.value == 0.75)
-        #expect(targets["dp_counts_error_vs_best_dp_baseline"]?.met == true)
+    /// Every target from figures on either side of its threshold (and on it), and with an input missing.
+    @Test func eachTargetIsMetOnOneSideOfItsThresholdOnly() {
+        typealias Case = (id: String, note: String, change: (inout RunFigures) -> Void, value: Double?, met: Bool?)
+        let cases: [Case] = [
+            // ingest 1,000 rows in 2 s = 500 rows/s, against .import's rows/s; at least one half.
+            ("ingest_vs_sqlite_import", "exactly one half", { $0.sqlite.rowsPerSecond = 1_000 }, 0.5, true),
+            ("ingest_vs_sqlite_import", "above", { $0.sqlite.rowsPerSecond = 800 }, 0.625, true),
+            ("ingest_vs_sqlite_import", "below", { $0.sqlite.rowsPerSecond = 1_250 }, 0.4, false),
+            ("ingest_vs_sqlite_import", "ingest failed", { $0.ingest = StageFigures(error: "exit code 1") }, nil, nil),
+            // pandas seconds against metrics 0.5 s + protect 1.5 s; at least 10.
+            ("metrics_protect_vs_pandas", "exactly 10", { $0.pandas.seconds = 20 }, 10, true),
+            ("metrics_protect_vs_pandas", "below", { $0.pandas.seconds = 19 }, 9.5, false),
+            ("metrics_protect_vs_pandas", "protect failed", { $0.protect = StageFigures(error: "exit code 1") }, nil, nil),
+            ("metrics_protect_vs_pipelinedp", "above", { $0.pipelinedp.seconds = 40 }, 20, true),
+            ("metrics_protect_vs_pipelinedp", "below", { $0.pipelinedp.seconds = 16 }, 8, false),
+            ("metrics_protect_vs_pipelinedp", "PipelineDP failed", { $0.pipelinedp = BaselineFigures(isDP: true, error: "exit code 1") }, nil, nil),
+            // The weekly run: under 5 s and under 1,024 MiB.
+            ("weekly_run_seconds", "below", { $0.weeklyRun = StageFigures(seconds: 4.5, rows: 10, peakRSSMiB: 512) }, 4.5, true),
+            ("weekly_run_seconds", "exactly 5", { $0.weeklyRun = StageFigures(seconds: 5, rows: 10, peakRSSMiB: 512) }, 5, false),
+            ("weekly_run_peak_rss_mib", "below", { $0.weeklyRun = StageFigures(seconds: 4, rows: 10, peakRSSMiB: 1_023) }, 1_023, true),
+            ("weekly_run_peak_rss_mib", "exactly 1,024", { $0.weeklyRun = StageFigures(seconds: 4, rows: 10, peakRSSMiB: 1_024) }, 1_024, false),
+            ("weekly_run_peak_rss_mib", "not measured", { $0.weeklyRun = StageFigures(seconds: 4, rows: 10, peakRSSMiB: nil) }, nil, nil),
+            // The faster DP baseline (OpenDP's 2.5 s, not PipelineDP's 40 s) against confide's seconds; at least 10.
+            ("dp_counts_vs_fastest_dp_baseline", "exactly 10", { $0.dp.seconds = 0.25 }, 10, true),
+            ("dp_counts_vs_fastest_dp_baseline", "below", { $0.dp.seconds = 0.5 }, 5, false),
+            ("dp_counts_vs_fastest_dp_baseline", "OpenDP failed: PipelineDP is the faster",
+             { $0.opendp = BaselineFigures(isDP: true, error: "exit code 1"); $0.dp.seconds = 0.5 }, 80, true),
+            ("dp_counts_vs_fastest_dp_baseline", "confide failed", { $0.dp = DPFigures(error: "exit code 1") }, nil, nil),
+            // dp_seconds: the faster of 8 s and 1 s against confide's.
+            ("dp_counts_vs_fastest_dp_baseline_without_reading", "above", { $0.dp.dpSeconds = 0.0625 }, 16, true),
+            ("dp_counts_vs_fastest_dp_baseline_without_reading", "below", { $0.dp.dpSeconds = 0.125 }, 8, false),
+            ("dp_counts_vs_fastest_dp_baseline_without_reading", "zero seconds", { $0.dp.dpSeconds = 0 }, nil, nil),
+            // confide's count MAE against the lower of the baselines' 4 and 6; below 1.
+            ("dp_counts_error_vs_best_dp_baseline", "below", { $0.dp.countMAE = 3 }, 0.75, true),
+            ("dp_counts_error_vs_best_dp_baseline", "exactly 1", { $0.dp.countMAE = 4 }, 1, false),
+            ("dp_counts_error_vs_best_dp_baseline", "PipelineDP failed: OpenDP's is the lower",
+             { $0.pipelinedp = BaselineFigures(isDP: true, error: "exit code 1"); $0.dp.countMAE = 4 }, 4.0 / 6, true),
+        ]
+        for c in cases {
+            var figures = RunFigures()
+            c.change(&figures)
+            let check = figures.targets.first { $0.id == c.id }
+            #expect(check?.value == c.value, "\(c.id), \(c.note)")
+            #expect(check?.met == c.met, "\(c.id), \(c.note)")
+        }
+    }
+
+    @Test func everyTargetIsCheckedOnceWithItsThreshold() {
+        let targets = RunFigures().targets
+        #expect(targets.map(\.id) == ["ingest_vs_sqlite_import", "metrics_protect_vs_pandas", "metrics_protect_vs_pipelinedp",
+                                      "weekly_run_seconds", "weekly_run_peak_rss_mib", "dp_counts_vs_fastest_dp_baseline",
+                                      "dp_counts_vs_fastest_dp_baseline_without_reading", "dp_counts_error_vs_best_dp_baseline"])
+        #expect(targets.map(\.target) == [0.5, 10, 10, 5, 1_024, 10, 10, 1])
+    }
+}
+
+/// One run's figures, as `TargetCheck.all` takes them; each case of the targets test changes some.
+private struct RunFigures {
+    var ingest = StageFigures(seconds: 2, rows: 1_000, peakRSSMiB: 30)   // 500 rows/s
+    var metrics = StageFigures(seconds: 0.5, rows: 1_000, peakRSSMiB: 30)
+    var protect = StageFigures(seconds: 1.5, rows: 1_000, peakRSSMiB: 30)
+    var weeklyRun = StageFigures(seconds: 4, rows: 10, peakRSSMiB: 512)
+    var sqlite = BaselineFigures(isDP: false, seconds: 1, rowsPerSecond: 1_000)
+    var pandas = BaselineFigures(isDP: false, seconds: 20)
+    var pipelinedp = BaselineFigures(isDP: true, seconds: 40, computeSeconds: 8, countMAE: 4, meanMAE: 10)
+    var opendp = BaselineFigures(isDP: true, seconds: 2.5, computeSeconds: 1, countMAE: 6, meanMAE: 10)
+    var dp = DPFigures(seconds: 0.25, dpSeconds: 0.0625, countMAE: 3)
+
+    var targets: [TargetCheck] {
+        TargetCheck.all(stages: Stages(ingest: ingest, metrics: metrics, protect: protect, publish: protect, weeklyRun: weeklyRun),
+                        baselines: Baselines(sqliteImport: sqlite, pandas: pandas, pipelinedp: pipelinedp, opendp: opendp),
+                        dpCounts: dp)
     }
 }

@@ -74,9 +74,8 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     }
 
     @Test func contributionsAreBoundedPerClient() {
-        // One client with 50 attended appointments with one therapist and 1 with another.
-        var exact = release(perTherapist: ["T1": [0], "T2": [0]], amount: 50)
-        var sampler = ExactSampler(source: TestGenerator(state: 3))
+        // One client with 50 attended appointments with one therapist and 50 with another.
+        let exact = release(perTherapist: ["T1": [0], "T2": [0]], amount: 50)
         let bounded = bound(exact.tables[0]).cells
         let cells = exact.tables[0].cells
         let therapistSums = cells.indices.filter { cells[$0].groupType == .therapist && cells[$0].cls == "attended" }.map { bounded[$0].sum }
@@ -84,8 +83,19 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         #expect(therapistSums.filter { $0 > 0 }.count == 1)
         let practice = cells.firstIndex { $0.groupType == .practice && $0.cls == "attended" }!
         #expect(bounded[practice].sum == 2 && bounded[practice].clients == 1)
-        exact = release(perTherapist: ["T1": [0, 1, 2]], amount: 1)
-        _ = Protector(settings: PrivacySettings()).protect(exact, sampler: &sampler)
+
+        // Through `protect`: at ε 100,000 the noise scale is below 0.001 and every draw is 0, so
+        // the release shows what was drawn on: the bounded sums, not the client's 100 appointments.
+        var sampler = ExactSampler(source: TestGenerator(state: 3))
+        let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("100000")!, minClients: 1)).protect(exact, sampler: &sampler)
+        let drawn = protected.noisyCells.filter { $0.cls == "attended" }.map { "\($0.group)=\($0.value)" }
+        #expect(drawn == ["all=2", "T1=2", "T2=0"])   // the first therapist in cell order is kept
+        #expect(value(protected, "all", "appointments_attended").value == 2)
+        #expect(value(protected, "T1", "appointments_attended").value == 2)
+        #expect(value(protected, "T2", "appointments_attended").status == .suppressed)
+        // The noise is calibrated to the same cap.
+        #expect(protected.parameters.map(\.measureID).sorted() == ["appointments/practice", "appointments/therapist"])
+        #expect(protected.parameters.allSatisfy { $0.sensitivity == 2 && $0.contributionCap == 2 })
     }
 
     @Test func budgetIsSplitByWeightsAcrossSlots() {
@@ -100,22 +110,58 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     }
 
     @Test func windowsSumStoredWeeklyDrawsWithoutDrawingAgain() throws {
-        var sampler = ExactSampler(source: TestGenerator(state: 21))
         let protector = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!, minClients: 1))
         let histogram = Catalogue.histogram("waits")!
+        // The outcomes table of one week: `clients` finish treatment, spread over the three wait classes in turn.
         func week(_ name: String, clients: Range<Int32>) -> ExactRelease {
             let cells = histogram.classes.map { ClassCell(histogram: "waits", cls: $0, groupType: .practice, group: "all") }
-            let contributions = clients.map { Contribution(client: $0, cell: 0, amount: 1) }
-            let measures = Catalogue.measures.filter { if case .count(let h, _) = $0.formula { return h == "waits" } else { return false } }
+            let contributions = clients.map { Contribution(client: $0, cell: $0 % 3, amount: 1) }
+            let measures = Catalogue.measures.filter { ["finished_treatment", "waited_6_weeks_rate"].contains($0.id) }
             return ExactRelease(period: ISOWeek(name)!, tables: [ExactTable(name: .outcomes, histograms: [histogram], cells: cells, contributions: contributions, measures: measures)])
         }
-        let first = protector.protect(week("2026-W01", clients: 0..<30), sampler: &sampler)
-        let second = protector.protect(week("2026-W02", clients: 0..<40), history: [first], sampler: &sampler)
-        let noisy = { (r: ProtectedRelease) in r.noisyCells.filter { $0.cls == "within_6_weeks" }.map(\.value).reduce(0, +) }
-        let expected = Double(max(0, noisy(first) + second.noisyCells.map(\.value).reduce(0, +) - second.noisyCells.filter { $0.cls != "within_6_weeks" }.map(\.value).reduce(0, +)))
-        #expect(value(second, "all", "finished_treatment").value == Double(max(0, first.noisyCells.map(\.value).reduce(0, +) + second.noisyCells.map(\.value).reduce(0, +))))
-        #expect(expected >= 0)
-        #expect(second.weeksCovered["outcomes"] == 2)
+        var firstSampler = ExactSampler(source: TestGenerator(state: 21))
+        let first = protector.protect(week("2026-W01", clients: 0..<30), sampler: &firstSampler)
+        let secondWeek = week("2026-W02", clients: 100..<140)
+        // The second week protected from the same sampler state each time, counting the words it takes.
+        func protectSecond(history: [ProtectedRelease]) -> (release: ProtectedRelease, words: Int) {
+            let words = WordCount()
+            var sampler = ExactSampler(source: CountingGenerator(base: TestGenerator(state: 22), count: words))
+            let release = protector.protect(secondWeek, history: history, sampler: &sampler)
+            return (release, words.value)
+        }
+        let alone = protectSecond(history: [])
+        let second = protectSecond(history: [first])
+
+        // Without drawing again: the stored week costs the sampler nothing, and the second
+        // release draws (and stores) only its own week's three cells, the same ones as alone.
+        #expect(second.words == alone.words)
+        #expect(second.release.noisyCells == alone.release.noisyCells)
+        #expect(second.release.noisyCells.map(\.cls) == histogram.classes)
+        #expect(first.noisyCells.map(\.cls) == histogram.classes)
+
+        // The window: the first week's stored noisy cells plus the second's own, class by class.
+        func byClass(_ release: ProtectedRelease) -> [String: Int64] {
+            Dictionary(uniqueKeysWithValues: release.noisyCells.map { ($0.cls, $0.value) })
+        }
+        let stored = byClass(first), own = byClass(second.release)
+        let finished = Double(Catalogue.waitClasses.map { stored[$0]! + own[$0]! }.reduce(0, +))
+        let within6 = Double(stored["within_6_weeks"]! + own["within_6_weeks"]!)
+        #expect(finished > 60)   // 70 finishers: the ratio below is not a 0/0
+        #expect(value(second.release, "all", "finished_treatment").value == finished)
+        #expect(value(second.release, "all", "waited_6_weeks_rate").value == (min(100, 100 * within6 / finished) * 10).rounded() / 10)
+        #expect(value(alone.release, "all", "finished_treatment").value == Double(Catalogue.waitClasses.map { own[$0]! }.reduce(0, +)))
+
+        // The stored values are what is summed, not fresh draws of the first week nor its exact
+        // counts: the same history stored with 1,000 more in one class moves the window by exactly 1,000.
+        let altered = try shifted(first, cls: "within_18_weeks", by: 1_000)
+        #expect(byClass(altered)["within_18_weeks"] == stored["within_18_weeks"]! + 1_000)
+        let fromAltered = protectSecond(history: [altered])
+        #expect(fromAltered.words == alone.words)
+        #expect(fromAltered.release.noisyCells == alone.release.noisyCells)
+        #expect(value(fromAltered.release, "all", "finished_treatment").value == finished + 1_000)
+
+        #expect(second.release.weeksCovered["outcomes"] == 2)
+        #expect(alone.release.weeksCovered["outcomes"] == 1)
         #expect(first.weeksCovered["outcomes"] == 1)
     }
 
@@ -156,4 +202,34 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
             #expect(log(1 / ratio) <= log(bound) + slack, "outcome \(outcome): ratio \(ratio)")
         }
     }
+}
+
+/// How many words a ``CountingGenerator`` gave: a class, so that the count can be read after
+/// the sampler has taken its copy of the generator.
+final class WordCount {
+    var value = 0
+}
+
+/// A seeded generator that counts the words it gives.
+struct CountingGenerator: RandomNumberGenerator {
+    var base: TestGenerator
+    let count: WordCount
+    mutating func next() -> UInt64 {
+        count.value += 1
+        return base.next()
+    }
+}
+
+/// `release` as if stored with `amount` added to its noisy cells of class `cls`: encoded,
+/// edited as JSON and decoded, the only way to build a release outside ConfidePrivacy.
+func shifted(_ release: ProtectedRelease, cls: String, by amount: Int64) throws -> ProtectedRelease {
+    var json = try #require(try JSONSerialization.jsonObject(with: Data(try ReleaseCodec.encode(release).utf8)) as? [String: Any])
+    var cells = try #require(json["noisyCells"] as? [[String: Any]])
+    for index in cells.indices where cells[index]["cls"] as? String == cls {
+        let stored = try #require((cells[index]["value"] as? NSNumber)?.int64Value)
+        cells[index]["value"] = NSNumber(value: stored + amount)
+    }
+    json["noisyCells"] = cells
+    let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+    return try ReleaseCodec.decode(String(decoding: data, as: UTF8.self))
 }

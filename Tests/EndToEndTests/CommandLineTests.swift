@@ -5,9 +5,24 @@ import Testing
     @Test func helpListsEveryCommand() throws {
         let help = try Binary.run(["--help"], in: "/tmp")
         #expect(help.status == 0)
+        let listed = subcommands(inHelp: help.stdout)
         for command in ["demo", "init", "synth", "ingest", "run", "budget", "audit", "runs"] {
-            #expect(help.stdout.contains(command), "\(command) missing from --help")
+            #expect(listed.contains(command), "\(command) is not a subcommand line of --help: \(listed)")
         }
+    }
+
+    /// The names in the SUBCOMMANDS section of `--help`: the first word of each line indented by
+    /// two spaces, up to the blank line that ends the section (deeper lines continue an abstract).
+    private func subcommands(inHelp text: String) -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let heading = lines.firstIndex(of: "SUBCOMMANDS:") else { return [] }
+        var names: [String] = []
+        for line in lines[(heading + 1)...] {
+            if line.allSatisfy(\.isWhitespace) { break }
+            guard line.hasPrefix("  "), let first = line.dropFirst(2).first, !first.isWhitespace else { continue }
+            names.append(String(line.dropFirst(2).prefix { !$0.isWhitespace }))
+        }
+        return names
     }
 
     @Test func demoPublishesAReportAPracticeLeadCanOpen() throws {

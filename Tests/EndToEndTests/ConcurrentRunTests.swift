@@ -10,12 +10,13 @@ import Testing
         let folder = try Binary.practice(clients: 150, seed: 4)
         #expect(try Binary.run(["ingest", "--config", "confide.toml"], in: folder).status == 0)
 
+        let confide = try Binary.path
         var statuses: [Int32] = []
         let weeks = (20...25).map { "2026-W\($0)" }
         for week in weeks {
             let pair = (0..<2).map { _ in
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: Binary.path)
+                process.executableURL = URL(fileURLWithPath: confide)
                 process.arguments = ["run", "--config", folder + "/confide.toml", "--week", week]
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice

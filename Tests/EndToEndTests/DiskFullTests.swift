@@ -10,7 +10,7 @@ import Testing
     /// Runs `confide arguments…` with every file it writes limited to 64 KiB.
     static func runWithFullDisk(_ arguments: [String]) throws -> Binary.Result {
         let command = "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\""
-        return try ExternalTool.run("bash", ["-c", command, Binary.path] + arguments)
+        return try ExternalTool.run("bash", ["-c", command, try Binary.path] + arguments)
     }
 
     static func practice() throws -> String {

@@ -22,7 +22,7 @@ private let counts = "SELECT (SELECT count(*) FROM referrals) || ',' || (SELECT 
 private func ingestKilled(_ folder: String, onceAnyOf paths: [String], exceeds bytes: Int, within seconds: TimeInterval) throws
     -> (midWay: Bool, reason: Process.TerminationReason) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binary.path)
+    process.executableURL = URL(fileURLWithPath: try Binary.path)
     process.arguments = ["ingest", "--config", folder + "/confide.toml"]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice

@@ -52,7 +52,7 @@ private func rowKeys(_ data: Data) -> [String] {
             let fraction = stratum * stratum
             let delay = UInt32(fraction * duration * 1_000_000)
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: Binary.path)
+            process.executableURL = URL(fileURLWithPath: try Binary.path)
             process.arguments = run
             process.currentDirectoryURL = URL(fileURLWithPath: folder)
             process.standardOutput = FileHandle.nullDevice
