@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "ConfideSynthTests", dependencies: ["ConfideSynth", "ConfideModel"]),
         .testTarget(name: "ConfidePipelineTests", dependencies: [
             "ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideSchema", "ConfideIngest", "ConfideMetrics", "ConfideModel",
+            "ConfidePrivacy", "ConfideRelease",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfideBenchTests", dependencies: ["ConfideBench"]),

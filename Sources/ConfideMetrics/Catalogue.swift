@@ -41,19 +41,20 @@ public enum Catalogue {
 
     /// Every histogram.
     public static let histograms: [Histogram] = [
-        Histogram(id: "referrals_received", table: .caseload, classes: ["received"], cap: 1, windowWeeks: 1),
-        Histogram(id: "entered_treatment", table: .caseload, classes: ["entered"], cap: 1, windowWeeks: 1),
+        Histogram(id: "referrals_received", table: .caseload, classes: ["received"], cap: 1, windowWeeks: 1, events: [.received]),
+        Histogram(id: "entered_treatment", table: .caseload, classes: ["entered"], cap: 1, windowWeeks: 1, events: [.entered]),
         Histogram(id: "appointments", table: .caseload, classes: appointmentClasses, cap: 2, windowWeeks: 1),
         Histogram(id: "open_referrals", table: .caseload, classes: openClasses, cap: 1, windowWeeks: 1),
         Histogram(id: "waiting_times", table: .caseload, classes: waitingTimeClasses, cap: 1, windowWeeks: 1),
-        Histogram(id: "endings", table: .caseload, classes: endingClasses, cap: 1, windowWeeks: 1),
-        Histogram(id: "flows", table: .caseload, classes: flowClasses, cap: 1, windowWeeks: 1, onlyBreakdowns: [.practice]),
-        Histogram(id: "second_sessions", table: .caseload, classes: secondSessionClasses, cap: 1, windowWeeks: 1),
-        Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13),
-        Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13),
-        Histogram(id: "sessions", table: .outcomes, classes: ["sessions"], cap: 20, windowWeeks: 13),
+        Histogram(id: "endings", table: .caseload, classes: endingClasses, cap: 1, windowWeeks: 1, events: [.ended]),
+        Histogram(id: "flows", table: .caseload, classes: flowClasses, cap: 1, windowWeeks: 1, onlyBreakdowns: [.practice],
+                  events: [.received, .entered, .ended]),
+        Histogram(id: "second_sessions", table: .caseload, classes: secondSessionClasses, cap: 1, windowWeeks: 1, events: [.secondSession]),
+        Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 13, events: [.finished]),
+        Histogram(id: "waits", table: .outcomes, classes: waitClasses, cap: 1, windowWeeks: 13, events: [.finished]),
+        Histogram(id: "sessions", table: .outcomes, classes: ["sessions"], cap: 20, windowWeeks: 13, events: [.finished]),
         Histogram(id: "session_counts", table: .outcomes, classes: sessionCountClasses, cap: 1, windowWeeks: 13,
-                  onlyBreakdowns: [.practice]),
+                  onlyBreakdowns: [.practice], events: [.finished]),
     ]
 
     /// The histogram with `id`.

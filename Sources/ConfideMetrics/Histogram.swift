@@ -20,6 +20,13 @@ public struct Histogram: Sendable, Equatable {
     public let windowWeeks: Int
     /// The breakdowns it is published by, when fewer than its table's (nil: all of them).
     public var onlyBreakdowns: Set<GroupType>? = nil
+    /// The referral events its contributions are (empty for a state or repeated histogram:
+    /// caseload, waiting list, appointments). A histogram of events is charged once per event
+    /// over all time; any other once per release.
+    public var events: Set<ReferralEvent> = []
+
+    /// True when it is charged per event (``events`` not empty), not per release.
+    public var isEvent: Bool { !events.isEmpty }
 
     /// True when the histogram has cells for `groupType`: contact breakdowns (therapist,
     /// modality, delivery) need a contact, and ``onlyBreakdowns`` narrows the rest.

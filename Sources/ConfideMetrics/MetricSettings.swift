@@ -38,6 +38,9 @@ public struct MetricSettings: Sendable, Equatable {
     public var ageBands = AgeBands()
     /// Breakdowns of the weekly caseload table besides the practice.
     public var caseloadBreakdowns: [GroupType] = [.therapist]
+    /// The lifetime bound of the event histograms (``EventBound``): events of one kind a
+    /// client may contribute in any 52 weeks; nil for no bound (disclosure control, exact).
+    public var referralsPerClientYear: Int? = nil
     /// Breakdowns of the outcomes table besides the practice.
     public var outcomeBreakdowns: [GroupType] = GroupType.allCases.filter { $0 != .practice }
 

@@ -26,17 +26,21 @@ public struct WeeklyMetrics {
     ///   whole window for disclosure control.
     public func compute(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
         try db.read { _ in
+            let bound = settings.referralsPerClientYear.map { EventBound(limit: $0, db: db, upTo: week.end) }
+            func counts(_ kind: ReferralEvent, _ facts: ReferralFacts, on day: Day) throws -> Bool {
+                try bound?.counts(kind, client: facts.client, referral: facts.id, day: day) ?? true
+            }
             let domains = try publicDomains(week)
             var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns)
             caseload.declare(domains)
-            try referralsReceived(week, into: &caseload)
+            try referralsReceived(week, into: &caseload, counts: counts)
             try appointments(week, into: &caseload)
             try openReferrals(week, into: &caseload)
-            try treatmentStarts(week, into: &caseload)
-            try endings(from: week.start, to: week.end, into: &caseload)
+            try treatmentStarts(week, into: &caseload, counts: counts)
+            try endings(from: week.start, to: week.end, into: &caseload, counts: counts)
             var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns)
             outcomes.declare(domains)
-            try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes)
+            try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes, counts: counts)
             return ExactRelease(period: week, tables: [caseload.build(weeksCovered: 1), outcomes.build(weeksCovered: outcomeWeeks)])
         }
     }
@@ -58,9 +62,13 @@ public struct WeeklyMetrics {
 
     private var loader: ReferralFactsLoader { ReferralFactsLoader(db: db) }
 
-    private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder) throws {
+    /// Whether a referral's event counts under the lifetime bound (``EventBound``).
+    typealias EventCounts = (ReferralEvent, ReferralFacts, Day) throws -> Bool
+
+    private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
         for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end,
                                            contacts: false, scores: false) {
+            guard try counts(.received, facts, facts.received) else { continue }
             let groups = facts.groups(contact: nil, ageBands: settings.ageBands)
             table.add("referrals_received", "received", client: facts.client, groups: groups)
             table.add("flows", "received", client: facts.client, groups: groups)
@@ -108,7 +116,7 @@ public struct WeeklyMetrics {
 
     /// Referrals entering treatment (first attended treatment session in the week) and second
     /// treatment sessions in the week, by days from the first.
-    private func treatmentStarts(_ week: ISOWeek, into table: inout TableBuilder) throws {
+    private func treatmentStarts(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
         let condition = """
             r.referral_id IN (SELECT referral_id FROM appointments WHERE date BETWEEN ?1 AND ?2
                               AND kind = 'treatment' AND status IN ('attended', 'attended_late'))
@@ -116,11 +124,11 @@ public struct WeeklyMetrics {
         for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, scores: false) {
             let sessions = facts.treatmentSessions
             let groups = { (contact: Contact) in facts.groups(contact: contact, ageBands: settings.ageBands) }
-            if let first = sessions.first, first.day >= week.start {
+            if let first = sessions.first, first.day >= week.start, try counts(.entered, facts, first.day) {
                 table.add("entered_treatment", "entered", client: facts.client, groups: groups(first))
                 table.add("flows", "entered", client: facts.client, groups: groups(first))
             }
-            if sessions.count >= 2, sessions[1].day >= week.start {
+            if sessions.count >= 2, sessions[1].day >= week.start, try counts(.secondSession, facts, sessions[1].day) {
                 let gap = sessions[0].day.days(to: sessions[1].day)
                 let cls = gap <= 28 ? "within_28_days" : gap <= 90 ? "within_90_days" : "over_90_days"
                 table.add("second_sessions", cls, client: facts.client, groups: groups(sessions[1]))
@@ -129,8 +137,9 @@ public struct WeeklyMetrics {
     }
 
     /// Referrals ended in the period, by reason and whether treatment had begun.
-    private func endings(from start: Day, to end: Day, into table: inout TableBuilder) throws {
+    private func endings(from start: Day, to end: Day, into table: inout TableBuilder, counts: EventCounts) throws {
         for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end, scores: false) {
+            guard try counts(.ended, facts, facts.end!) else { continue }
             let reason = facts.endReason ?? .other
             let takenOn = facts.treatmentSessions.contains { $0.day <= facts.end! }
             let groups = facts.groups(contact: facts.lastContact(onOrBefore: facts.end!), ageBands: settings.ageBands)
@@ -141,11 +150,12 @@ public struct WeeklyMetrics {
 
     /// Finished courses (ended in the window with at least two attended treatment sessions):
     /// outcome class, wait to first treatment, and sessions attended.
-    private func finishedCourses(from start: Day, to end: Day, into table: inout TableBuilder) throws {
+    private func finishedCourses(from start: Day, to end: Day, into table: inout TableBuilder, counts: EventCounts) throws {
         let classifier = OutcomeClassifier(settings: settings)
         for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end) {
             let sessions = facts.treatmentSessions.filter { $0.day <= facts.end! }
-            guard sessions.count >= settings.minimumTreatmentSessions, let first = sessions.first else { continue }
+            guard sessions.count >= settings.minimumTreatmentSessions, let first = sessions.first,
+                  try counts(.finished, facts, facts.end!) else { continue }
             let groups = facts.groups(contact: sessions.last, ageBands: settings.ageBands)
             table.add("outcomes", classifier.classify(facts).label, client: facts.client, groups: groups)
             let wait = facts.received.days(to: first.day)

@@ -39,9 +39,16 @@ public enum ConfigTemplate {
         mode = "dp"
         # The smallest number of clients any published cell may rest on.
         min_clients = 5
-        # Privacy budget charged by each weekly release, and the cap over any 52 weeks.
-        epsilon_per_release = 4.0
-        epsilon_cap_per_year = 220.0
+        # Privacy budget (docs/privacy.md, "Lifetime accounting"). Each weekly release charges
+        # every client epsilon_per_week for the caseload figures (a client is in them week after
+        # week); a referral's events (received, entered, ended, finished with its outcome) are
+        # each in one week's figures over all time, so together they charge epsilon_per_referral
+        # once, for at most referrals_per_client_year referrals a year. The cap bounds one
+        # client's worst case over any 52 weeks: 52 x 1.2 + 2 x 12 = 86.4 at these values.
+        epsilon_per_week = 1.2
+        epsilon_per_referral = 12
+        referrals_per_client_year = 2
+        epsilon_cap_per_year = 100.0
         delta = 0.0
         # How each release's epsilon is split across its budget slots (docs/privacy.md). The
         # defaults favour practice-wide figures. For supervisors' therapist figures (caseload

@@ -74,20 +74,34 @@ public struct Configuration: Sendable {
         guard let mode = ProtectionMode(rawValue: modeText) else {
             throw ConfideError(.config, "\(path): [privacy] mode must be \"dp\" or \"sdc\"")
         }
-        let epsilonText = try reader.number("privacy", "epsilon_per_release", default: "4")
-        guard let epsilon = Epsilon(epsilonText) else {
-            throw ConfideError(.config, "\(path): [privacy] epsilon_per_release must be a positive decimal with at most 6 decimal places")
+        if try reader.value("privacy", "epsilon_per_release") != nil {
+            throw ConfideError(.config, "\(path): [privacy] epsilon_per_release was replaced by lifetime accounting (docs/privacy.md): each weekly release now charges epsilon_per_week (default 1.2) for its caseload figures, and one referral's events charge epsilon_per_referral (default 12) once over its life, at most referrals_per_client_year (default 2) a year. Delete the epsilon_per_release line to take the defaults (a client's worst case over any 52 weeks is then 86.4), and set epsilon_cap_per_year = 100.")
+        }
+        func epsilon(_ key: String, _ fallback: Epsilon) throws -> Epsilon {
+            let text = try reader.number("privacy", key, default: fallback.description)
+            guard let epsilon = Epsilon(text) else {
+                throw ConfideError(.config, "\(path): [privacy] \(key) must be a positive decimal of at most 6 digits before and 6 after the point")
+            }
+            return epsilon
+        }
+        let epsilonPerWeek = try epsilon("epsilon_per_week", PrivacySettings.defaultEpsilonPerWeek)
+        let epsilonPerReferral = try epsilon("epsilon_per_referral", PrivacySettings.defaultEpsilonPerReferral)
+        let referralsPerYear = try reader.int("privacy", "referrals_per_client_year", default: PrivacySettings.defaultReferralsPerClientYear)
+        guard (1...52).contains(referralsPerYear) else {
+            throw ConfideError(.config, "\(path): [privacy] referrals_per_client_year must be between 1 and 52")
         }
         let delta = Double(try reader.number("privacy", "delta", default: "0")) ?? -1
         guard (0..<1).contains(delta) else { throw ConfideError(.config, "\(path): [privacy] delta must be in [0, 1)") }
         let minClients = try reader.int("privacy", "min_clients", default: 5)
         guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
-        privacy = PrivacySettings(mode: mode, epsilonPerRelease: epsilon, delta: delta, minClients: minClients,
+        privacy = PrivacySettings(mode: mode, epsilonPerWeek: epsilonPerWeek, epsilonPerReferral: epsilonPerReferral,
+                                  referralsPerClientYear: referralsPerYear, delta: delta, minClients: minClients,
                                   weights: try reader.privacyWeights())
-        epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "220")) ?? -1
+        epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "100")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
         metrics = try reader.metricSettings()
+        metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
         try KnownKeys.check(table, file: path, read: read)
         knownKeys = read.keys
         sha256 = sha256Hex(Array(data))

@@ -1,52 +1,111 @@
-import ConfideModel
+public import ConfideModel
+import ConfideRelease
 import ConfideStore
+import Foundation
 
 /// One release in the budget ledger.
 public struct LedgerEntry: Sendable, Equatable, Codable {
     /// The ISO week.
     public let period: String
-    /// ε charged.
+    /// ε charged to every client (the release's state slots; for charges written before
+    /// lifetime accounting, the whole release).
     public let epsilon: Double
     /// δ charged.
     public let delta: Double
     /// When it was charged (UTC, ISO 8601).
     public let created: String
+    /// ε of one event of each kind in this release (empty before lifetime accounting).
+    public var epsilonEvents: [ReferralEvent: Double] = [:]
+    /// Events of one kind a client may contribute in any 52 weeks, as bounded for this release.
+    public var eventsPerYear = 0
+    /// The Monday of the period (where the charge falls in a 52-week window).
+    var week: ISOWeek? { ISOWeek(period) }
 }
 
-/// The budget ledger in the store: every charge, never edited, and the rolling-year checks.
+/// The worst case of one client over 52 consecutive ISO weeks, by kind of slot.
+public struct WindowCharge: Sendable, Equatable {
+    /// The window's first week.
+    public let first: ISOWeek
+    /// ε of the state slots: every release in the window charges every client.
+    public let perRelease: Double
+    /// ε of the event slots: for each kind, the `eventsPerYear` weeks of the window whose
+    /// releases charge that kind most (a client's events of a kind, at most that many in any 52
+    /// weeks, placed where they cost most).
+    public let perEvent: Double
+
+    /// The whole worst case.
+    public var total: Double { perRelease + perEvent }
+
+    /// The worst case of the window of 52 weeks from `first` over `entries` (`docs/privacy.md`,
+    /// "Lifetime accounting"): a pure function of the ledger, so tests recompute it
+    /// independently.
+    public static func of(_ entries: [LedgerEntry], from first: ISOWeek) -> WindowCharge {
+        let last = first.adding(weeks: 51)
+        let inside = entries.filter { $0.week.map { $0 >= first && $0 <= last } ?? false }
+        let perRelease = inside.map(\.epsilon).reduce(0, +)
+        let bound = inside.map(\.eventsPerYear).max() ?? 0
+        var perEvent = 0.0
+        for kind in ReferralEvent.allCases {
+            var byWeek: [ISOWeek: Double] = [:]
+            for entry in inside { if let e = entry.epsilonEvents[kind], let week = entry.week { byWeek[week, default: 0] += e } }
+            perEvent += byWeek.values.sorted(by: >).prefix(bound).reduce(0, +)
+        }
+        return WindowCharge(first: first, perRelease: perRelease, perEvent: perEvent)
+    }
+
+    /// The worst window of `entries` among those containing `week` (every window when nil).
+    public static func worst(_ entries: [LedgerEntry], containing week: ISOWeek? = nil) -> WindowCharge? {
+        var firsts = Set<ISOWeek>()
+        if let week {
+            for shift in 0..<52 { firsts.insert(week.adding(weeks: -shift)) }
+        } else {
+            for entry in entries { if let w = entry.week { for shift in 0..<52 { firsts.insert(w.adding(weeks: -shift)) } } }
+        }
+        return firsts.map { of(entries, from: $0) }.max { ($0.total, $1.first) < ($1.total, $0.first) }
+    }
+}
+
+/// The budget ledger in the store: every charge, never edited, and the 52-week checks.
 struct Ledger {
     let db: Database
 
     func entries() throws -> [LedgerEntry] {
-        try db.cachedStatement("SELECT period, epsilon, delta, created FROM ledger ORDER BY period_start, entry_id").map { row in
-            LedgerEntry(period: row.string(0), epsilon: row.double(1), delta: row.double(2), created: row.string(3))
+        try db.cachedStatement("""
+            SELECT period, epsilon, delta, created, epsilon_events, events_per_year FROM ledger ORDER BY period_start, entry_id
+            """).map { row in
+            var entry = LedgerEntry(period: row.string(0), epsilon: row.double(1), delta: row.double(2), created: row.string(3))
+            let events = (try? JSONSerialization.jsonObject(with: Data(row.string(4).utf8))) as? [String: Double] ?? [:]
+            entry.epsilonEvents = Dictionary(uniqueKeysWithValues: events.compactMap { key, value in
+                ReferralEvent(rawValue: key).map { ($0, value) }
+            })
+            entry.eventsPerYear = row.int(5)
+            return entry
         }
     }
 
-    /// ε charged to releases whose week lies in the 52 weeks ending with `week`.
-    func rollingEpsilon(endingWith week: ISOWeek) throws -> Double {
-        try sum(from: week.adding(weeks: -51), to: week)
+    /// The worst case of one client over any 52 weeks of the ledger.
+    func rollingEpsilon() throws -> WindowCharge? { WindowCharge.worst(try entries()) }
+
+    /// The worst 52-week window containing `week`, if `charge` were added for it.
+    func worstWindow(containing week: ISOWeek, adding charge: ReleaseCharge) throws -> WindowCharge {
+        var all = try entries()
+        all.append(Self.entry(week, charge, delta: 0, created: ""))
+        return WindowCharge.worst(all, containing: week)!
     }
 
-    /// The largest ε of any 52-week window that contains `week`, if `extra` were charged to it.
-    func worstWindow(containing week: ISOWeek, adding extra: Double) throws -> Double {
-        var worst = 0.0
-        for shift in 0..<52 {
-            let first = week.adding(weeks: -shift)
-            worst = max(worst, try sum(from: first, to: first.adding(weeks: 51)) + extra)
-        }
-        return worst
+    func charge(period: ISOWeek, charge: ReleaseCharge, delta: Double, created: String, note: String) throws {
+        let events = Dictionary(uniqueKeysWithValues: charge.perEvent.map { ($0.key.rawValue, $0.value.value) })
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: events, options: [.sortedKeys]), as: UTF8.self)
+        try db.execute("""
+            INSERT INTO ledger (period, period_start, epsilon, delta, created, note, epsilon_events, events_per_year)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [period.description, period.start.iso, charge.perRelease?.value ?? 0, delta, created, note, json, charge.eventsPerYear])
     }
 
-    private func sum(from first: ISOWeek, to last: ISOWeek) throws -> Double {
-        var total = 0.0
-        try db.cachedStatement("SELECT epsilon FROM ledger WHERE period_start BETWEEN ? AND ?")
-            .forEachRow([first.start.iso, last.start.iso]) { total += $0.double(0) }
-        return total
-    }
-
-    func charge(period: ISOWeek, epsilon: Double, delta: Double, created: String, note: String) throws {
-        try db.execute("INSERT INTO ledger (period, period_start, epsilon, delta, created, note) VALUES (?, ?, ?, ?, ?, ?)",
-                       [period.description, period.start.iso, epsilon, delta, created, note])
+    static func entry(_ week: ISOWeek, _ charge: ReleaseCharge, delta: Double, created: String) -> LedgerEntry {
+        var entry = LedgerEntry(period: week.description, epsilon: charge.perRelease?.value ?? 0, delta: delta, created: created)
+        entry.epsilonEvents = charge.perEvent.mapValues(\.value)
+        entry.eventsPerYear = charge.eventsPerYear
+        return entry
     }
 }

@@ -7,7 +7,8 @@ public struct WeekOutcome: Sendable, Equatable {
     /// `published` (new files), `unchanged` (already published, byte for byte) or
     /// `republished` (the stored release rendered again).
     public let status: String
-    /// ε charged by this run (0 when the stored release was reused).
+    /// The most this run's release can cost one client: its weekly figures and one event of each
+    /// kind (0 when the stored release was reused; `ReleaseCharge.worstCase`).
     public let epsilonCharged: Double
     /// True when the data behind an already released week changed since its release.
     public let dataChangedSinceRelease: Bool

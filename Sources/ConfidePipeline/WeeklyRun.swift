@@ -36,7 +36,7 @@ extension Workspace {
             } else {
                 let history = try releases.history(before: week, weeks: settings.outcomeWindowWeeks - 1)
                 release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
-                charged = release.mode == .dp ? configuration.privacy.epsilonPerRelease.value : 0
+                charged = release.charge.worstCase
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
             let outcome = try render(release, week: week, releases: releases)
@@ -60,23 +60,25 @@ extension Workspace {
     }
 
     /// Draws the noise once, stores the release and charges the ledger in one transaction.
+    /// The cap is checked first against a client's worst case over every 52-week window that
+    /// contains the week, this release's charge included (``WindowCharge``).
     private func drawRelease(_ exact: ExactRelease, history: [ProtectedRelease], week: ISOWeek, dataHash: String, note: String) throws -> ProtectedRelease {
         let protector = Protector(settings: configuration.privacy)
-        let epsilon = protector.chargedEpsilon?.value ?? 0
+        let charge = protector.charge(exact)
         let cap = configuration.epsilonCapPerYear
         return try db.write { db in
             let ledger = Ledger(db: db)
-            if epsilon > 0 {
-                let worst = try ledger.worstWindow(containing: week, adding: epsilon)
-                guard worst <= cap + 1e-9 else {
-                    throw ConfideError(.budgetExhausted, "releasing \(week) would spend ε \(format(worst)) in a 52-week window, over the cap of \(format(cap)) ([privacy] epsilon_cap_per_year). Nothing was published.")
+            if charge.worstCase > 0 {
+                let worst = try ledger.worstWindow(containing: week, adding: charge)
+                guard worst.total <= cap + 1e-9 else {
+                    throw ConfideError(.budgetExhausted, "releasing \(week) would let one client's ε reach \(format(worst.total)) in the 52 weeks from \(worst.first) (\(format(worst.perRelease)) weekly figures, \(format(worst.perEvent)) referral events), over the cap of \(format(cap)) ([privacy] epsilon_cap_per_year). Nothing was published.")
                 }
             }
             var sampler = ExactSampler(source: SystemRandomNumberGenerator())
             let release = protector.protect(exact, history: history, sampler: &sampler)
             let created = timestamp()
             try ReleaseStore(db: db).save(release, period: week, dataHash: dataHash, created: created)
-            try ledger.charge(period: week, epsilon: epsilon, delta: configuration.privacy.delta, created: created, note: note)
+            try ledger.charge(period: week, charge: release.charge, delta: configuration.privacy.delta, created: created, note: note)
             return release
         }
     }
@@ -86,7 +88,7 @@ extension Workspace {
     private func render(_ release: ProtectedRelease, week: ISOWeek, releases: ReleaseStore) throws -> PublishOutcome {
         let context = ReportContext(
             practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
-            rollingEpsilon: format(try rollingEpsilon(endingWith: week)), epsilonCap: format(configuration.epsilonCapPerYear),
+            rollingEpsilon: format(try rollingEpsilon(endingWith: week).total), epsilonCap: format(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
         return try WeekFolder(release: release, context: context, configurationHash: configuration.sha256)
             .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })

@@ -73,10 +73,14 @@ public final class Workspace {
     /// The budget ledger.
     public func ledgerEntries() throws -> [LedgerEntry] { try Ledger(db: db).entries() }
 
-    /// ε charged in the 52 weeks ending with `week`.
-    public func rollingEpsilon(endingWith week: ISOWeek) throws -> Double {
-        try Ledger(db: db).rollingEpsilon(endingWith: week)
+    /// A client's worst case over the 52 weeks ending with `week` (what a report of `week` states).
+    public func rollingEpsilon(endingWith week: ISOWeek) throws -> WindowCharge {
+        WindowCharge.of(try Ledger(db: db).entries(), from: week.adding(weeks: -51))
     }
+
+    /// A client's worst case over any 52 weeks of the ledger (nil when nothing was charged):
+    /// what `epsilon_cap_per_year` is checked against.
+    public func worstYear() throws -> WindowCharge? { try Ledger(db: db).rollingEpsilon() }
 
     /// True when `token` is a client, referral or appointment id of the source (checked by
     /// pseudonymising it under the practice key and looking it up in the store).

@@ -16,8 +16,20 @@ public struct Protector: Sendable {
     /// Creates a protector.
     public init(settings: PrivacySettings) { self.settings = settings }
 
-    /// The ε a release charges (nil in sdc mode).
-    public var chargedEpsilon: Epsilon? { settings.mode == .dp ? settings.epsilonPerRelease : nil }
+    /// What a release of `exact` charges one client (``ReleaseCharge/none`` in sdc mode): its
+    /// state slots share ``PrivacySettings/epsilonPerWeek``; each event slot's ε counts towards
+    /// every kind of event it holds.
+    public func charge(_ exact: ExactRelease) -> ReleaseCharge {
+        guard settings.mode == .dp else { return .none }
+        let budget = Budget(slots: exact.tables.flatMap(dpSlots), protector: self)
+        var perEvent: [ReferralEvent: Epsilon] = [:]
+        for (slot, histogram) in budget.eventSlots {
+            let epsilon = budget.epsilon(of: slot, histogram: histogram)
+            for kind in histogram.events { perEvent[kind] = perEvent[kind].map { $0 + epsilon } ?? epsilon }
+        }
+        return ReleaseCharge(perRelease: budget.stateSlots.isEmpty ? nil : settings.epsilonPerWeek, perEvent: perEvent,
+                             eventsPerYear: settings.referralsPerClientYear)
+    }
 
     /// Protects every table of `exact`.
     ///
@@ -32,8 +44,7 @@ public struct Protector: Sendable {
         var parameters: [MeasureParameters] = []
         var noisyCells: [NoisyCell] = []
         var weeksCovered: [String: Int] = [:]
-        let slots = exact.tables.flatMap(dpSlots)
-        let totalWeight = slots.map(weight).reduce(0, +)
+        let budget = Budget(slots: exact.tables.flatMap(dpSlots), protector: self)
         for table in exact.tables {
             let evaluator: MeasureEvaluator
             switch settings.mode {
@@ -43,13 +54,10 @@ public struct Protector: Sendable {
                 var scales: [BudgetSlot: (UInt64, UInt64)] = [:]
                 for slot in dpSlots(table) {
                     let histogram = table.histograms.first { $0.id == slot.histogram }!
-                    // ε_slot = (p/q)·(w/W); scale Δ/ε_slot = (Δ·q·W)/(p·w) = t/s, Δ = cap.
-                    let eps = settings.epsilonPerRelease, w = weight(slot)
-                    let t = UInt64(histogram.cap) * eps.denominator * totalWeight, s = eps.numerator * w
+                    let (t, s) = budget.scale(of: slot, histogram: histogram)
                     scales[slot] = (t, s)
                     parameters.append(MeasureParameters(
-                        measureID: slot.id, table: table.name,
-                        exactEpsilon: Epsilon(numerator: eps.numerator * w, denominator: eps.denominator * totalWeight),
+                        measureID: slot.id, table: table.name, exactEpsilon: budget.epsilon(of: slot, histogram: histogram),
                         sensitivity: histogram.cap, scale: Double(t) / Double(s), contributionCap: histogram.cap))
                 }
                 for (index, key) in table.cells.enumerated() {
@@ -69,9 +77,10 @@ public struct Protector: Sendable {
             }
             cells += publish(table, evaluator: evaluator)
         }
+        let charge = charge(exact)
         return ProtectedRelease(
             period: exact.period.description, periodStart: exact.period.start.iso, periodEnd: exact.period.end.iso,
-            mode: settings.mode, epsilon: chargedEpsilon?.description ?? "0", delta: settings.delta,
+            mode: settings.mode, epsilon: charge.perRelease?.description ?? "0", charge: charge, delta: settings.delta,
             minClients: settings.minClients, definitionVersion: exact.definitionVersion, cells: cells, parameters: parameters,
             noisyCells: noisyCells, weeksCovered: weeksCovered)
     }

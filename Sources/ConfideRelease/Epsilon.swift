@@ -41,6 +41,15 @@ public struct Epsilon: Sendable, Equatable, Hashable, Codable, CustomStringConve
     /// `p/q`, or `p` when q is 1: the exact value, as the manifest states it.
     public var rational: String { denominator == 1 ? String(numerator) : "\(numerator)/\(denominator)" }
 
+    /// The exact sum (over the least common denominator). Traps on overflow, which needs
+    /// denominators far beyond any budget split (each is a power of ten times a weight sum).
+    public static func + (a: Epsilon, b: Epsilon) -> Epsilon {
+        let g = gcd(a.denominator, b.denominator)
+        let denominator = a.denominator / g * b.denominator
+        return Epsilon(numerator: a.numerator * (denominator / a.denominator) + b.numerator * (denominator / b.denominator),
+                       denominator: denominator)
+    }
+
     /// The value as a double (for display and ledger sums only, never for noise).
     public var value: Double { Double(numerator) / Double(denominator) }
 

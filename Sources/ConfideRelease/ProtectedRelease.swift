@@ -138,8 +138,11 @@ public struct ProtectedRelease: Sendable, Equatable {
     public let periodEnd: String
     /// The protection mode.
     public let mode: ProtectionMode
-    /// The ε charged for the release (0 in sdc mode), as a decimal.
+    /// The ε every client is charged by the release, its state slots (0 in sdc mode), as a
+    /// decimal; ``charge`` has the per-event part.
     public let epsilon: String
+    /// What the release costs one client, by kind of slot.
+    public let charge: ReleaseCharge
     /// The δ charged (0 for pure DP).
     public let delta: Double
     /// The smallest number of clients a published cell may rest on.
@@ -157,14 +160,17 @@ public struct ProtectedRelease: Sendable, Equatable {
 
     /// Creates a release (the `Protection` SPI: `Protector` and the codec only).
     @_spi(Protection)
-    public init(period: String, periodStart: String, periodEnd: String, mode: ProtectionMode, epsilon: String, delta: Double,
-         minClients: Int, definitionVersion: String, cells: [ProtectedCell], parameters: [MeasureParameters],
-         noisyCells: [NoisyCell], weeksCovered: [String: Int]) {
+    public init(period: String, periodStart: String, periodEnd: String, mode: ProtectionMode, epsilon: String,
+                charge: ReleaseCharge? = nil, delta: Double,
+                minClients: Int, definitionVersion: String, cells: [ProtectedCell], parameters: [MeasureParameters],
+                noisyCells: [NoisyCell], weeksCovered: [String: Int]) {
         self.period = period
         self.periodStart = periodStart
         self.periodEnd = periodEnd
         self.mode = mode
         self.epsilon = epsilon
+        // A release stored before charges were kept: all of it was charged per release.
+        self.charge = charge ?? ReleaseCharge(perRelease: Epsilon(epsilon), perEvent: [:], eventsPerYear: 0)
         self.delta = delta
         self.minClients = minClients
         self.definitionVersion = definitionVersion

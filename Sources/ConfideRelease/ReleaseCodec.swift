@@ -52,10 +52,18 @@ private struct StoredNoisyCell: Codable {
     let t, s: UInt64
 }
 
+/// A release's charge: `perEvent` as `kind: p/q`; absent in releases stored before it was kept.
+private struct StoredCharge: Codable {
+    let perRelease: String?
+    let perEvent: [String: String]
+    let eventsPerYear: Int
+}
+
 private struct StoredRelease: Codable {
     let period, periodStart, periodEnd: String
     let mode: ProtectionMode
     let epsilon: String
+    let charge: StoredCharge?
     let delta: Double
     let minClients: Int
     let definitionVersion: String
@@ -66,7 +74,11 @@ private struct StoredRelease: Codable {
 
     init(_ r: ProtectedRelease) {
         period = r.period; periodStart = r.periodStart; periodEnd = r.periodEnd; mode = r.mode
-        epsilon = r.epsilon; delta = r.delta; minClients = r.minClients; definitionVersion = r.definitionVersion
+        epsilon = r.epsilon; delta = r.delta
+        charge = StoredCharge(perRelease: r.charge.perRelease?.rational,
+                              perEvent: Dictionary(uniqueKeysWithValues: r.charge.perEvent.map { ($0.key.rawValue, $0.value.rational) }),
+                              eventsPerYear: r.charge.eventsPerYear)
+        minClients = r.minClients; definitionVersion = r.definitionVersion
         cells = r.cells.map {
             StoredCell(table: $0.table, groupType: $0.groupType, group: $0.group, measureID: $0.measureID, measureName: $0.measureName,
                        isRate: $0.isRate, value: $0.value, intervalLow: $0.intervalLow, intervalHigh: $0.intervalHigh,
@@ -87,7 +99,15 @@ private struct StoredRelease: Codable {
             NoisyCell(histogram: $0.histogram, cls: $0.cls, groupType: $0.groupType, group: $0.group, value: $0.value, t: $0.t, s: $0.s)
         }
         return ProtectedRelease(
-            period: period, periodStart: periodStart, periodEnd: periodEnd, mode: mode, epsilon: epsilon, delta: delta,
+            period: period, periodStart: periodStart, periodEnd: periodEnd, mode: mode, epsilon: epsilon,
+            charge: charge.map { stored in
+                ReleaseCharge(perRelease: stored.perRelease.flatMap(Epsilon.init(rational:)),
+                              perEvent: Dictionary(uniqueKeysWithValues: stored.perEvent.compactMap { key, value in
+                                  ReferralEvent(rawValue: key).flatMap { kind in Epsilon(rational: value).map { (kind, $0) } }
+                              }),
+                              eventsPerYear: stored.eventsPerYear)
+            },
+            delta: delta,
             minClients: minClients, definitionVersion: definitionVersion,
             cells: cells.map {
                 ProtectedCell(table: $0.table, groupType: $0.groupType, group: $0.group, measureID: $0.measureID,

@@ -7,7 +7,7 @@ public import ConfideStore
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3])
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4])
 
     static let version1 = """
     CREATE TABLE meta (
@@ -147,5 +147,15 @@ public enum Schema {
     CREATE INDEX appointments_date ON appointments(date, therapist_id);
     CREATE INDEX appointments_attended ON appointments(referral_id, date, kind, therapist_id, modality, delivery)
         WHERE status IN ('attended', 'attended_late');
+    """
+
+    /// Version 4 (lifetime accounting): a charge's per-event part. `epsilon` is now what the
+    /// release charges every client (its state slots); `epsilon_events` the ε of one event of
+    /// each kind (`{"finished": 3.5, ...}`) and `events_per_year` the bound on a client's events
+    /// of a kind in any 52 weeks. Rows written before were charged wholly per release, which
+    /// their defaults say.
+    static let version4 = """
+    ALTER TABLE ledger ADD COLUMN epsilon_events TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE ledger ADD COLUMN events_per_year INTEGER NOT NULL DEFAULT 0;
     """
 }

@@ -130,7 +130,7 @@ struct DPCountsRelease {
         let table = ExactTable(name: .caseload, histograms: [histogram], cells: cells, contributions: contributions,
                                measures: [Catalogue.measure("appointments_attended")!])
         let half = Epsilon(numerator: epsilon.numerator, denominator: epsilon.denominator * 2)
-        let protector = Protector(settings: PrivacySettings(mode: .dp, epsilonPerRelease: half))
+        let protector = Protector(settings: PrivacySettings(mode: .dp, epsilonPerWeek: half))
         var noisyCounts = [Int64](repeating: 0, count: partitions)
 
         // Sums: each unit keeps its first therapist (the lowest partition, as Protector's

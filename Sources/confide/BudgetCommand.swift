@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ConfideModel
 import ConfidePrivacy
 import ConfideRelease
@@ -19,20 +20,47 @@ struct BudgetCommand: ParsableCommand {
         let configuration = try options.load()
         let (entries, rolling) = try failing {
             let workspace = try Workspace(configuration: configuration, logger: makeLogger(quiet: true))
-            let latest = ISOWeek.lastComplete(before: workspace.today)
-            return (try workspace.ledgerEntries(), try workspace.rollingEpsilon(endingWith: latest))
+            return (try workspace.ledgerEntries(), try workspace.worstYear())
         }
         let cap = configuration.epsilonCapPerYear
+        let privacy = configuration.privacy
+        let worst = rolling?.total ?? 0
+        // The weeks a cap leaves for weekly runs at today's settings, after the worst window.
+        let yearly = privacy.worstCaseWeeklyYear
         if json {
             print(jsonText([
-                "releases": entries.map { ["period": $0.period, "epsilon": $0.epsilon, "delta": $0.delta, "created": $0.created] as [String: Any] },
-                "rolling_epsilon": rolling, "cap": cap, "remaining": max(0, cap - rolling),
-                "epsilon_per_release": configuration.privacy.epsilonPerRelease.value, "mode": configuration.privacy.mode.rawValue,
+                "releases": entries.map { entry in
+                    ["period": entry.period, "epsilon": entry.epsilon, "delta": entry.delta, "created": entry.created,
+                     "epsilon_events": Dictionary(uniqueKeysWithValues: entry.epsilonEvents.map { ($0.key.rawValue, $0.value) }),
+                     "events_per_year": entry.eventsPerYear] as [String: Any]
+                },
+                "rolling_epsilon": worst, "cap": cap, "remaining": max(0, cap - worst),
+                "rolling_epsilon_by_kind": ["per_release": rolling?.perRelease ?? 0, "per_event": rolling?.perEvent ?? 0] as [String: Any],
+                "rolling_window_first_week": rolling?.first.description ?? "",
+                "epsilon_per_release": privacy.mode == .dp ? privacy.epsilonPerWeek.value : 0,
+                "epsilon_per_week": privacy.epsilonPerWeek.value, "epsilon_per_referral": privacy.epsilonPerReferral.value,
+                "referrals_per_client_year": privacy.referralsPerClientYear, "worst_case_year_at_settings": yearly,
+                "mode": privacy.mode.rawValue,
             ] as [String: Any]))
             return
         }
-        print("period    epsilon  delta  created")
-        for entry in entries { print("\(entry.period)  \(entry.epsilon)  \(entry.delta)  \(entry.created)") }
-        print("rolling 52 weeks: ε \(rolling) of \(cap); left \(max(0, cap - rolling)) (about \(Int(max(0, cap - rolling) / configuration.privacy.epsilonPerRelease.value)) weekly releases)")
+        print("period    epsilon  per event                         delta  created")
+        for entry in entries {
+            let events = entry.epsilonEvents.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \(format($0.value))" }.joined(separator: ", ")
+            print("\(entry.period)  \(format(entry.epsilon))  \(events.isEmpty ? "-" : events)  \(entry.delta)  \(entry.created)")
+        }
+        let from = rolling.map { " (52 weeks from \($0.first))" } ?? ""
+        print("worst case of one client over any 52 weeks\(from): ε \(format(worst)) of \(format(cap)): " +
+              "\(format(rolling?.perRelease ?? 0)) weekly figures + \(format(rolling?.perEvent ?? 0)) referral events; left \(format(max(0, cap - worst)))")
+        print("a year of weekly runs at today's settings costs a client at most ε \(format(yearly)) " +
+              "(52 × \(format(privacy.epsilonPerWeek.value)) + \(privacy.referralsPerClientYear) referrals × \(format(privacy.epsilonPerReferral.value)))")
     }
+}
+
+/// A decimal for people: at most three places.
+private func format(_ value: Double) -> String {
+    var text = String(format: "%.3f", value)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
 }

@@ -1,4 +1,5 @@
 import ConfideIngest
+import ConfidePrivacy
 @testable import ConfidePipeline
 import Foundation
 import Testing
@@ -10,9 +11,21 @@ import Testing
     }
 
     @Test func aMistypedPrivacyKeyStopsTheRunInsteadOfFallingBackToTheDefault() throws {
-        let refused = try #require(error("[privacy]\nepsilon_per_releas = 0.5\n"))
+        let refused = try #require(error("[privacy]\nepsilon_per_weak = 0.5\n"))
         #expect(refused.status == .config)
-        #expect(refused.message.contains("[privacy] epsilon_per_releas is not a known key (did you mean epsilon_per_release?)"))
+        #expect(refused.message.contains("[privacy] epsilon_per_weak is not a known key (did you mean epsilon_per_week?)"))
+    }
+
+    /// A configuration written by the previous version (`epsilon_per_release = 4.0`) says
+    /// exactly what to change, and loads once it is changed.
+    @Test func theReplacedEpsilonPerReleaseSaysWhatToChange() throws {
+        let old = "[privacy]\nmode = \"dp\"\nepsilon_per_release = 4.0\nepsilon_cap_per_year = 220.0\n"
+        let refused = try #require(error(old))
+        #expect(refused.status == .config)
+        #expect(refused.message.contains("Delete the epsilon_per_release line") && refused.message.contains("epsilon_cap_per_year = 100"))
+        let changed = try loadConfiguration(old.replacingOccurrences(of: "epsilon_per_release = 4.0\n", with: "")
+            .replacingOccurrences(of: "220.0", with: "100"))
+        #expect(changed.privacy.epsilonPerWeek == PrivacySettings.defaultEpsilonPerWeek && changed.epsilonCapPerYear == 100)
     }
 
     @Test func unknownSectionsAndFileKeysAreNamed() {

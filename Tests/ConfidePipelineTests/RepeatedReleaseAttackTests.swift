@@ -33,14 +33,16 @@ private func practiceValues(_ folder: String) throws -> [String: String] {
             #expect(try practiceValues(folder) == published)
             #expect(try ReleaseStore(db: workspace.db).find(practice.lastWeek)?.release == stored.release)
         }
-        #expect(try workspace.ledgerEntries().map(\.epsilon) == [4])
+        #expect(try workspace.ledgerEntries().map(\.epsilon) == [1.2])
     }
 
     /// Forcing fresh draws by changing the data and re-releasing: each draw is charged, and once
     /// the yearly cap is reached the next one is refused with exit 80 and the published week
-    /// stays as it was, so an attacker gets at most cap / ε draws to average.
+    /// stays as it was, so an attacker gets at most cap / ε draws to average. Each re-release of
+    /// the week charges its weekly figures again and its events again (the same referrals are
+    /// measured again): 13.2 a draw, so a cap of 45 allows three.
     @Test func forcedReReleasesStopAtTheCapAndPublishNothing() throws {
-        let practice = try PracticeFixture(cap: "12.0")
+        let practice = try PracticeFixture(cap: "45.0")
         let configuration = try practice.configuration()
         var folder = ""
         for draw in 0..<3 {
@@ -49,7 +51,7 @@ private func practiceValues(_ folder: String) throws -> [String: String] {
                     clients: 600 + 20 * draw, weeks: 30, seed: 9 + UInt64(draw), lastDay: practice.lastWeek.end, therapists: 6))
             }
             let run = try ScheduledRun.run(configuration, selection: .latest, rerelease: true, logger: quiet)
-            #expect(run.weeks[0].epsilonCharged == 4)
+            #expect(abs(run.weeks[0].epsilonCharged - fullCharge) < 1e-9)
             folder = run.weeks[0].path
         }
         let before = try practiceValues(folder)
@@ -61,6 +63,6 @@ private func practiceValues(_ folder: String) throws -> [String: String] {
         }
         #expect(try practiceValues(folder) == before)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")) == manifest)
-        #expect(try Workspace(configuration: configuration, logger: quiet).ledgerEntries().map(\.epsilon) == [4, 4, 4])
+        #expect(try Workspace(configuration: configuration, logger: quiet).ledgerEntries().map(\.epsilon) == [1.2, 1.2, 1.2])
     }
 }

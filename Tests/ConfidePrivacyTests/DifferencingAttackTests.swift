@@ -15,7 +15,7 @@ import Testing
 
     /// The attacker's differences (practice, T2) of `attended` over `trials` pairs of releases.
     static func differences(world week2: ExactRelease, epsilon: String, trials: Int, seed: UInt64) -> [(practice: Double, therapist: Double)] {
-        let protector = Protector(settings: PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon(epsilon)!, minClients: 1))
+        let protector = Protector(settings: PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon(epsilon)!, epsilonPerReferral: Epsilon(epsilon)!, minClients: 1))
         var sampler = ExactSampler(source: TestGenerator(state: seed))
         return (0..<trials).map { _ in
             let first = protector.protect(week1, sampler: &sampler)

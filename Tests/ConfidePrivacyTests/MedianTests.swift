@@ -53,7 +53,7 @@ private func sessionCounts(_ sessions: [Int]) -> ExactRelease {
             sessions += Array(repeating: count, count: clients)
         }
         let exact = sessionCounts(sessions)   // 240 courses; 120th and 121st are 6: median 6
-        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 5)
+        let settings = PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("4")!, epsilonPerReferral: Epsilon("4")!, minClients: 5)
         var covered = 0, close = 0
         let runs = 200
         for seed in 0..<runs {

@@ -39,7 +39,7 @@ private func endings(perReason: Int) -> ExactRelease {
         // (standard deviation about 38), so with a minimum of 1 both figures are published.
         let exact = endings(perReason: 20)
         var sampler = ExactSampler(source: TestGenerator(state: 5))
-        let protected = Protector(settings: PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 1)).protect(exact, sampler: &sampler)
+        let protected = Protector(settings: PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("4")!, epsilonPerReferral: Epsilon("4")!, minClients: 1)).protect(exact, sampler: &sampler)
         let total = value(protected, "all", "referrals_ended")
         let drawn = try #require(protected.noisyCells.first { $0.histogram == "flows" && $0.cls == "ended" })
         let perClass = protected.noisyCells.filter { $0.histogram == "endings" && $0.group == "T1" }
@@ -94,11 +94,16 @@ private func endings(perReason: Int) -> ExactRelease {
 
     @Test func dpDrawsThePracticeFlowsOnceAndLeavesUnreadCellsUndrawnAndUncharged() throws {
         var sampler = ExactSampler(source: TestGenerator(state: 9))
-        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 1)
+        let settings = PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("4")!, epsilonPerReferral: Epsilon("4")!, minClients: 1)
         let protected = Protector(settings: settings).protect(flows(received: 30, entered: 20, both: 0), sampler: &sampler)
         // Only the flows slot is drawn and charged: the own practice cells are read by nothing.
         #expect(protected.parameters.map(\.measureID) == ["flows/practice"])
-        #expect(protected.parameters.first?.epsilon == "4")
+        // flows holds three events of a referral (received, entered, ended), so its ε per event
+        // is a third of epsilon_per_referral, and a referral's three events cost all of it.
+        #expect(protected.parameters.first?.exactEpsilon == Epsilon(numerator: 4, denominator: 3))
+        #expect(protected.charge.perRelease == nil)
+        #expect(protected.charge.perEvent == [.received: Epsilon(numerator: 4, denominator: 3), .entered: Epsilon(numerator: 4, denominator: 3),
+                                              .ended: Epsilon(numerator: 4, denominator: 3)])
         #expect(Set(protected.noisyCells.map(\.histogram)) == ["flows"])
         for (measure, cls) in [("referrals_received", "received"), ("entered_treatment", "entered")] {
             let drawn = try #require(protected.noisyCells.first { $0.cls == cls })
@@ -112,7 +117,7 @@ private func endings(perReason: Int) -> ExactRelease {
         // Noise of scale below 0.001: every draw is 0, so the dp figures are the bounded ones.
         var sampler = ExactSampler(source: TestGenerator(state: 9))
         let exact = flows(received: 10, entered: 10, both: 5)
-        let dp = Protector(settings: PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("100000")!, minClients: 1))
+        let dp = Protector(settings: PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("100000")!, epsilonPerReferral: Epsilon("100000")!, minClients: 1))
             .protect(exact, sampler: &sampler)
         #expect(value(dp, "all", "referrals_received").value == 15)   // the five count as referred
         #expect(value(dp, "all", "entered_treatment").value == 10)
@@ -125,7 +130,8 @@ private func endings(perReason: Int) -> ExactRelease {
     /// joint distribution of the practice's referrals and entries by at most e^ε: the cap of 1
     /// keeps one of the two. Counted in both, the ratio would reach e^(2ε) and this fails.
     @Test func aClientWithTwoFlowsInAWeekMovesTheReleaseByAtMostEpsilon() {
-        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("1")!, minClients: 1)
+        // flows holds three events per referral: at epsilon_per_referral 3 its ε per event is 1.
+        let settings = PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("1")!, epsilonPerReferral: Epsilon("3")!, minClients: 1)
         let without = flows(received: 20, entered: 0, both: 0), with = flows(received: 20, entered: 0, both: 1)
         func outcomes(_ exact: ExactRelease, seed: UInt64) -> [String: Int] {
             var sampler = ExactSampler(source: TestGenerator(state: seed))

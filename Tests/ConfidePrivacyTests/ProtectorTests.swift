@@ -63,7 +63,7 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     @Test func dpAddsNoiseSuppressesLowNoisyCountsAndGivesIntervals() {
         let exact = release(perTherapist: ["T1": Array(0..<40), "T2": Array(40..<41)])
         var sampler = ExactSampler(source: TestGenerator(state: 2))
-        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("4")!, minClients: 5)
+        let settings = PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("4")!, epsilonPerReferral: Epsilon("4")!, minClients: 5)
         let protected = Protector(settings: settings).protect(exact, sampler: &sampler)
         let total = value(protected, "all", "appointments_attended")
         #expect(total.status == .published)
@@ -87,7 +87,7 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
         // Through `protect`: at ε 100,000 the noise scale is below 0.001 and every draw is 0, so
         // the release shows what was drawn on: the bounded sums, not the client's 100 appointments.
         var sampler = ExactSampler(source: TestGenerator(state: 3))
-        let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("100000")!, minClients: 1)).protect(exact, sampler: &sampler)
+        let protected = Protector(settings: PrivacySettings(epsilonPerWeek: Epsilon("100000")!, epsilonPerReferral: Epsilon("100000")!, minClients: 1)).protect(exact, sampler: &sampler)
         let drawn = protected.noisyCells.filter { $0.cls == "attended" }.map { "\($0.group)=\($0.value)" }
         #expect(drawn == ["all=2", "T1=2", "T2=0"])   // the first therapist in cell order is kept
         #expect(value(protected, "all", "appointments_attended").value == 2)
@@ -101,7 +101,7 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     @Test func budgetIsSplitByWeightsAcrossSlots() {
         let exact = release(perTherapist: ["T1": Array(0..<10)])
         var sampler = ExactSampler(source: TestGenerator(state: 4))
-        let protected = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!)).protect(exact, sampler: &sampler)
+        let protected = Protector(settings: PrivacySettings(epsilonPerWeek: Epsilon("4")!, epsilonPerReferral: Epsilon("4")!)).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
         #expect(abs(spent.values.reduce(0, +) - 4) < 1e-9)
         // appointments/practice weighs 26 and appointments/therapist 3: 4·26/29 and 4·3/29.
@@ -110,7 +110,7 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     }
 
     @Test func windowsSumStoredWeeklyDrawsWithoutDrawingAgain() throws {
-        let protector = Protector(settings: PrivacySettings(epsilonPerRelease: Epsilon("4")!, minClients: 1))
+        let protector = Protector(settings: PrivacySettings(epsilonPerWeek: Epsilon("4")!, epsilonPerReferral: Epsilon("4")!, minClients: 1))
         let histogram = Catalogue.histogram("waits")!
         // The outcomes table of one week: `clients` finish treatment, spread over the three wait classes in turn.
         func week(_ name: String, clients: Range<Int32>) -> ExactRelease {
@@ -177,7 +177,7 @@ func value(_ r: ProtectedRelease, _ group: String, _ measure: String) -> Protect
     /// Neighbouring inputs (one client removed) give output distributions within e^ε of each
     /// other, beyond sampling error, for the practice-wide count of a slot.
     @Test func neighbouringInputsAreIndistinguishableWithinEpsilon() {
-        let settings = PrivacySettings(mode: .dp, epsilonPerRelease: Epsilon("1")!, minClients: 1)
+        let settings = PrivacySettings(mode: .dp, epsilonPerWeek: Epsilon("1")!, epsilonPerReferral: Epsilon("1")!, minClients: 1)
         let withClient = release(perTherapist: ["T1": Array(0..<20)])
         let without = release(perTherapist: ["T1": Array(0..<19)])
         func histogram(_ exact: ExactRelease, seed: UInt64) -> [Double: Int] {

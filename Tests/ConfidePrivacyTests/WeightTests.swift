@@ -8,7 +8,7 @@ import Testing
     @Test func configuredWeightsReplaceTheDefaults() {
         let exact = release(perTherapist: ["T1": Array(0..<10)])
         var sampler = ExactSampler(source: TestGenerator(state: 7))
-        let settings = PrivacySettings(epsilonPerRelease: Epsilon("2")!, weights: ["appointments/therapist": 12])
+        let settings = PrivacySettings(epsilonPerWeek: Epsilon("2")!, epsilonPerReferral: Epsilon("2")!, weights: ["appointments/therapist": 12])
         let protected = Protector(settings: settings).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
         // appointments/practice keeps its default 26; appointments/therapist now weighs 12: 2·26/38 and 2·12/38.

@@ -25,7 +25,7 @@ func groupedRelease(clients: [String: Int], mode: ProtectionMode, week: String =
     let table = ExactTable(name: .caseload, histograms: [histogram], cells: cells, contributions: contributions,
                            measures: [Catalogue.measure("appointments_attended")!])
     var sampler = ExactSampler(source: SeededGenerator(seed: 42))
-    let settings = PrivacySettings(mode: mode, epsilonPerRelease: Epsilon(numerator: 1_000, denominator: 1))
+    let settings = PrivacySettings(mode: mode, epsilonPerWeek: Epsilon(numerator: 1_000, denominator: 1), epsilonPerReferral: Epsilon(numerator: 1_000, denominator: 1))
     return Protector(settings: settings).protect(ExactRelease(period: ISOWeek(week)!, tables: [table]), sampler: &sampler)
 }
 

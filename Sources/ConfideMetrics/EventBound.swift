@@ -1,0 +1,63 @@
+import ConfideModel
+import ConfideStore
+
+/// The lifetime contribution bound of the event histograms: in any 52 consecutive ISO weeks,
+/// a client's events of one kind count for at most ``limit`` of them (`[privacy]
+/// referrals_per_client_year`).
+///
+/// The rule is local and deterministic: an event counts when fewer than ``limit`` events of the
+/// same kind of the same client (counted or not) fall in the 51 ISO weeks before its week or
+/// earlier in its own (an earlier day, or the same day and a smaller referral id). Two counted
+/// events in one 52-week window are always within each other's look-back, so no window holds
+/// more than ``limit`` counted events of a kind; counting uncounted events too only drops more.
+/// A `finished` event looks back over the client's endings (every finished course is an
+/// ending), which keeps the rule without classifying every earlier course.
+///
+/// It reads the client's own referrals only (their received and end dates and first two
+/// attended treatment sessions), once per client per computation.
+final class EventBound {
+    /// Events of one kind a client may contribute in any 52 weeks.
+    let limit: Int
+    private let db: Database
+    private let upTo: Day
+    private var history: [String: [ReferralEvent: [(day: Day, referral: String)]]] = [:]
+
+    init(limit: Int, db: Database, upTo: Day) {
+        self.limit = limit
+        self.db = db
+        self.upTo = upTo
+    }
+
+    /// True when `client`'s event `kind` of `referral` on `day` counts.
+    func counts(_ kind: ReferralEvent, client: String, referral: String, day: Day) throws -> Bool {
+        let events = try self.events(of: client)[kind == .finished ? .ended : kind] ?? []
+        let from = ISOWeek(containing: day).adding(weeks: -51).start
+        let earlier = events.filter { $0.day >= from && ($0.day < day || ($0.day == day && $0.referral < referral)) }
+        return earlier.count < limit
+    }
+
+    private func events(of client: String) throws -> [ReferralEvent: [(day: Day, referral: String)]] {
+        if let known = history[client] { return known }
+        var events: [ReferralEvent: [(day: Day, referral: String)]] = [:]
+        try db.cachedStatement("SELECT referral_id, received_date, end_date FROM referrals WHERE client_id = ?1 AND received_date <= ?2")
+            .forEachRow([client, upTo.iso]) { row in
+                let referral = row.string(0)
+                if let received = Day(iso: row.string(1)) { events[.received, default: []].append((received, referral)) }
+                if let end = row.optionalString(2).flatMap({ Day(iso: $0) }), end <= upTo { events[.ended, default: []].append((end, referral)) }
+            }
+        var sessions: [String: [Day]] = [:]
+        try db.cachedStatement("""
+            SELECT a.referral_id, a.date FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
+            WHERE r.client_id = ?1 AND a.date <= ?2 AND a.kind = 'treatment' AND a.status IN ('attended', 'attended_late')
+            ORDER BY a.referral_id, a.date
+            """).forEachRow([client, upTo.iso]) { row in
+                if let day = Day(iso: row.string(1)) { sessions[row.string(0), default: []].append(day) }
+            }
+        for (referral, days) in sessions {
+            events[.entered, default: []].append((days[0], referral))
+            if days.count >= 2 { events[.secondSession, default: []].append((days[1], referral)) }
+        }
+        history[client] = events
+        return events
+    }
+}

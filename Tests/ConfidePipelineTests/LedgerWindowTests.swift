@@ -1,0 +1,77 @@
+import ConfideMetrics
+import ConfideModel
+@testable import ConfidePipeline
+import ConfidePrivacy
+import Foundation
+import Testing
+
+private func entry(_ week: String, state: Double, events: [ReferralEvent: Double], bound: Int = 2) -> LedgerEntry {
+    var entry = LedgerEntry(period: week, epsilon: state, delta: 0, created: "")
+    entry.epsilonEvents = events
+    entry.eventsPerYear = bound
+    return entry
+}
+
+@Suite struct LedgerWindowTests {
+    /// 70 weekly releases of state 1 and events finished 3, ended 2, bound 2: any 52 weeks cost
+    /// 52 + 2·3 + 2·2 = 62. A re-release of week 10 charges its state and its events again:
+    /// windows holding week 10 cost 53 + (6 + 3) + (4 + 2) = 68, the others still 62.
+    @Test func theWorstWindowCountsStateEveryReleaseAndEventsInTheirCostliestWeeks() throws {
+        let weeks = (0..<70).map { ISOWeek("2026-W01")!.adding(weeks: $0) }
+        var entries = weeks.map { entry($0.description, state: 1, events: [.finished: 3, .ended: 2]) }
+        #expect(WindowCharge.of(entries, from: weeks[0]).total == 62)
+        #expect(WindowCharge.of(entries, from: weeks[0]).perEvent == 10)
+        #expect(try #require(WindowCharge.worst(entries)).total == 62)
+        entries.append(entry(weeks[9].description, state: 1, events: [.finished: 3, .ended: 2]))
+        #expect(WindowCharge.of(entries, from: weeks[0]).total == 68)
+        #expect(WindowCharge.of(entries, from: weeks[10]).total == 62)
+        let worst = try #require(WindowCharge.worst(entries))
+        #expect(worst.total == 68 && worst.perRelease == 53 && worst.perEvent == 15)
+        // Only windows that contain the week, when asked for them.
+        #expect(try #require(WindowCharge.worst(entries, containing: weeks[69])).total == 62)
+    }
+
+    /// Charges written before lifetime accounting were whole-release charges: they count as
+    /// state, week after week.
+    @Test func chargesBeforeLifetimeAccountingCountInFull() throws {
+        let entries = (0..<52).map { entry(ISOWeek("2025-W01")!.adding(weeks: $0).description, state: 4, events: [:], bound: 0) }
+        #expect(try #require(WindowCharge.worst(entries)).total == 208)
+    }
+
+    /// The ledger after real weekly runs, against the worst case worked out here from the slot
+    /// definitions: three weekly releases of the default settings charge a client 3 × ε_week
+    /// for the caseload figures, and for each kind of referral event the two weeks (the bound)
+    /// whose ε for that kind is largest; each release's ε for a kind is the sum over the event
+    /// slots that hold that kind of ε_ref · w / Σ(w × events per referral).
+    @Test func theLedgersWorstCaseMatchesTheSlotDefinitions() throws {
+        let practice = try PracticeFixture()
+        let configuration = try practice.configuration()
+        _ = try ScheduledRun.run(configuration, selection: .backfill(from: practice.lastWeek.adding(weeks: -2)), logger: quiet)
+        let workspace = try Workspace(configuration: configuration, logger: quiet)
+        let worst = try #require(try workspace.worstYear())
+
+        let settings = configuration.privacy
+        let breakdowns: [TableName: [GroupType]] = [.caseload: [.practice] + configuration.metrics.caseloadBreakdowns,
+                                                     .outcomes: [.practice] + configuration.metrics.outcomeBreakdowns]
+        let slots = PrivacySettings.slotIDs.compactMap { id -> (Histogram, UInt64)? in
+            let parts = id.split(separator: "/").map(String.init)
+            guard let histogram = Catalogue.histogram(parts[0]), !histogram.events.isEmpty,
+                  breakdowns[histogram.table]!.contains(GroupType(rawValue: parts[1])!) else { return nil }
+            return (histogram, PrivacySettings.defaultWeights[id] ?? 1)
+        }
+        let eventWeight = Double(slots.map { $0.1 * UInt64($0.0.events.count) }.reduce(0, +))
+        var perKind: [ReferralEvent: Double] = [:]
+        for (histogram, weight) in slots {
+            for kind in histogram.events { perKind[kind, default: 0] += settings.epsilonPerReferral.value * Double(weight) / eventWeight }
+        }
+        let expected = 3 * settings.epsilonPerWeek.value + perKind.values.map { Double(settings.referralsPerClientYear) * $0 }.reduce(0, +)
+        #expect(abs(worst.total - expected) < 1e-9)
+        #expect(abs(worst.perRelease - 3 * settings.epsilonPerWeek.value) < 1e-9)
+        #expect(abs(expected - (3 * 1.2 + 2 * 12)) < 1e-9)
+        let ledger = try workspace.ledgerEntries()
+        #expect(ledger.count == 3)
+        for entry in ledger {
+            for (kind, epsilon) in perKind { #expect(abs((entry.epsilonEvents[kind] ?? 0) - epsilon) < 1e-9, "\(kind)") }
+        }
+    }
+}
