@@ -4,7 +4,7 @@ import ConfideModel
 /// Definitions, sources and conventions are in `docs/metrics.md`.
 public enum Catalogue {
     /// The version of the definitions, recorded with every published table.
-    public static let definitionVersion = "confide-metrics-5"
+    public static let definitionVersion = "confide-metrics-6"
 
     /// Open-referral classes: in treatment or waiting × seen in the last 90 days or not. How
     /// long a waiting referral has waited is its own histogram, ``waitingTimeClasses``, so
@@ -60,6 +60,17 @@ public enum Catalogue {
     /// The histogram with `id`.
     public static func histogram(_ id: String) -> Histogram? { histograms.first { $0.id == id } }
 
+    /// Class sums of different histograms that count the same thing for the practice: the
+    /// practice's referrals received, entries and endings are each one class of `flows` and the
+    /// whole of their own histogram. Consistency (dp) estimates each shared total once from all
+    /// its measurements, so the endings by reason add up to the `referrals_ended` total.
+    public static let sharedTotals: [[ClassSum]] = [
+        [ClassSum("flows", ["received"]), ClassSum("referrals_received", ["received"])],
+        [ClassSum("flows", ["entered"]), ClassSum("entered_treatment", ["entered"])],
+        [ClassSum("flows", ["ended"]), ClassSum("endings", endingClasses)],
+        [ClassSum("outcomes", outcomeClasses), ClassSum("waits", waitClasses), ClassSum("session_counts", sessionCountClasses)],
+    ]
+
     private static func classes(_ histogram: String, where keep: (String) -> Bool) -> [String] {
         Catalogue.histogram(histogram)!.classes.filter(keep)
     }
@@ -81,6 +92,9 @@ public enum Catalogue {
     static let dna = ClassSum("appointments", ["dna"])
     static let takenOn = ClassSum("endings", endingClasses.filter { $0.hasSuffix(".taken_on") })
     static let finished = ClassSum("waits", waitClasses)
+    /// Finished courses counted from the outcome classes, so that `at_caseness` and `recovered`
+    /// (parts of them) can never exceed `finished_treatment` (`confide-metrics-6`).
+    static let finishedByOutcome = ClassSum("outcomes", outcomeClasses)
     static let atCaseness = outcome { $0.atCaseness }
 
     /// Every published measure, in publication order.
@@ -122,7 +136,7 @@ public enum Catalogue {
     ]
 
     static let outcomeMeasures: [Measure] = [
-        count("finished_treatment", "Finished a course of treatment", .outcomes, finished),
+        count("finished_treatment", "Finished a course of treatment", .outcomes, finishedByOutcome),
         count("at_caseness", "Finished and at caseness at the start", .outcomes, atCaseness),
         rate("paired_completeness_rate", "Finishers with paired scores (%)", .outcomes, outcome { $0.paired }, ClassSum("outcomes", outcomeClasses)),
         count("recovered", "Recovered", .outcomes, outcome { $0.recovered }),

@@ -9,14 +9,15 @@ struct TableBuilder {
     private var index: [ClassCell: Int32] = [:]
     private(set) var contributions: [Contribution] = []
     private var clients: [String: Int32] = [:]
-    /// Histograms published by fewer breakdowns than the table's, by id.
+    /// Histograms published by fewer breakdowns than the table's, by id (narrowed by the
+    /// catalogue, or without contact).
     private let narrowedHistograms: [String: Histogram]
 
     init(name: TableName, breakdowns: [GroupType]) {
         self.name = name
         self.histograms = Catalogue.histograms.filter { $0.table == name }
         self.breakdowns = [.practice] + breakdowns.filter { $0 != .practice }
-        narrowedHistograms = Dictionary(uniqueKeysWithValues: histograms.filter { $0.onlyBreakdowns != nil }.map { ($0.id, $0) })
+        narrowedHistograms = Dictionary(uniqueKeysWithValues: histograms.filter { $0.onlyBreakdowns != nil || !$0.hasContact }.map { ($0.id, $0) })
     }
 
     /// Declares every class of every histogram for the public groups of each breakdown, so
@@ -48,12 +49,14 @@ struct TableBuilder {
     }
 
     /// Adds `amount` from `client` to class `cls` of `histogram` for the practice and every
-    /// breakdown whose group is known in `groups`.
+    /// breakdown whose group is known in `groups`; in a breakdown by contact without one, to
+    /// ``Group/noContactName``.
     mutating func add(_ histogram: String, _ cls: String, client pseudonym: String, groups: [GroupType: String], amount: Int32 = 1) {
         let who = client(pseudonym)
         let narrowed = narrowedHistograms[histogram]
         for groupType in breakdowns {
-            guard let group = groups[groupType], narrowed?.isPublished(by: groupType) ?? true else { continue }
+            guard let group = groups[groupType] ?? (Group.isContactBreakdown(groupType) ? Group.noContactName : nil),
+                  narrowed?.isPublished(by: groupType) ?? true else { continue }
             let position = cell(ClassCell(histogram: histogram, cls: cls, groupType: groupType, group: group))
             contributions.append(Contribution(client: who, cell: position, amount: amount))
         }

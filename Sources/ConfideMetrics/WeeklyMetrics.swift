@@ -45,13 +45,16 @@ public struct WeeklyMetrics {
         }
     }
 
+    /// The public groups of each breakdown: staff seen in 13 weeks and the vocabularies; a
+    /// breakdown by contact also has ``Group/noContactName`` (drawn, never published).
     private func publicDomains(_ week: ISOWeek) throws -> [GroupType: [String]] {
         var ages = [settings.ageBands.label(0)] + settings.ageBands.lowerBounds.map { settings.ageBands.label($0) }
         ages.append("unknown")
+        let none = Group.noContactName
         return [
-            .therapist: try therapists(activeIn: week),
-            .modality: Modality.allCases.map(\.rawValue),
-            .delivery: Delivery.allCases.map(\.rawValue),
+            .therapist: try therapists(activeIn: week) + [none],
+            .modality: Modality.allCases.map(\.rawValue) + [none],
+            .delivery: Delivery.allCases.map(\.rawValue) + [none],
             .presentingProblem: PresentingProblem.allCases.map(\.rawValue),
             .referralSource: ReferralSource.allCases.map(\.rawValue),
             .ageBand: ages,

@@ -44,6 +44,15 @@ public struct Group: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The whole practice.
     public static let practice = Group(.practice, practiceName)
 
+    /// The group, in a breakdown by contact (therapist, modality, delivery), of what has no
+    /// contact (a referral nobody has seen yet). Part of the public domain, so its cells are
+    /// drawn whatever the data; never published: it makes the breakdown a partition of the
+    /// practice, so its groups can be made to add up to the practice's count.
+    public static let noContactName = "(no contact)"
+
+    /// True for the breakdowns whose group comes from a contact.
+    public static func isContactBreakdown(_ type: GroupType) -> Bool { [.therapist, .modality, .delivery].contains(type) }
+
     /// `type/name`.
     public var description: String { "\(type.rawValue)/\(name)" }
 }

@@ -18,7 +18,7 @@ public enum Demo {
     /// Synthesises a practice of `clients` clients over two years into `workspace/exports`,
     /// initialises the workspace with reports under `reportsDir`, and publishes the last
     /// `weeks` complete weeks (so the report has trends).
-    public static func run(workspace: String, reportsDir: String, clients: Int = 3_000, weeks: Int = 8,
+    public static func run(workspace: String, reportsDir: String, clients: Int = 3_000, weeks: Int = 13,
                            seed: UInt64 = 2026, logger: Logger) throws -> Result {
         let reports = URL(fileURLWithPath: reportsDir).standardizedFileURL.path
         let initialised = try Initialiser.initialise(directory: workspace, practiceName: "Demo practice (synthetic)", publishDir: reports)

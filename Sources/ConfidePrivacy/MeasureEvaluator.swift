@@ -10,32 +10,26 @@ struct Figure {
     var reason: String
 }
 
-/// Computes measures from a table's cells: from noisy cells (dp, post-processing only) or
-/// from bounded exact cells (sdc).
+/// Computes measures from a table's cells: from the consistent window counts of the noisy
+/// cells (dp, post-processing only: ``ConsistentWindow``) or from bounded exact cells (sdc).
 enum MeasureEvaluator {
-    case noisy(current: [ClassCell: NoisyCell], earlier: [[ClassCell: NoisyCell]], histograms: [Histogram])
+    case noisy(ConsistentWindow)
     case exact(table: ExactTable, bounded: BoundedTable)
 
     /// A sum of classes for one group: its value and its noise (dp), or its bounded value and
     /// its distinct clients (sdc).
-    func total(_ sum: ClassSum, groupType: GroupType, group: String) -> (value: Double, noise: NoiseSum, clients: Int) {
+    func total(_ sum: ClassSum, groupType: GroupType, group: String) -> (value: Double, noise: NoiseSum, clients: Int, raw: Double) {
         switch self {
-        case .noisy(let current, let earlier, let histograms):
-            let window = histograms.first { $0.id == sum.histogram }?.windowWeeks ?? 1
-            let weeks = Self.weeksSummed(window: window, earlierReleases: earlier.count)
-            var value = 0.0
+        case .noisy(let window):
+            var value = 0.0, raw = 0.0
             var noise = NoiseSum()
             for cls in sum.classes {
                 let key = ClassCell(histogram: sum.histogram, cls: cls, groupType: groupType, group: group)
-                if let cell = current[key] { value += Double(cell.value); noise.add(t: cell.t, s: cell.s) }
-                for release in earlier.prefix(weeks - 1) {
-                    if let cell = release[key] {
-                        value += Double(cell.value)
-                        noise.add(t: cell.t, s: cell.s)
-                    }
-                }
+                if let count = window.counts[key] { value += Double(count) }
+                if let noisy = window.raw[key] { raw += noisy }
+                if let cellNoise = window.noise[key] { noise.add(cellNoise) }
             }
-            return (value, noise, 0)
+            return (value, noise, 0, raw)
         case .exact(let table, let bounded):
             var value = 0
             var clients = Set<Int32>()
@@ -44,7 +38,7 @@ enum MeasureEvaluator {
                 value += bounded.cells[index].sum
                 clients.formUnion(bounded.clientsByCell[index])
             }
-            return (Double(value), NoiseSum(), clients.count)
+            return (Double(value), NoiseSum(), clients.count, Double(value))
         }
     }
 
@@ -55,6 +49,17 @@ enum MeasureEvaluator {
     static func weeksSummed(window: Int, earlierReleases: Int) -> Int {
         window > 1 ? min(window, earlierReleases + 1) : 1
     }
+
+    /// The reason a figure that noise would dominate is suppressed with.
+    static let tooUncertain = "too uncertain"
+    /// A dp count is too uncertain when its 90% half-width is above this share of it (the
+    /// interval would run from under half the figure to over one and a half times it).
+    static let uncertainCount = 0.5
+    /// A dp rate is too uncertain when its 90% interval is wider than this, in points.
+    static let uncertainRatePoints = 30.0
+    /// A dp outcome rate needs at least this many finished courses (its noisy denominator), as
+    /// ACORN shows a clinician's outcomes only on 15 or more cases (`docs/privacy.md`).
+    static let minimumCourses = 15
 
     /// One figure: a measure for one group, protected as the settings say (before secondary
     /// suppression).
@@ -76,7 +81,9 @@ enum MeasureEvaluator {
                 let value = max(0, t.value)
                 guard value >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }
                 let half = width(t.noise)
-                return Figure(value: value, low: max(0, value - half), high: value + half, reason: "")
+                guard half <= Self.uncertainCount * value else { return Figure(reason: Self.tooUncertain) }
+                // The interval holds the consistent value and the raw noisy sum's 90% interval.
+                return Figure(value: value, low: max(0, min(value, t.raw) - half), high: max(value, t.raw) + half, reason: "")
             }
             guard t.clients >= k else { return Figure(reason: "fewer than \(k) clients") }
             let rounded = Double(roundToFive(Int(t.value)))
@@ -86,11 +93,18 @@ enum MeasureEvaluator {
             let d = total(denominatorSum, groupType: groupType, group: group)
             if isDP {
                 let num = max(0, n.value), den = max(0, d.value)
-                guard den >= Double(k) else { return Figure(reason: "denominator below \(k) after noise") }
+                let least = measure.table == .outcomes ? max(k, Self.minimumCourses) : k
+                guard den >= Double(least) else {
+                    return Figure(reason: least > k ? "fewer than \(least) courses after noise" : "denominator below \(k) after noise")
+                }
                 let nh = width(n.noise), dh = width(d.noise)
                 let value = roundTo1(min(100, 100 * num / den))
-                return Figure(value: value, low: roundTo1(max(0, 100 * max(0, num - nh) / (den + dh))),
-                              high: roundTo1(min(100, 100 * (num + nh) / max(1, den - dh))), reason: "")
+                // From the raw noisy sums' intervals, widened to hold the consistent value.
+                let rawNum = max(0, n.raw), rawDen = max(0, d.raw)
+                let low = roundTo1(min(value, max(0, 100 * max(0, rawNum - nh) / (rawDen + dh))))
+                let high = roundTo1(max(value, min(100, 100 * (rawNum + nh) / max(1, rawDen - dh))))
+                guard high - low <= Self.uncertainRatePoints else { return Figure(reason: Self.tooUncertain) }
+                return Figure(value: value, low: low, high: high, reason: "")
             }
             guard n.clients >= k, d.clients >= k, d.value > 0 else { return Figure(reason: "numerator or denominator below \(k) clients") }
             let value = roundTo1(100 * n.value / d.value)
@@ -102,10 +116,15 @@ enum MeasureEvaluator {
                 // A mean lies between 0 and the per-client cap of its sum (post-processing).
                 let cap = Double(Catalogue.histogram(sumClasses.histogram)?.cap ?? Int.max)
                 let count = max(0, c.value), sum = max(0, s.value)
-                guard count >= Double(k) else { return Figure(reason: "fewer than \(k) after noise") }
+                let least = measure.table == .outcomes ? max(k, Self.minimumCourses) : k
+                guard count >= Double(least) else { return Figure(reason: "fewer than \(least) courses after noise") }
                 let sh = width(s.noise), ch = width(c.noise)
-                return Figure(value: roundTo1(min(cap, sum / count)), low: roundTo1(min(cap, max(0, sum - sh) / (count + ch))),
-                              high: roundTo1(min(cap, (sum + sh) / max(1, count - ch))), reason: "")
+                let value = roundTo1(min(cap, sum / count))
+                let rawSum = max(0, s.raw), rawCount = max(0, c.raw)
+                let low = roundTo1(min(value, min(cap, max(0, rawSum - sh) / (rawCount + ch))))
+                let high = roundTo1(max(value, min(cap, (rawSum + sh) / max(1, rawCount - ch))))
+                guard high - low <= value else { return Figure(reason: Self.tooUncertain) }
+                return Figure(value: value, low: low, high: high, reason: "")
             }
             guard c.clients >= k, c.value > 0 else { return Figure(reason: "fewer than \(k) clients") }
             let value = roundTo1(s.value / c.value)

@@ -83,9 +83,9 @@ public struct PrivacySettings: Sendable, Equatable {
         "appointments/therapist": 3,
         "open_referrals/therapist": 3,
         // Events: once per referral.
-        "flows/practice": 10,
-        "endings/practice": 2,
-        "second_sessions/practice": 1,
+        "flows/practice": 8,
+        "endings/practice": 8,
+        "second_sessions/practice": 4,
         "outcomes/practice": 24,
         "waits/practice": 6,
         "sessions/practice": 4,

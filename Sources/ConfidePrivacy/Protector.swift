@@ -70,7 +70,7 @@ public struct Protector: Sendable {
                 let window = table.histograms.map(\.windowWeeks).max() ?? 1
                 let earlier = history.filter { $0.period < exact.period.description }.sorted { $0.period > $1.period }
                 weeksCovered[table.name.rawValue] = MeasureEvaluator.weeksSummed(window: window, earlierReleases: earlier.count)
-                evaluator = MeasureEvaluator.noisy(current: noisy, earlier: earlier.map(\.noisyIndex), histograms: table.histograms)
+                evaluator = MeasureEvaluator.noisy(ConsistentWindow(current: noisy, earlier: earlier.map(\.noisyIndex), histograms: table.histograms))
             case .sdc:
                 weeksCovered[table.name.rawValue] = table.weeksCovered
                 evaluator = MeasureEvaluator.exact(table: table, bounded: bound(table, keepClients: true))
@@ -102,7 +102,8 @@ public struct Protector: Sendable {
     private func publish(_ table: ExactTable, evaluator: MeasureEvaluator) -> [ProtectedCell] {
         var groups: [(GroupType, String)] = []
         var seen = Set<String>()
-        for cell in table.cells where seen.insert(cell.groupType.rawValue + "\u{0}" + cell.group).inserted {
+        // The no-contact group of a breakdown by contact is drawn (consistency) but never published.
+        for cell in table.cells where cell.group != Group.noContactName && seen.insert(cell.groupType.rawValue + "\u{0}" + cell.group).inserted {
             groups.append((cell.groupType, cell.group))
         }
         var result: [ProtectedCell] = []

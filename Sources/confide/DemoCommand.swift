@@ -18,8 +18,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Distinct clients in the synthetic practice (over two years, 12 therapists).")
     var clients: Int = 3_000
 
-    @Option(help: "Recent weeks to publish, so the report shows trends.")
-    var weeks: Int = 8
+    @Option(help: "Recent weeks to publish, so the report shows trends and its outcome figures a whole 13-week window.")
+    var weeks: Int = 13
 
     func validate() throws {
         guard (50...2_000_000).contains(clients) else { throw ValidationError("--clients must be between 50 and 2000000") }
