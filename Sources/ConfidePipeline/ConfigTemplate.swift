@@ -50,9 +50,9 @@ public enum ConfigTemplate {
         referrals_per_client_year = 2
         epsilon_cap_per_year = 100.0
         delta = 0.0
-        # How each release's epsilon is split across its budget slots (docs/privacy.md). The
-        # defaults favour practice-wide figures. For supervisors' therapist figures (caseload
-        # within about 20% instead of 60%; practice figures about 11% noisier):
+        # How each budget is split across its slots ("histogram/breakdown", docs/privacy.md).
+        # The defaults favour practice-wide figures; raising a slot's weight takes budget from
+        # the other slots of its kind, for example:
         # [privacy.weights]
         # "appointments/therapist" = 12
         # "open_referrals/therapist" = 12

@@ -97,12 +97,20 @@ enum MeasureEvaluator {
                 guard den >= Double(least) else {
                     return Figure(reason: least > k ? "fewer than \(least) courses after noise" : "denominator below \(k) after noise")
                 }
-                let nh = width(n.noise), dh = width(d.noise)
                 let value = roundTo1(min(100, 100 * num / den))
-                // From the raw noisy sums' intervals, widened to hold the consistent value.
-                let rawNum = max(0, n.raw), rawDen = max(0, d.raw)
-                let low = roundTo1(min(value, max(0, 100 * max(0, rawNum - nh) / (rawDen + dh))))
-                let high = roundTo1(max(value, min(100, 100 * (rawNum + nh) / max(1, rawDen - dh))))
+                // The delta method for p = n / (n + m), the numerator's classes being part of the
+                // denominator's (every rate of the catalogue): var p ≈ ((1 − p)² var n + p² var m) / d²,
+                // m the denominator's other classes; the interval is p ± 1.6449 sd around the
+                // consistent value and the raw ratio both.
+                var rest = NoiseSum()
+                for cls in denominatorSum.classes where !numeratorSum.classes.contains(cls) {
+                    rest.add(total(ClassSum(denominatorSum.histogram, [cls]), groupType: groupType, group: group).noise)
+                }
+                let rawNum = max(0, n.raw), rawDen = max(1, d.raw, rawNum)
+                let p = min(1, num / den), rawP = min(1, rawNum / rawDen)
+                let half = 100 * 1.6449 * ((1 - p) * (1 - p) * n.noise.variance + p * p * rest.variance).squareRoot() / max(1, min(den, rawDen))
+                let low = roundTo1(max(0, min(value, 100 * rawP) - half))
+                let high = roundTo1(min(100, max(value, 100 * rawP) + half))
                 guard high - low <= Self.uncertainRatePoints else { return Figure(reason: Self.tooUncertain) }
                 return Figure(value: value, low: low, high: high, reason: "")
             }

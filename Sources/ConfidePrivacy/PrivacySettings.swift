@@ -77,11 +77,9 @@ public struct PrivacySettings: Sendable, Equatable {
     /// most of all); every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
         // State: each weekly release.
-        "appointments/practice": 26,
-        "open_referrals/practice": 22,
+        "appointments/practice": 30,
+        "open_referrals/practice": 20,
         "waiting_times/practice": 8,
-        "appointments/therapist": 3,
-        "open_referrals/therapist": 3,
         // Events: once per referral.
         "flows/practice": 8,
         "endings/practice": 8,

@@ -11,9 +11,11 @@ import Testing
         let settings = PrivacySettings(epsilonPerWeek: Epsilon("2")!, epsilonPerReferral: Epsilon("2")!, weights: ["appointments/therapist": 12])
         let protected = Protector(settings: settings).protect(exact, sampler: &sampler)
         let spent = Dictionary(uniqueKeysWithValues: protected.parameters.map { ($0.measureID, Epsilon($0.epsilon)!.value) })
-        // appointments/practice keeps its default 26; appointments/therapist now weighs 12: 2·26/38 and 2·12/38.
-        #expect(abs(spent["appointments/practice"]! - 52.0 / 38) < 1e-6)   // six decimal places
-        #expect(abs(spent["appointments/therapist"]! - 24.0 / 38) < 1e-6)
+        // appointments/practice keeps its default w; appointments/therapist now weighs 12: 2·w/(w+12) and 2·12/(w+12).
+        let w = Double(PrivacySettings.defaultWeights["appointments/practice"]!)
+        #expect(w != 12)
+        #expect(abs(spent["appointments/practice"]! - 2 * w / (w + 12)) < 1e-6)   // six decimal places
+        #expect(abs(spent["appointments/therapist"]! - 24 / (w + 12)) < 1e-6)
         #expect(abs(spent.values.reduce(0, +) - 2) < 1e-9)
     }
 

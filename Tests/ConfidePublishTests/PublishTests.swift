@@ -98,6 +98,15 @@ func temporaryFolder() -> String {
         #expect(audit.scan(text: "ok\n" + line, file: "f").contains(LeakFinding(file: "f", line: 2, rule: rule)))
     }
 
+    /// The manifest states each ε as an exact fraction, whose parts can be ten digits that pass
+    /// the NHS check (a budget of 1.388889 split by weights): a fraction is not an identifier,
+    /// the same digits alone are.
+    @Test func aTenDigitPartOfAFractionIsNotAnNHSNumber() {
+        #expect(audit.scan(text: #""epsilon_exact" : "9434765919/1000000000","#, file: "f").isEmpty)
+        #expect(audit.scan(text: #""epsilon_exact" : "3/9434765919","#, file: "f").isEmpty)
+        #expect(audit.scan(text: "ref 9434765919 / 7", file: "f").map(\.rule) == ["nhs_number"])
+    }
+
     @Test func passesCleanOutputAndInvalidNHSNumbers() {
         #expect(audit.scan(text: "2026-03-02,2026-03-08,practice,all,dna_rate,DNA rate (%),10.1,7.9,12.6,published", file: "f").isEmpty)
         #expect(!isValidNHSNumber("9434765918"))
