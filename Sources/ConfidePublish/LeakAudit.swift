@@ -150,9 +150,10 @@ enum Patterns {
     static func make(_ pattern: String) -> NSRegularExpression {
         try! NSRegularExpression(pattern: pattern)
     }
-    /// Ten digits (3-3-4, spaces or hyphens allowed), not part of a fraction `p/q`: the
-    /// manifest states each ε exactly as one, and its parts can be ten digits long.
-    static let nhs = make(#"(?<![0-9A-Za-z/])(?:[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?![0-9A-Za-z/])"#)
+    /// Ten digits (3-3-4, spaces or hyphens allowed), not part of a fraction `p/q` nor the
+    /// decimals of a number: the manifest states each ε exactly as a fraction, whose parts can
+    /// be ten digits long, and noise scales as decimals with as many places.
+    static let nhs = make(#"(?<![0-9A-Za-z/.])(?:[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?![0-9A-Za-z/])"#)
     static let email = make(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
     static let phone = make(#"(?<![0-9A-Za-z])(?:\+44\s?7[0-9]{3}|\+44\s?[1-9][0-9]{1,3}|\(?0[1-9][0-9]{1,4}\)?)[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9A-Za-z])"#)
     static let postcode = make(#"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}\b"#)

@@ -99,12 +99,14 @@ func temporaryFolder() -> String {
     }
 
     /// The manifest states each ε as an exact fraction, whose parts can be ten digits that pass
-    /// the NHS check (a budget of 1.388889 split by weights): a fraction is not an identifier,
-    /// the same digits alone are.
+    /// the NHS check, and noise scales with ten decimals (a budget of 1.388889 split by
+    /// weights): a fraction or a number's decimals are not an identifier, the same digits alone are.
     @Test func aTenDigitPartOfAFractionIsNotAnNHSNumber() {
         #expect(audit.scan(text: #""epsilon_exact" : "9434765919/1000000000","#, file: "f").isEmpty)
         #expect(audit.scan(text: #""epsilon_exact" : "3/9434765919","#, file: "f").isEmpty)
+        #expect(audit.scan(text: #""noise_scale" : 2.9434765919,"#, file: "f").isEmpty)
         #expect(audit.scan(text: "ref 9434765919 / 7", file: "f").map(\.rule) == ["nhs_number"])
+        #expect(audit.scan(text: "ref 9434765919.", file: "f").map(\.rule) == ["nhs_number"])
     }
 
     @Test func passesCleanOutputAndInvalidNHSNumbers() {
