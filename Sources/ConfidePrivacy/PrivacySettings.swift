@@ -77,8 +77,8 @@ public struct PrivacySettings: Sendable, Equatable {
     /// most of all); every other slot weighs 1.
     public static let defaultWeights: [String: UInt64] = [
         // State: each weekly release.
-        "appointments/practice": 30,
-        "open_referrals/practice": 20,
+        "appointments/practice": 36,
+        "open_referrals/practice": 14,
         "waiting_times/practice": 8,
         // Events: once per referral.
         "flows/practice": 8,
