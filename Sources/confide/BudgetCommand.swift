@@ -24,22 +24,24 @@ struct BudgetCommand: ParsableCommand {
         }
         let cap = configuration.epsilonCapPerYear
         let privacy = configuration.privacy
-        let worst = rolling?.total ?? 0
+        // Sums of ε in binary floating point: shown to six decimal places (1e-6 of an ε).
+        func six(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
+        let worst = six(rolling?.total ?? 0)
         // The weeks a cap leaves for weekly runs at today's settings, after the worst window.
         let yearly = privacy.worstCaseWeeklyYear
         if json {
             print(jsonText([
                 "releases": entries.map { entry in
                     ["period": entry.period, "epsilon": entry.epsilon, "delta": entry.delta, "created": entry.created,
-                     "epsilon_events": Dictionary(uniqueKeysWithValues: entry.epsilonEvents.map { ($0.key.rawValue, $0.value) }),
+                     "epsilon_events": Dictionary(uniqueKeysWithValues: entry.epsilonEvents.map { ($0.key.rawValue, six($0.value)) }),
                      "events_per_year": entry.eventsPerYear] as [String: Any]
                 },
-                "rolling_epsilon": worst, "cap": cap, "remaining": max(0, cap - worst),
-                "rolling_epsilon_by_kind": ["per_release": rolling?.perRelease ?? 0, "per_event": rolling?.perEvent ?? 0] as [String: Any],
+                "rolling_epsilon": worst, "cap": cap, "remaining": six(max(0, cap - worst)),
+                "rolling_epsilon_by_kind": ["per_release": six(rolling?.perRelease ?? 0), "per_event": six(rolling?.perEvent ?? 0)] as [String: Any],
                 "rolling_window_first_week": rolling?.first.description ?? "",
                 "epsilon_per_release": privacy.mode == .dp ? privacy.epsilonPerWeek.value : 0,
                 "epsilon_per_week": privacy.epsilonPerWeek.value, "epsilon_per_referral": privacy.epsilonPerReferral.value,
-                "referrals_per_client_year": privacy.referralsPerClientYear, "worst_case_year_at_settings": yearly,
+                "referrals_per_client_year": privacy.referralsPerClientYear, "worst_case_year_at_settings": six(yearly),
                 "mode": privacy.mode.rawValue,
             ] as [String: Any]))
             return
