@@ -31,7 +31,7 @@ public struct Histogram: Sendable, Equatable {
     /// True when the histogram has cells for `groupType`: contact breakdowns (therapist,
     /// modality, delivery) need a contact, and ``onlyBreakdowns`` narrows the rest.
     public func isPublished(by groupType: GroupType) -> Bool {
-        if !hasContact && [.therapist, .modality, .delivery].contains(groupType) { return false }
+        if !hasContact && Group.isContactBreakdown(groupType) { return false }
         return onlyBreakdowns?.contains(groupType) ?? true
     }
 }

@@ -84,7 +84,7 @@ struct Ledger {
     }
 
     /// The worst case of one client over any 52 weeks of the ledger.
-    func rollingEpsilon() throws -> WindowCharge? { WindowCharge.worst(try entries()) }
+    func worstYear() throws -> WindowCharge? { WindowCharge.worst(try entries()) }
 
     /// The worst 52-week window containing `week`, if `charge` were added for it.
     func worstWindow(containing week: ISOWeek, adding charge: ReleaseCharge) throws -> WindowCharge {
@@ -94,12 +94,13 @@ struct Ledger {
     }
 
     func charge(period: ISOWeek, charge: ReleaseCharge, delta: Double, created: String, note: String) throws {
-        let events = Dictionary(uniqueKeysWithValues: charge.perEvent.map { ($0.key.rawValue, $0.value.value) })
+        let entry = Self.entry(period, charge, delta: delta, created: created)
+        let events = Dictionary(uniqueKeysWithValues: entry.epsilonEvents.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONSerialization.data(withJSONObject: events, options: [.sortedKeys]), as: UTF8.self)
         try db.execute("""
             INSERT INTO ledger (period, period_start, epsilon, delta, created, note, epsilon_events, events_per_year)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [period.description, period.start.iso, charge.perRelease?.value ?? 0, delta, created, note, json, charge.eventsPerYear])
+            """, [entry.period, period.start.iso, entry.epsilon, delta, created, note, json, entry.eventsPerYear])
     }
 
     static func entry(_ week: ISOWeek, _ charge: ReleaseCharge, delta: Double, created: String) -> LedgerEntry {

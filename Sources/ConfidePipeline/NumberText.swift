@@ -1,7 +1,7 @@
 import Foundation
 
 /// A decimal for people (ε, budgets): at most three places, no trailing zeros.
-func format(_ value: Double) -> String {
+public func decimalText(_ value: Double) -> String {
     var text = String(format: "%.3f", value)
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }

@@ -71,7 +71,7 @@ extension Workspace {
             if charge.worstCase > 0 {
                 let worst = try ledger.worstWindow(containing: week, adding: charge)
                 guard worst.total <= cap + 1e-9 else {
-                    throw ConfideError(.budgetExhausted, "releasing \(week) would let one client's ε reach \(format(worst.total)) in the 52 weeks from \(worst.first) (\(format(worst.perRelease)) weekly figures, \(format(worst.perEvent)) referral events), over the cap of \(format(cap)) ([privacy] epsilon_cap_per_year). Nothing was published.")
+                    throw ConfideError(.budgetExhausted, "releasing \(week) would let one client's ε reach \(decimalText(worst.total)) in the 52 weeks from \(worst.first) (\(decimalText(worst.perRelease)) weekly figures, \(decimalText(worst.perEvent)) referral events), over the cap of \(decimalText(cap)) ([privacy] epsilon_cap_per_year). Nothing was published.")
                 }
             }
             var sampler = ExactSampler(source: SystemRandomNumberGenerator())
@@ -88,7 +88,7 @@ extension Workspace {
     private func render(_ release: ProtectedRelease, week: ISOWeek, releases: ReleaseStore) throws -> PublishOutcome {
         let context = ReportContext(
             practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
-            rollingEpsilon: format(try rollingEpsilon(endingWith: week).total), epsilonCap: format(configuration.epsilonCapPerYear),
+            rollingEpsilon: decimalText(try rollingEpsilon(endingWith: week).total), epsilonCap: decimalText(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
         return try WeekFolder(release: release, context: context, configurationHash: configuration.sha256)
             .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })

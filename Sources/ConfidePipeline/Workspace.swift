@@ -80,7 +80,7 @@ public final class Workspace {
 
     /// A client's worst case over any 52 weeks of the ledger (nil when nothing was charged):
     /// what `epsilon_cap_per_year` is checked against.
-    public func worstYear() throws -> WindowCharge? { try Ledger(db: db).rollingEpsilon() }
+    public func worstYear() throws -> WindowCharge? { try Ledger(db: db).worstYear() }
 
     /// True when `token` is a client, referral or appointment id of the source (checked by
     /// pseudonymising it under the practice key and looking it up in the store).

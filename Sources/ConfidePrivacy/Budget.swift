@@ -1,4 +1,5 @@
 import ConfideMetrics
+import ConfideModel
 import ConfideRelease
 
 /// How a dp release's budget is split over its slots: state slots share
@@ -34,6 +35,18 @@ struct Budget {
     func scale(of slot: BudgetSlot, histogram: Histogram) -> (t: UInt64, s: UInt64) {
         let (budget, total) = share(histogram)
         return (UInt64(histogram.cap) * budget.denominator * total, budget.numerator * protector.weight(slot))
+    }
+
+    /// What the release costs one client: the state budget when it has state slots, and per
+    /// kind of event the sum of the ε of the event slots that hold it.
+    var charge: ReleaseCharge {
+        var perEvent: [ReferralEvent: Epsilon] = [:]
+        for (slot, histogram) in eventSlots {
+            let epsilon = epsilon(of: slot, histogram: histogram)
+            for kind in histogram.events { perEvent[kind] = perEvent[kind].map { $0 + epsilon } ?? epsilon }
+        }
+        return ReleaseCharge(perRelease: stateSlots.isEmpty ? nil : protector.settings.epsilonPerWeek, perEvent: perEvent,
+                             eventsPerYear: protector.settings.referralsPerClientYear)
     }
 
     private func share(_ histogram: Histogram) -> (Epsilon, UInt64) {

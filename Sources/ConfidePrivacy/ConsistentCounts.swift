@@ -58,7 +58,7 @@ enum ConsistentCounts {
                          "a noisy measurement needs a finite value and a finite variance ≥ 0")
         }
         let estimate = max(0, combinedTotal(total, parts: parts))
-        let rounded = Int(estimate.rounded(.toNearestOrAwayFromZero))
+        let rounded = count(estimate)
         return (rounded, roundKeepingSum(nonNegativeParts(parts, summingTo: estimate), to: rounded))
     }
 
@@ -75,6 +75,9 @@ enum ConsistentCounts {
         }
         return (top.total, top.parts, byClass)
     }
+
+    /// A non-negative estimate rounded to its count (halves away from zero).
+    static func count(_ estimate: Double) -> Int { Int(max(0, estimate).rounded(.toNearestOrAwayFromZero)) }
 
     /// Step 1's estimate of the total: the inverse-variance weighted average of the total's
     /// measurement y_t and the sum of the parts Σ y_i, written as y_t + (Σ y_i − y_t)·v_t/(v_t + Σ v)

@@ -56,7 +56,7 @@ struct ConsistentWindow {
         for shared in Catalogue.sharedTotals {
             let measured = shared.compactMap { measurement($0, .practice, all) }
             guard !measured.isEmpty else { continue }
-            let total = ConsistentCounts.split(total: nil, parts: [Self.combined(measured)]).total
+            let total = ConsistentCounts.count(Self.combined(measured).value)
             for sum in shared where present.contains(where: { $0.id == sum.histogram }) {
                 if sum.classes.count == Catalogue.histogram(sum.histogram)?.classes.count {
                     fixedTotals[sum.histogram] = total
@@ -95,7 +95,7 @@ struct ConsistentWindow {
                 for cls in histogram.classes {
                     let keys = groups.map { ClassCell(histogram: histogram.id, cls: cls, groupType: groupType, group: $0) }
                     let practice = counts[ClassCell(histogram: histogram.id, cls: cls, groupType: .practice, group: all)]
-                    var parts = keys.map { key in sums[key].map { NoisyMeasurement(value: $0.value, variance: $0.noise.variance) } }
+                    let parts = keys.map { key in sums[key].map { NoisyMeasurement(value: $0.value, variance: $0.noise.variance) } }
                     guard parts.allSatisfy({ $0 != nil }) else { continue }
                     let total = practice.map { NoisyMeasurement(value: Double($0), variance: 0) }
                     let split = ConsistentCounts.split(total: total, parts: parts.map { $0! })

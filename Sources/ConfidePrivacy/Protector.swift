@@ -20,15 +20,7 @@ public struct Protector: Sendable {
     /// state slots share ``PrivacySettings/epsilonPerWeek``; each event slot's ε counts towards
     /// every kind of event it holds.
     public func charge(_ exact: ExactRelease) -> ReleaseCharge {
-        guard settings.mode == .dp else { return .none }
-        let budget = Budget(slots: exact.tables.flatMap(dpSlots), protector: self)
-        var perEvent: [ReferralEvent: Epsilon] = [:]
-        for (slot, histogram) in budget.eventSlots {
-            let epsilon = budget.epsilon(of: slot, histogram: histogram)
-            for kind in histogram.events { perEvent[kind] = perEvent[kind].map { $0 + epsilon } ?? epsilon }
-        }
-        return ReleaseCharge(perRelease: budget.stateSlots.isEmpty ? nil : settings.epsilonPerWeek, perEvent: perEvent,
-                             eventsPerYear: settings.referralsPerClientYear)
+        settings.mode == .dp ? Budget(slots: exact.tables.flatMap(dpSlots), protector: self).charge : .none
     }
 
     /// Protects every table of `exact`.
@@ -77,7 +69,7 @@ public struct Protector: Sendable {
             }
             cells += publish(table, evaluator: evaluator)
         }
-        let charge = charge(exact)
+        let charge = settings.mode == .dp ? budget.charge : .none
         return ProtectedRelease(
             period: exact.period.description, periodStart: exact.period.start.iso, periodEnd: exact.period.end.iso,
             mode: settings.mode, epsilon: charge.perRelease?.description ?? "0", charge: charge, delta: settings.delta,

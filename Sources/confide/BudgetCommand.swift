@@ -48,21 +48,14 @@ struct BudgetCommand: ParsableCommand {
         }
         print("period    epsilon  per event                         delta  created")
         for entry in entries {
-            let events = entry.epsilonEvents.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \(format($0.value))" }.joined(separator: ", ")
-            print("\(entry.period)  \(format(entry.epsilon))  \(events.isEmpty ? "-" : events)  \(entry.delta)  \(entry.created)")
+            let events = entry.epsilonEvents.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \(decimalText($0.value))" }.joined(separator: ", ")
+            print("\(entry.period)  \(decimalText(entry.epsilon))  \(events.isEmpty ? "-" : events)  \(entry.delta)  \(entry.created)")
         }
         let from = rolling.map { " (52 weeks from \($0.first))" } ?? ""
-        print("worst case of one client over any 52 weeks\(from): ε \(format(worst)) of \(format(cap)): " +
-              "\(format(rolling?.perRelease ?? 0)) weekly figures + \(format(rolling?.perEvent ?? 0)) referral events; left \(format(max(0, cap - worst)))")
-        print("a year of weekly runs at today's settings costs a client at most ε \(format(yearly)) " +
-              "(52 × \(format(privacy.epsilonPerWeek.value)) + \(privacy.referralsPerClientYear) referrals × \(format(privacy.epsilonPerReferral.value)))")
+        print("worst case of one client over any 52 weeks\(from): ε \(decimalText(worst)) of \(decimalText(cap)): " +
+              "\(decimalText(rolling?.perRelease ?? 0)) weekly figures + \(decimalText(rolling?.perEvent ?? 0)) referral events; left \(decimalText(max(0, cap - worst)))")
+        print("a year of weekly runs at today's settings costs a client at most ε \(decimalText(yearly)) " +
+              "(52 × \(decimalText(privacy.epsilonPerWeek.value)) + \(privacy.referralsPerClientYear) referrals × \(decimalText(privacy.epsilonPerReferral.value)))")
     }
 }
 
-/// A decimal for people: at most three places.
-private func format(_ value: Double) -> String {
-    var text = String(format: "%.3f", value)
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
-}

@@ -54,8 +54,7 @@ struct RunCommand: ParsableCommand {
             var line = "\(outcome.period): \(outcome.status) \(outcome.path)/weekly-report.html"
             if outcome.epsilonCharged > 0 {
                 // The release's weekly figures plus one event of each kind: the most it can cost one client.
-                let shown = (outcome.epsilonCharged * 1_000).rounded() / 1_000
-                line += " (charged ε \(shown) at most, to a client with every kind of referral event this week)"
+                line += " (charged ε \(decimalText(outcome.epsilonCharged)) at most, to a client with every kind of referral event this week)"
             }
             if let definitions = outcome.releasedDefinitions {
                 line += " (released under definitions \(definitions): stored values published; --rerelease to release again)"
