@@ -57,8 +57,10 @@ public enum Catalogue {
                   onlyBreakdowns: [.practice], events: [.finished]),
     ]
 
-    /// The histogram with `id`.
-    public static func histogram(_ id: String) -> Histogram? { histograms.first { $0.id == id } }
+    /// The histogram with `id` (of the weekly catalogue, else one only supervision releases have).
+    public static func histogram(_ id: String) -> Histogram? {
+        histograms.first { $0.id == id } ?? supervisionHistograms(periodWeeks: 4).first { $0.id == id }
+    }
 
     /// Class sums of different histograms that count the same thing for the practice: the
     /// practice's referrals received, entries and endings are each one class of `flows` and the
@@ -151,6 +153,47 @@ public enum Catalogue {
                 formula: .mean(sum: ClassSum("sessions", ["sessions"]), count: finished)),
         Measure(id: "median_treatment_sessions", name: "Median attended treatment sessions per finished course", table: .outcomes,
                 formula: .median(ClassSum("session_counts", sessionCountClasses))),
+    ]
+
+    /// The histograms of a supervision release (``SupervisionPeriod``), drawn per therapist and
+    /// period of `periodWeeks` weeks: appointments (a client adds at most
+    /// ``supervisionAppointmentCap(periodWeeks:)``), clients seen, open referrals at the period's
+    /// end, referrals ended, and finished courses' outcome classes, whose 52-week window sums the
+    /// periods of a year (events, so a course is charged once over all periods).
+    public static func supervisionHistograms(periodWeeks: Int) -> [Histogram] {
+        [
+            Histogram(id: "clients_seen", table: .caseload, classes: ["seen"], cap: 1, windowWeeks: 1),
+            Histogram(id: "appointments", table: .caseload, classes: appointmentClasses,
+                      cap: supervisionAppointmentCap(periodWeeks: periodWeeks), windowWeeks: 1),
+            Histogram(id: "open_referrals", table: .caseload, classes: openClasses, cap: 1, windowWeeks: 1),
+            Histogram(id: "endings", table: .caseload, classes: ["ended"], cap: 1, windowWeeks: 1, events: [.ended]),
+            Histogram(id: "outcomes", table: .outcomes, classes: outcomeClasses, cap: 1, windowWeeks: 52 / periodWeeks,
+                      events: [.finished]),
+        ]
+    }
+
+    /// The most appointments one client adds to a therapist's period (any status): one a week
+    /// (two for a one-week period, as weekly). On the demo practice this keeps 99.3% of a
+    /// period's appointments (a cap of 5 would keep all of them at 25% more noise).
+    public static func supervisionAppointmentCap(periodWeeks: Int) -> Int { max(2, periodWeeks) }
+
+    /// The measures of a supervision release, per therapist: the period's clients seen,
+    /// appointments, DNA rate, caseload and waiting list at its end, referrals ended; the
+    /// outcomes of the courses that finished in the 52 weeks to its end.
+    public static let supervisionMeasures: [Measure] = [
+        count("clients_seen", "Distinct clients seen (at least one attended appointment)", .caseload, ClassSum("clients_seen", ["seen"])),
+        count("appointments_attended", "Appointments attended", .caseload, attended),
+        count("appointments_dna", "Appointments not attended (DNA)", .caseload, dna),
+        rate("dna_rate", "DNA rate (% of attended + DNA)", .caseload, dna, ClassSum("appointments", ["attended", "dna"])),
+        count("active_caseload", "Active caseload (open, seen in the last 90 days)", .caseload,
+              ClassSum("open_referrals", ["treatment.contact", "waiting.contact"])),
+        count("waiting_list", "Waiting list (open, not yet in treatment)", .caseload,
+              ClassSum("open_referrals", ["waiting.contact", "waiting.no_contact"])),
+        count("referrals_ended", "Referrals ended", .caseload, ClassSum("endings", ["ended"])),
+        count("finished_treatment", "Finished a course of treatment", .outcomes, finishedByOutcome),
+        rate("recovery_rate", "Recovery rate (%)", .outcomes, outcome { $0.recovered }, atCaseness),
+        rate("reliable_improvement_rate", "Reliable improvement (%)", .outcomes, outcome { $0.change == .improved }, ClassSum("outcomes", outcomeClasses)),
+        rate("reliable_deterioration_rate", "Reliable deterioration (%)", .outcomes, outcome { $0.change == .deteriorated }, ClassSum("outcomes", outcomeClasses)),
     ]
 
     /// The measure with `id`.

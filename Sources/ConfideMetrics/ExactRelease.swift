@@ -75,18 +75,26 @@ public struct ExactRelease: Sendable {
     public let definitionVersion: String
     /// The tables.
     public let tables: [ExactTable]
+    /// The supervision period a therapist release covers (``period`` is its last week); nil for
+    /// a weekly release.
+    public let supervision: SupervisionPeriod?
 
     /// Creates a release.
-    public init(period: ISOWeek, definitionVersion: String = Catalogue.definitionVersion, tables: [ExactTable]) {
+    public init(period: ISOWeek, definitionVersion: String = Catalogue.definitionVersion, tables: [ExactTable],
+                supervision: SupervisionPeriod? = nil) {
         self.period = period
         self.definitionVersion = definitionVersion
         self.tables = tables
+        self.supervision = supervision
     }
+
+    /// The release's key in the store and the ledger: the ISO week, or the supervision period.
+    public var label: String { supervision?.description ?? period.description }
 
     /// A canonical serialisation of the inputs, to be keyed-hashed by the caller so that a
     /// re-run can tell whether the period's data changed. Never store it unkeyed.
     public var canonicalBytes: [UInt8] {
-        var text = "\(period)|\(definitionVersion)\n"
+        var text = "\(label)|\(definitionVersion)\n"
         for table in tables {
             text += "#\(table.name.rawValue)/\(table.weeksCovered)\n"
             for cell in table.cells { text += "\(cell.histogram)/\(cell.cls)/\(cell.groupType.rawValue)/\(cell.group)\n" }

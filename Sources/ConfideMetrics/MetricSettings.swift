@@ -41,6 +41,9 @@ public struct MetricSettings: Sendable, Equatable {
     /// The lifetime bound of the event histograms (``EventBound``): events of one kind a
     /// client may contribute in any 52 weeks; nil for no bound (disclosure control, exact).
     public var referralsPerClientYear: Int? = nil
+    /// `[supervision] period_weeks`: weeks in a supervision period (``SupervisionPeriod``), one
+    /// of 1, 2, 4 and 13; therapist figures are released once per period.
+    public var supervisionPeriodWeeks = 4
     /// Breakdowns of the outcomes table besides the practice.
     public var outcomeBreakdowns: [GroupType] = GroupType.allCases.filter { $0 != .practice }
 

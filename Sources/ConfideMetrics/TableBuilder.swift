@@ -13,10 +13,24 @@ struct TableBuilder {
     /// catalogue, or without contact).
     private let narrowedHistograms: [String: Histogram]
 
+    let measures: [Measure]
+    /// The ids of ``histograms``.
+    private let held: Set<String>
+
+    /// A table of the weekly catalogue, for the practice and `breakdowns`.
     init(name: TableName, breakdowns: [GroupType]) {
+        self.init(name: name, histograms: Catalogue.histograms.filter { $0.table == name },
+                  measures: Catalogue.measures.filter { $0.table == name }, breakdowns: [.practice] + breakdowns.filter { $0 != .practice })
+    }
+
+    /// A table of `histograms` and `measures` for exactly `breakdowns` (a supervision table has
+    /// the therapist breakdown only).
+    init(name: TableName, histograms: [Histogram], measures: [Measure], breakdowns: [GroupType]) {
         self.name = name
-        self.histograms = Catalogue.histograms.filter { $0.table == name }
-        self.breakdowns = [.practice] + breakdowns.filter { $0 != .practice }
+        self.histograms = histograms.filter { $0.table == name }
+        self.measures = measures.filter { $0.table == name }
+        self.breakdowns = breakdowns
+        held = Set(self.histograms.map(\.id))
         narrowedHistograms = Dictionary(uniqueKeysWithValues: histograms.filter { $0.onlyBreakdowns != nil || !$0.hasContact }.map { ($0.id, $0) })
     }
 
@@ -51,7 +65,9 @@ struct TableBuilder {
     /// Adds `amount` from `client` to class `cls` of `histogram` for the practice and every
     /// breakdown whose group is known in `groups`; in a breakdown by contact without one, to
     /// ``Group/noContactName``.
+    /// A histogram the table does not hold is skipped.
     mutating func add(_ histogram: String, _ cls: String, client pseudonym: String, groups: [GroupType: String], amount: Int32 = 1) {
+        guard held.contains(histogram) else { return }
         let who = client(pseudonym)
         let narrowed = narrowedHistograms[histogram]
         for groupType in breakdowns {
@@ -64,6 +80,6 @@ struct TableBuilder {
 
     func build(weeksCovered: Int) -> ExactTable {
         ExactTable(name: name, histograms: histograms, cells: cells, contributions: contributions,
-                   measures: Catalogue.measures.filter { $0.table == name }, weeksCovered: weeksCovered)
+                   measures: measures, weeksCovered: weeksCovered)
     }
 }

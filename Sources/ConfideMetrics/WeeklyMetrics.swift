@@ -3,8 +3,8 @@ public import ConfideStore
 
 /// Computes the exact aggregates of one ISO week from the store, in memory only.
 public struct WeeklyMetrics {
-    private let db: Database
-    private let settings: MetricSettings
+    let db: Database
+    let settings: MetricSettings
 
     /// Creates a computation over the store `db`.
     public init(db: Database, settings: MetricSettings = MetricSettings()) {
@@ -31,14 +31,15 @@ public struct WeeklyMetrics {
                 try bound?.counts(kind, client: facts.client, referral: facts.id, day: day) ?? true
             }
             let domains = try publicDomains(week)
-            var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns)
+            // Therapist figures are released per supervision period (``compute(period:outcomeWeeks:)``), never weekly.
+            var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns.filter { $0 != .therapist })
             caseload.declare(domains)
             try referralsReceived(week, into: &caseload, counts: counts)
-            try appointments(week, into: &caseload)
-            try openReferrals(week, into: &caseload)
+            try appointments(from: week.start, to: week.end, into: &caseload)
+            try openReferrals(at: week.end, into: &caseload)
             try treatmentStarts(week, into: &caseload, counts: counts)
             try endings(from: week.start, to: week.end, into: &caseload, counts: counts)
-            var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns)
+            var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns.filter { $0 != .therapist })
             outcomes.declare(domains)
             try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes, counts: counts)
             return ExactRelease(period: week, tables: [caseload.build(weeksCovered: 1), outcomes.build(weeksCovered: outcomeWeeks)])
@@ -47,7 +48,7 @@ public struct WeeklyMetrics {
 
     /// The public groups of each breakdown: staff seen in 13 weeks and the vocabularies; a
     /// breakdown by contact also has ``Group/noContactName`` (drawn, never published).
-    private func publicDomains(_ week: ISOWeek) throws -> [GroupType: [String]] {
+    func publicDomains(_ week: ISOWeek) throws -> [GroupType: [String]] {
         var ages = [settings.ageBands.label(0)] + settings.ageBands.lowerBounds.map { settings.ageBands.label($0) }
         ages.append("unknown")
         let none = Group.noContactName
@@ -63,7 +64,7 @@ public struct WeeklyMetrics {
         ]
     }
 
-    private var loader: ReferralFactsLoader { ReferralFactsLoader(db: db) }
+    var loader: ReferralFactsLoader { ReferralFactsLoader(db: db) }
 
     /// Whether a referral's event counts under the lifetime bound (``EventBound``).
     typealias EventCounts = (ReferralEvent, ReferralFacts, Day) throws -> Bool
@@ -78,26 +79,29 @@ public struct WeeklyMetrics {
         }
     }
 
-    private func appointments(_ week: ISOWeek, into table: inout TableBuilder) throws {
+    /// Appointments dated `start` to `end` by class; with `seen`, also each client with an
+    /// attended one, once per therapist (``Catalogue/supervisionHistograms(periodWeeks:)``).
+    func appointments(from start: Day, to end: Day, into table: inout TableBuilder, seen: Bool = false) throws {
         try db.cachedStatement("""
             SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status, r.age, r.gender, r.ethnicity,
                    r.referral_source, r.presenting_problem
             FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
             WHERE a.date BETWEEN ? AND ?
-            """).forEachRow([week.start.iso, week.end.iso]) { row in
+            """).forEachRow([start.iso, end.iso]) { row in
             let groups: [GroupType: String] = [
                 .practice: Group.practiceName, .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
                 .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
                 .referralSource: row.string(8), .presentingProblem: row.string(9),
             ]
-            table.add("appointments", Catalogue.appointmentClass(row.string(4)), client: row.string(0), groups: groups)
+            let cls = Catalogue.appointmentClass(row.string(4))
+            table.add("appointments", cls, client: row.string(0), groups: groups)
+            if seen, cls == AppointmentStatus.attended.rawValue { table.add("clients_seen", "seen", client: row.string(0), groups: groups) }
         }
     }
 
     /// Open referrals at the end of the week: in treatment or waiting, and whether they had an
     /// attended contact in the last 90 days; for those waiting, how long since referral.
-    private func openReferrals(_ week: ISOWeek, into table: inout TableBuilder) throws {
-        let end = week.end
+    func openReferrals(at end: Day, into table: inout TableBuilder) throws {
         // `+` keeps SQLite from the received_date index: nearly every referral was received by
         // the week's end, and one scan of the table beats a row lookup per index entry (1.8 s
         // to 0.09 s at 1,000,000 clients).
@@ -140,7 +144,7 @@ public struct WeeklyMetrics {
     }
 
     /// Referrals ended in the period, by reason and whether treatment had begun.
-    private func endings(from start: Day, to end: Day, into table: inout TableBuilder, counts: EventCounts) throws {
+    func endings(from start: Day, to end: Day, into table: inout TableBuilder, counts: EventCounts) throws {
         for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end, scores: false) {
             guard try counts(.ended, facts, facts.end!) else { continue }
             let reason = facts.endReason ?? .other
@@ -153,7 +157,7 @@ public struct WeeklyMetrics {
 
     /// Finished courses (ended in the window with at least two attended treatment sessions):
     /// outcome class, wait to first treatment, and sessions attended.
-    private func finishedCourses(from start: Day, to end: Day, into table: inout TableBuilder, counts: EventCounts) throws {
+    func finishedCourses(from start: Day, to end: Day, into table: inout TableBuilder, counts: EventCounts) throws {
         let classifier = OutcomeClassifier(settings: settings)
         for facts in try loader.load(where: "r.end_date BETWEEN ?1 AND ?2", [start.iso, end.iso], upTo: end) {
             let sessions = facts.treatmentSessions.filter { $0.day <= facts.end! }

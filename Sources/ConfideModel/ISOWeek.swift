@@ -60,7 +60,8 @@ public struct ISOWeek: Sendable, Hashable, Comparable, Codable, CustomStringConv
     /// Orders weeks chronologically.
     public static func < (lhs: ISOWeek, rhs: ISOWeek) -> Bool { (lhs.year, lhs.week) < (rhs.year, rhs.week) }
 
-    static func weeksIn(year: Int) -> Int {
+    /// Weeks in the ISO year `year`: 52, or 53 when it has a week 53.
+    public static func weeksIn(year: Int) -> Int {
         guard let dec28 = Day(year: year, month: 12, day: 28) else { return 52 }
         return ISOWeek(containing: dec28).week
     }

@@ -37,6 +37,9 @@ public struct Configuration: Sendable {
     public var metrics = MetricSettings()
     /// `[publish] dir`, resolved.
     public var publishDir: String
+    /// A warning when a client's worst case over 52 weeks at these settings
+    /// (``PrivacySettings/worstCaseYear``) is over the cap: runs would stop there.
+    public private(set) var budgetWarning: String? = nil
     /// SHA-256 of the file's bytes, recorded in every manifest.
     public let sha256: String
 
@@ -75,7 +78,7 @@ public struct Configuration: Sendable {
             throw ConfideError(.config, "\(path): [privacy] mode must be \"dp\" or \"sdc\"")
         }
         if try reader.value("privacy", "epsilon_per_release") != nil {
-            throw ConfideError(.config, "\(path): [privacy] epsilon_per_release was replaced by lifetime accounting (docs/privacy.md): each weekly release now charges epsilon_per_week (default 1.2) for its caseload figures, and one referral's events charge epsilon_per_referral (default 12) once over its life, at most referrals_per_client_year (default 2) a year. Delete the epsilon_per_release line to take the defaults (a client's worst case over any 52 weeks is then 86.4), and set epsilon_cap_per_year = 100.")
+            throw ConfideError(.config, "\(path): [privacy] epsilon_per_release was replaced by lifetime accounting (docs/privacy.md): each weekly release now charges epsilon_per_week (default 1.1) for its caseload figures, and one referral's events charge epsilon_per_referral (default 10) once over its life, at most referrals_per_client_year (default 2) a year. Delete the epsilon_per_release line to take the defaults (a client's worst case over any 52 weeks of weekly and supervision releases is then 98), and set epsilon_cap_per_year = 100.")
         }
         func epsilon(_ key: String, _ fallback: Epsilon) throws -> Epsilon {
             let text = try reader.number("privacy", key, default: fallback.description)
@@ -94,15 +97,32 @@ public struct Configuration: Sendable {
         guard (0..<1).contains(delta) else { throw ConfideError(.config, "\(path): [privacy] delta must be in [0, 1)") }
         let minClients = try reader.int("privacy", "min_clients", default: 5)
         guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
+        let periodWeeks = try reader.int("supervision", "period_weeks", default: 4)
+        guard SupervisionPeriod.allowedWeeks.contains(periodWeeks) else {
+            throw ConfideError(.config, "\(path): [supervision] period_weeks must be one of \(SupervisionPeriod.allowedWeeks.map(String.init).joined(separator: ", ")) (weeks in a supervision period, counted from week 1 of each ISO year)")
+        }
+        func supervisionEpsilon(_ key: String, _ fallback: Epsilon) throws -> Epsilon {
+            let text = try reader.number("supervision", key, default: fallback.description)
+            guard let epsilon = Epsilon(text) else {
+                throw ConfideError(.config, "\(path): [supervision] \(key) must be a positive decimal of at most 6 digits before and 6 after the point")
+            }
+            return epsilon
+        }
         privacy = PrivacySettings(mode: mode, epsilonPerWeek: epsilonPerWeek, epsilonPerReferral: epsilonPerReferral,
                                   referralsPerClientYear: referralsPerYear, delta: delta, minClients: minClients,
-                                  weights: try reader.privacyWeights())
+                                  weights: try reader.privacyWeights(), supervisionPeriodWeeks: periodWeeks,
+                                  supervisionEpsilonPerYear: try supervisionEpsilon("epsilon_per_year", PrivacySettings.defaultSupervisionEpsilonPerYear),
+                                  supervisionEpsilonPerReferral: try supervisionEpsilon("epsilon_per_referral", PrivacySettings.defaultSupervisionEpsilonPerReferral))
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "100")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
         metrics = try reader.metricSettings()
         metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
+        metrics.supervisionPeriodWeeks = periodWeeks
         try KnownKeys.check(table, file: path, read: read)
+        if privacy.worstCaseYear > epsilonCapPerYear + 1e-9 {
+            budgetWarning = "\(path): at these settings one client's worst case over 52 weeks is \(decimalText(privacy.worstCaseYear)) (weekly releases \(decimalText(privacy.worstCaseWeeklyYear)), supervision releases \(decimalText(privacy.worstCaseSupervisionYear))), over epsilon_cap_per_year = \(decimalText(epsilonCapPerYear)): releases will stop at the cap. A configuration of the previous version (epsilon_per_week = 1.2, epsilon_per_referral = 12) should take today's defaults, epsilon_per_week = 1.1 and epsilon_per_referral = 10 (98 in all, docs/privacy.md), or lower [supervision] epsilon_per_year."
+        }
         knownKeys = read.keys
         sha256 = sha256Hex(Array(data))
     }

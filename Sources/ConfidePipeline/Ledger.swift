@@ -5,7 +5,7 @@ import Foundation
 
 /// One release in the budget ledger.
 public struct LedgerEntry: Sendable, Equatable, Codable {
-    /// The ISO week.
+    /// The ISO week, or the supervision period (`YYYY-Www/YYYY-Www`).
     public let period: String
     /// ε charged to every client (the release's state slots; for charges written before
     /// lifetime accounting, the whole release).
@@ -18,8 +18,11 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     public var epsilonEvents: [ReferralEvent: Double] = [:]
     /// Events of one kind a client may contribute in any 52 weeks, as bounded for this release.
     public var eventsPerYear = 0
-    /// The Monday of the period (where the charge falls in a 52-week window).
-    var week: ISOWeek? { ISOWeek(period) }
+    /// The week of the release (where the charge falls in a 52-week window): the ISO week, or
+    /// the last week of a supervision period.
+    var week: ISOWeek? { ISOWeek(period) ?? SupervisionPeriod(period)?.last }
+    /// True for a supervision release's charge.
+    public var isSupervision: Bool { SupervisionPeriod(period) != nil }
 }
 
 /// The worst case of one client over 52 consecutive ISO weeks, by kind of slot.
@@ -28,9 +31,10 @@ public struct WindowCharge: Sendable, Equatable {
     public let first: ISOWeek
     /// ε of the state slots: every release in the window charges every client.
     public let perRelease: Double
-    /// ε of the event slots: for each kind, the `eventsPerYear` weeks of the window whose
-    /// releases charge that kind most (a client's events of a kind, at most that many in any 52
-    /// weeks, placed where they cost most).
+    /// ε of the event slots: for each series of releases (weekly, supervision) and each kind,
+    /// the `eventsPerYear` releases of the window that charge that kind most (a client's events
+    /// of a kind, at most that many in the weeks a series' releases of the window hold, placed
+    /// where they cost most; an event is in one release of each series).
     public let perEvent: Double
 
     /// The whole worst case.
@@ -43,12 +47,15 @@ public struct WindowCharge: Sendable, Equatable {
         let last = first.adding(weeks: 51)
         let inside = entries.filter { $0.week.map { $0 >= first && $0 <= last } ?? false }
         let perRelease = inside.map(\.epsilon).reduce(0, +)
-        let bound = inside.map(\.eventsPerYear).max() ?? 0
         var perEvent = 0.0
-        for kind in ReferralEvent.allCases {
-            var byWeek: [ISOWeek: Double] = [:]
-            for entry in inside { if let e = entry.epsilonEvents[kind], let week = entry.week { byWeek[week, default: 0] += e } }
-            perEvent += byWeek.values.sorted(by: >).prefix(bound).reduce(0, +)
+        for series in [false, true] {
+            let releases = inside.filter { $0.isSupervision == series }
+            let bound = releases.map(\.eventsPerYear).max() ?? 0
+            for kind in ReferralEvent.allCases {
+                var byRelease: [String: Double] = [:]
+                for entry in releases { if let e = entry.epsilonEvents[kind] { byRelease[entry.period, default: 0] += e } }
+                perEvent += byRelease.values.sorted(by: >).prefix(bound).reduce(0, +)
+            }
         }
         return WindowCharge(first: first, perRelease: perRelease, perEvent: perEvent)
     }
@@ -87,24 +94,24 @@ struct Ledger {
     func worstYear() throws -> WindowCharge? { WindowCharge.worst(try entries()) }
 
     /// The worst 52-week window containing `week`, if `charge` were added for it.
-    func worstWindow(containing week: ISOWeek, adding charge: ReleaseCharge) throws -> WindowCharge {
+    func worstWindow(containing week: ISOWeek, supervision: SupervisionPeriod? = nil, adding charge: ReleaseCharge) throws -> WindowCharge {
         var all = try entries()
-        all.append(Self.entry(week, charge, delta: 0, created: ""))
+        all.append(Self.entry(week, supervision: supervision, charge, delta: 0, created: ""))
         return WindowCharge.worst(all, containing: week)!
     }
 
-    func charge(period: ISOWeek, charge: ReleaseCharge, delta: Double, created: String, note: String) throws {
-        let entry = Self.entry(period, charge, delta: delta, created: created)
+    func charge(period: ISOWeek, supervision: SupervisionPeriod? = nil, charge: ReleaseCharge, delta: Double, created: String, note: String) throws {
+        let entry = Self.entry(period, supervision: supervision, charge, delta: delta, created: created)
         let events = Dictionary(uniqueKeysWithValues: entry.epsilonEvents.map { ($0.key.rawValue, $0.value) })
         let json = String(decoding: try JSONSerialization.data(withJSONObject: events, options: [.sortedKeys]), as: UTF8.self)
         try db.execute("""
             INSERT INTO ledger (period, period_start, epsilon, delta, created, note, epsilon_events, events_per_year)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [entry.period, period.start.iso, entry.epsilon, delta, created, note, json, entry.eventsPerYear])
+            """, [entry.period, (supervision?.first ?? period).start.iso, entry.epsilon, delta, created, note, json, entry.eventsPerYear])
     }
 
-    static func entry(_ week: ISOWeek, _ charge: ReleaseCharge, delta: Double, created: String) -> LedgerEntry {
-        var entry = LedgerEntry(period: week.description, epsilon: charge.perRelease?.value ?? 0, delta: delta, created: created)
+    static func entry(_ week: ISOWeek, supervision: SupervisionPeriod? = nil, _ charge: ReleaseCharge, delta: Double, created: String) -> LedgerEntry {
+        var entry = LedgerEntry(period: supervision?.description ?? week.description, epsilon: charge.perRelease?.value ?? 0, delta: delta, created: created)
         entry.epsilonEvents = charge.perEvent.mapValues(\.value)
         entry.eventsPerYear = charge.eventsPerYear
         return entry

@@ -34,4 +34,31 @@ struct ReleaseStore {
             """, [period.description, created, release.mode.rawValue, Double(release.epsilon) ?? 0, release.delta, dataHash,
                   try ReleaseCodec.encode(release)])
     }
+
+    /// The stored release of supervision period `period`.
+    func find(_ period: SupervisionPeriod) throws -> Stored? {
+        var found: (String, String)?
+        try db.cachedStatement("SELECT payload, data_hash FROM supervision_releases WHERE period = ?").forEachRow([period.description]) {
+            found = ($0.string(0), $0.string(1))
+        }
+        guard let (payload, hash) = found else { return nil }
+        return Stored(release: try ReleaseCodec.decode(payload), dataHash: hash)
+    }
+
+    /// Supervision releases of at most `count` periods before `period` that closed in the 52
+    /// weeks to its end, oldest first.
+    func history(before period: SupervisionPeriod, periods count: Int) throws -> [ProtectedRelease] {
+        let all = try db.cachedStatement("SELECT payload FROM supervision_releases WHERE last_week >= ? AND last_week < ? ORDER BY last_week")
+            .map([period.last.adding(weeks: -51).description, period.first.description]) { try ReleaseCodec.decode($0.string(0)) }
+        return Array(all.suffix(count))
+    }
+
+    func save(_ release: ProtectedRelease, period: SupervisionPeriod, dataHash: String, created: String) throws {
+        try db.execute("""
+            INSERT INTO supervision_releases (period, last_week, created, mode, epsilon, delta, data_hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (period) DO UPDATE SET created = excluded.created, mode = excluded.mode, epsilon = excluded.epsilon,
+              delta = excluded.delta, data_hash = excluded.data_hash, payload = excluded.payload
+            """, [period.description, period.last.description, created, release.mode.rawValue, Double(release.epsilon) ?? 0,
+                  release.delta, dataHash, try ReleaseCodec.encode(release)])
+    }
 }

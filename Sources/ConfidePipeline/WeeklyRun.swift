@@ -39,7 +39,9 @@ extension Workspace {
                 charged = release.charge.worstCase
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
-            let outcome = try render(release, week: week, releases: releases)
+            let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease)
+            charged += supervision?.charged ?? 0
+            let outcome = try render(release, supervision: supervision?.release, week: week, releases: releases)
             logger.info("publish \(week): \(outcome) in \(seconds(since: started)) s")
             let (path, status): (String, String) = switch outcome {
             case .published(let path): (path, stored == nil || charged > 0 ? "published" : "republished")
@@ -47,6 +49,7 @@ extension Workspace {
             }
             let changed = stored != nil && stored!.dataHash != dataHash && !rerelease
             return WeekOutcome(period: week.description, path: path, status: status, epsilonCharged: charged,
+                               supervisionPeriod: supervision?.release.period,
                                dataChangedSinceRelease: changed,
                                releasedDefinitions: changed && release.definitionVersion != exact.definitionVersion ? release.definitionVersion : nil)
         } catch let error as DatabaseError {
@@ -59,6 +62,32 @@ extension Workspace {
         }
     }
 
+    /// The therapist release of the supervision period `week` closes (nil when it closes none):
+    /// the stored one, or a fresh draw stored and charged like a week's, and what was charged.
+    private func supervisionRelease(closedBy week: ISOWeek, rerelease: Bool) throws -> (release: ProtectedRelease, charged: Double)? {
+        let weeks = configuration.metrics.supervisionPeriodWeeks
+        let period = SupervisionPeriod(containing: week, weeks: weeks)
+        guard period.isClosed(by: week) else { return nil }
+        let started = Date()
+        // dp: the period's own finished courses (the 52-week window is summed from period
+        // releases); sdc: the 52 weeks, exactly.
+        let outcomeWeeks = configuration.privacy.mode == .sdc ? 52 : period.weekCount
+        let exact = try WeeklyMetrics(db: db, settings: configuration.metrics).compute(period: period, outcomeWeeks: outcomeWeeks)
+        let dataHash = key.authenticationCode(for: exact.canonicalBytes)
+        let releases = ReleaseStore(db: db)
+        let stored = try releases.find(period)
+        if let stored, stored.dataHash == dataHash || !rerelease {
+            if stored.dataHash != dataHash {
+                logger.warning("the data of supervision period \(period) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
+            }
+            return (stored.release, 0)
+        }
+        let history = try releases.history(before: period, periods: 52 / weeks - 1)
+        let release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
+        logger.info("supervision \(period): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count) in \(seconds(since: started)) s")
+        return (release, release.charge.worstCase)
+    }
+
     /// Draws the noise once, stores the release and charges the ledger in one transaction.
     /// The cap is checked first against a client's worst case over every 52-week window that
     /// contains the week, this release's charge included (``WindowCharge``).
@@ -69,28 +98,33 @@ extension Workspace {
         return try db.write { db in
             let ledger = Ledger(db: db)
             if charge.worstCase > 0 {
-                let worst = try ledger.worstWindow(containing: week, adding: charge)
+                let worst = try ledger.worstWindow(containing: week, supervision: exact.supervision, adding: charge)
                 guard worst.total <= cap + 1e-9 else {
-                    throw ConfideError(.budgetExhausted, "releasing \(week) would let one client's ε reach \(decimalText(worst.total)) in the 52 weeks from \(worst.first) (\(decimalText(worst.perRelease)) weekly figures, \(decimalText(worst.perEvent)) referral events), over the cap of \(decimalText(cap)) ([privacy] epsilon_cap_per_year). Nothing was published.")
+                    throw ConfideError(.budgetExhausted, "releasing \(exact.supervision.map { "supervision period \($0)" } ?? week.description) would let one client's ε reach \(decimalText(worst.total)) in the 52 weeks from \(worst.first) (\(decimalText(worst.perRelease)) weekly figures, \(decimalText(worst.perEvent)) referral events), over the cap of \(decimalText(cap)) ([privacy] epsilon_cap_per_year). Nothing was published.")
                 }
             }
             var sampler = ExactSampler(source: SystemRandomNumberGenerator())
             let release = protector.protect(exact, history: history, sampler: &sampler)
             let created = timestamp()
-            try ReleaseStore(db: db).save(release, period: week, dataHash: dataHash, created: created)
-            try ledger.charge(period: week, charge: release.charge, delta: configuration.privacy.delta, created: created, note: note)
+            if let period = exact.supervision {
+                try ReleaseStore(db: db).save(release, period: period, dataHash: dataHash, created: created)
+            } else {
+                try ReleaseStore(db: db).save(release, period: week, dataHash: dataHash, created: created)
+            }
+            try ledger.charge(period: week, supervision: exact.supervision, charge: release.charge, delta: configuration.privacy.delta,
+                              created: created, note: note)
             return release
         }
     }
 
     /// Renders and publishes the week's folder from the protected release and the releases
     /// before it (``WeekFolder``).
-    private func render(_ release: ProtectedRelease, week: ISOWeek, releases: ReleaseStore) throws -> PublishOutcome {
+    private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore) throws -> PublishOutcome {
         let context = ReportContext(
             practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
             rollingEpsilon: decimalText(try rollingEpsilon(endingWith: week).total), epsilonCap: decimalText(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
-        return try WeekFolder(release: release, context: context, configurationHash: configuration.sha256)
+        return try WeekFolder(release: release, supervision: supervision, context: context, configurationHash: configuration.sha256)
             .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
     }
 }

@@ -7,6 +7,10 @@ import ConfideRelease
 /// ``PrivacySettings/epsilonPerReferral`` in proportion to their weight times the events a
 /// slot holds per referral (`flows` holds three: received, entered, ended), so that one
 /// referral's events over its life cost exactly `epsilonPerReferral`.
+///
+/// A supervision release (``ExactRelease/supervision``) splits its own budgets the same way:
+/// ``PrivacySettings/supervisionEpsilonPerPeriod`` over its state slots and
+/// ``PrivacySettings/supervisionEpsilonPerReferral`` over its event slots.
 struct Budget {
     /// The state slots drawn, with their histograms.
     let stateSlots: [(BudgetSlot, Histogram)]
@@ -15,9 +19,17 @@ struct Budget {
     private let stateWeight: UInt64
     private let eventWeight: UInt64
     private let protector: Protector
+    private let stateBudget: Epsilon
+    private let eventBudget: Epsilon
+    private let eventsPerYear: Int
 
-    init(slots: [BudgetSlot], protector: Protector) {
-        let resolved = slots.map { ($0, Catalogue.histogram($0.histogram)!) }
+    /// The budget of `slots`, whose histograms are among `histograms` (the release's tables').
+    init(slots: [BudgetSlot], histograms: [Histogram], supervision: Bool, protector: Protector) {
+        let settings = protector.settings
+        stateBudget = supervision ? settings.supervisionEpsilonPerPeriod : settings.epsilonPerWeek
+        eventBudget = supervision ? settings.supervisionEpsilonPerReferral : settings.epsilonPerReferral
+        eventsPerYear = supervision ? settings.supervisionEventsPerYear : settings.referralsPerClientYear
+        let resolved = slots.map { slot in (slot, histograms.first { $0.id == slot.histogram }!) }
         stateSlots = resolved.filter { !$0.1.isEvent }
         eventSlots = resolved.filter { $0.1.isEvent }
         stateWeight = stateSlots.map { protector.weight($0.0) }.reduce(0, +)
@@ -45,11 +57,10 @@ struct Budget {
             let epsilon = epsilon(of: slot, histogram: histogram)
             for kind in histogram.events { perEvent[kind] = perEvent[kind].map { $0 + epsilon } ?? epsilon }
         }
-        return ReleaseCharge(perRelease: stateSlots.isEmpty ? nil : protector.settings.epsilonPerWeek, perEvent: perEvent,
-                             eventsPerYear: protector.settings.referralsPerClientYear)
+        return ReleaseCharge(perRelease: stateSlots.isEmpty ? nil : stateBudget, perEvent: perEvent, eventsPerYear: eventsPerYear)
     }
 
     private func share(_ histogram: Histogram) -> (Epsilon, UInt64) {
-        histogram.isEvent ? (protector.settings.epsilonPerReferral, eventWeight) : (protector.settings.epsilonPerWeek, stateWeight)
+        histogram.isEvent ? (eventBudget, eventWeight) : (stateBudget, stateWeight)
     }
 }

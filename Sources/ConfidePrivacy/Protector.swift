@@ -20,7 +20,13 @@ public struct Protector: Sendable {
     /// state slots share ``PrivacySettings/epsilonPerWeek``; each event slot's ε counts towards
     /// every kind of event it holds.
     public func charge(_ exact: ExactRelease) -> ReleaseCharge {
-        settings.mode == .dp ? Budget(slots: exact.tables.flatMap(dpSlots), protector: self).charge : .none
+        settings.mode == .dp ? budget(exact).charge : .none
+    }
+
+    /// The split of `exact`'s budget over the slots it draws.
+    private func budget(_ exact: ExactRelease) -> Budget {
+        Budget(slots: exact.tables.flatMap(dpSlots), histograms: exact.tables.flatMap(\.histograms),
+               supervision: exact.supervision != nil, protector: self)
     }
 
     /// Protects every table of `exact`.
@@ -36,7 +42,7 @@ public struct Protector: Sendable {
         var parameters: [MeasureParameters] = []
         var noisyCells: [NoisyCell] = []
         var weeksCovered: [String: Int] = [:]
-        let budget = Budget(slots: exact.tables.flatMap(dpSlots), protector: self)
+        let budget = budget(exact)
         for table in exact.tables {
             let evaluator: MeasureEvaluator
             switch settings.mode {
@@ -60,8 +66,13 @@ public struct Protector: Sendable {
                     noisyCells.append(cell)
                 }
                 let window = table.histograms.map(\.windowWeeks).max() ?? 1
-                let earlier = history.filter { $0.period < exact.period.description }.sorted { $0.period > $1.period }
-                weeksCovered[table.name.rawValue] = MeasureEvaluator.weeksSummed(window: window, earlierReleases: earlier.count)
+                // Earlier releases of the same series (weekly, or supervision periods), newest first.
+                let earlier = history.filter { $0.periodEnd < exact.period.start.iso && $0.isSupervision == (exact.supervision != nil) }
+                    .sorted { $0.periodEnd > $1.periodEnd }
+                let summed = MeasureEvaluator.weeksSummed(window: window, earlierReleases: earlier.count)
+                // A supervision release's window counts periods; the weeks they cover are stated.
+                weeksCovered[table.name.rawValue] = exact.supervision == nil ? summed
+                    : ([exact.supervision!.weekCount] + earlier.prefix(summed - 1).map(\.weekCount)).reduce(0, +)
                 evaluator = MeasureEvaluator.noisy(ConsistentWindow(current: noisy, earlier: earlier.map(\.noisyIndex), histograms: table.histograms))
             case .sdc:
                 weeksCovered[table.name.rawValue] = table.weeksCovered
@@ -71,7 +82,7 @@ public struct Protector: Sendable {
         }
         let charge = settings.mode == .dp ? budget.charge : .none
         return ProtectedRelease(
-            period: exact.period.description, periodStart: exact.period.start.iso, periodEnd: exact.period.end.iso,
+            period: exact.label, periodStart: (exact.supervision?.first ?? exact.period).start.iso, periodEnd: exact.period.end.iso,
             mode: settings.mode, epsilon: charge.perRelease?.description ?? "0", charge: charge, delta: settings.delta,
             minClients: settings.minClients, definitionVersion: exact.definitionVersion, cells: cells, parameters: parameters,
             noisyCells: noisyCells, weeksCovered: weeksCovered)

@@ -11,12 +11,12 @@ public enum CSVExport {
         render(cells.map { (release, $0) })
     }
 
-    /// Rows that may come from several releases (supervision exports span 13 weeks).
+    /// Rows that may come from several releases (a week's caseload export also holds the therapist rows of the supervision period it closes).
     public static func render(_ rows: [(ProtectedRelease, ProtectedCell)]) -> String {
         var out = header + "\r\n"
         for (release, cell) in rows {
             let fields = [
-                TextSafety.csvCell(release.periodStart, isNumber: true),
+                TextSafety.csvCell(release.periodStart(of: cell.table), isNumber: true),
                 TextSafety.csvCell(release.periodEnd, isNumber: true),
                 TextSafety.csvCell(cell.groupType.rawValue),
                 TextSafety.csvCell(cell.group),

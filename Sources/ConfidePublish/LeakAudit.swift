@@ -155,7 +155,8 @@ enum Patterns {
     /// be ten digits long, and noise scales as decimals with as many places.
     static let nhs = make(#"(?<![0-9A-Za-z/.])(?:[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4})(?![0-9A-Za-z/])"#)
     static let email = make(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
-    static let phone = make(#"(?<![0-9A-Za-z])(?:\+44\s?7[0-9]{3}|\+44\s?[1-9][0-9]{1,3}|\(?0[1-9][0-9]{1,4}\)?)[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9A-Za-z])"#)
+    /// A UK phone number, not the decimals of a number (a noise scale of 11.0909090909…).
+    static let phone = make(#"(?<![0-9A-Za-z.])(?:\+44\s?7[0-9]{3}|\+44\s?[1-9][0-9]{1,3}|\(?0[1-9][0-9]{1,4}\)?)[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9A-Za-z])"#)
     static let postcode = make(#"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}\b"#)
     static let sector = make(#"\b[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]\b(?![/.:%-])"#)
     static let nino = make(#"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b"#)

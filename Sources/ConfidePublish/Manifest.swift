@@ -9,8 +9,10 @@ public enum Manifest {
     /// - Parameters:
     ///   - files: the published file names with their cell counts.
     ///   - configurationHash: SHA-256 of the configuration file.
-    public static func render(_ release: ProtectedRelease, toolVersion: String, configurationHash: String,
-                              files: [String]) -> String {
+    ///   - supervision: the therapist release of the supervision period the week closes, if any
+    ///     (the `supervision` object).
+    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, toolVersion: String,
+                              configurationHash: String, files: [String]) -> String {
         var tables: [String: Any] = [:]
         for table in Set(release.cells.map(\.table)).sorted() {
             let cells = release.cells(in: table)
@@ -27,7 +29,7 @@ public enum Manifest {
                 },
             ] as [String: Any]
         }
-        let manifest: [String: Any] = [
+        var manifest: [String: Any] = [
             "tool": "confide",
             "tool_version": toolVersion,
             "configuration_sha256": configurationHash,
@@ -46,6 +48,26 @@ public enum Manifest {
             "files": files.sorted(),
             "audit": ["result": "passed", "rules": LeakAudit.ruleNames] as [String: Any],
         ]
+        if let supervision {
+            manifest["supervision"] = [
+                "period": supervision.period,
+                "period_start": supervision.periodStart,
+                "period_end": supervision.periodEnd,
+                "outcome_window_start": supervision.periodStart(of: .outcomes),
+                "weeks_covered": supervision.weeksCovered,
+                "mode": supervision.mode.rawValue,
+                "epsilon": Double(supervision.epsilon) ?? 0,
+                "epsilon_exact": Epsilon(supervision.epsilon)?.rational ?? "0",
+                "epsilon_per_event": Dictionary(uniqueKeysWithValues: supervision.charge.perEvent.map { ($0.key.rawValue, $0.value.value) }),
+                "cells_published": supervision.cells.count - supervision.suppressedCount,
+                "cells_suppressed": supervision.suppressedCount,
+                "measures": supervision.parameters.map {
+                    ["measure_id": $0.measureID, "table": $0.table.rawValue, "epsilon": Double($0.epsilon) ?? 0,
+                     "epsilon_exact": $0.exactEpsilon?.rational ?? $0.epsilon, "sensitivity": $0.sensitivity,
+                     "noise_scale": $0.scale, "contribution_cap": $0.contributionCap] as [String: Any]
+                },
+            ] as [String: Any]
+        }
         let data = try! JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -10,10 +10,12 @@ import Foundation
 /// - the folder holds exactly the files the manifest lists;
 /// - each table's CSV (`<table>.csv`) has the contract header, ten fields a row, the manifest's
 ///   period, and as many published and suppressed rows as the manifest counts (per table and in
-///   total);
+///   total); when the manifest declares a `supervision` period, rows of that period (or of its
+///   outcome window) are also allowed, and counted against its `cells_published` and
+///   `cells_suppressed`;
 /// - in every long-format CSV (the tables and `supervision/`): a suppressed row has no value and
 ///   no interval; a published row has a number inside its interval `interval_low ≤ value ≤
-///   interval_high`; in the release's own period, a dp count is at least `min_clients` and an
+///   interval_high`; in the release's own period or its supervision period, a dp count is at least `min_clients` and an
 ///   sdc count is a multiple of 5.
 ///
 /// A finding names the file, the line and what does not hold, never a value.
@@ -49,8 +51,14 @@ public enum ManifestInvariants {
         for file in Set(files).subtracting(listed).sorted() { report(file, 1, "file not listed in the manifest") }
         for file in Set(listed).subtracting(files).sorted() { report("manifest.json", manifestLine("files"), "listed file \(file) is missing") }
 
-        let period = Period(start: periodStart, end: periodEnd, mode: mode, minClients: minClients)
+        let supervision = manifest["supervision"] as? [String: Any]
+        var periodRows: Set<String> = []
+        if let supervision, let start = supervision["period_start"] as? String, let end = supervision["period_end"] as? String {
+            periodRows = [start + "|" + end, (supervision["outcome_window_start"] as? String ?? start) + "|" + end]
+        }
+        let period = Period(start: periodStart, end: periodEnd, mode: mode, minClients: minClients, supervision: periodRows)
         var totals = (published: 0, suppressed: 0)
+        var periodTotals = (published: 0, suppressed: 0)
         for (table, counts) in tables.sorted(by: { $0.key < $1.key }) {
             let file = table + ".csv"
             guard files.contains(file), let tally = checkRows(path: folder + "/" + file, file: file, period: period, samePeriodOnly: true, report: report) else {
@@ -59,6 +67,8 @@ public enum ManifestInvariants {
             }
             totals.published += tally.published
             totals.suppressed += tally.suppressed
+            periodTotals.published += tally.periodPublished
+            periodTotals.suppressed += tally.periodSuppressed
             if tally.published != counts["cells_published"] as? Int {
                 report(file, 1, "published rows differ from the manifest's cells_published")
             }
@@ -69,6 +79,10 @@ public enum ManifestInvariants {
         }
         if totals.published != manifest["cells_published"] as? Int || totals.suppressed != manifest["cells_suppressed"] as? Int {
             report("manifest.json", manifestLine("cells_published"), "cell counts differ from the tables' rows")
+        }
+        if !periodRows.isEmpty,
+           periodTotals.published != supervision?["cells_published"] as? Int || periodTotals.suppressed != supervision?["cells_suppressed"] as? Int {
+            report("manifest.json", manifestLine("supervision"), "supervision cell counts differ from the tables' rows")
         }
         for file in files.sorted() where file.hasPrefix("supervision/") && file.hasSuffix(".csv") {
             _ = checkRows(path: folder + "/" + file, file: file, period: period, samePeriodOnly: false, report: report)
@@ -82,6 +96,8 @@ public enum ManifestInvariants {
         let end: String
         let mode: String
         let minClients: Int
+        /// `start|end` of the rows of the supervision period the week closes (none when it closes none).
+        var supervision: Set<String> = []
     }
 
     /// Checks the header and every row of the long-format CSV at `path` (read by the same
@@ -89,28 +105,33 @@ public enum ManifestInvariants {
     /// rows of `period` (all rows must be of `period` when `samePeriodOnly`), or nil when the
     /// file cannot be read.
     static func checkRows(path: String, file: String, period: Period, samePeriodOnly: Bool,
-                          report: (String, Int, String) -> Void) -> (published: Int, suppressed: Int)? {
+                          report: (String, Int, String) -> Void) -> (published: Int, suppressed: Int, periodPublished: Int, periodSuppressed: Int)? {
         guard let reader = try? CSVReader(path: path, separator: UInt8(ascii: ","), encoding: .utf8) else { return nil }
         func fields() -> [String] { (0..<reader.fieldCount).map { reader.field($0) ?? "" } }
         guard reader.next(), fields().joined(separator: ",") == CSVExport.header else {
             report(file, 1, "header differs from the contract")
-            return (0, 0)
+            return (0, 0, 0, 0)
         }
-        var published = 0, suppressed = 0
+        var published = 0, suppressed = 0, periodPublished = 0, periodSuppressed = 0
         while reader.next() {
             if reader.isBlank { continue }
             let fields = fields()
             let line = reader.recordLine
             guard fields.count == 10 else { report(file, line, "row does not have 10 fields"); continue }
-            let isCurrent = fields[0] == period.start && fields[1] == period.end
+            // Supervision rows are the therapist rows of the period (its dates may be the week's).
+            let isPeriod = fields[2] == GroupType.therapist.rawValue && period.supervision.contains(fields[0] + "|" + fields[1])
+            let isWeek = !isPeriod && fields[0] == period.start && fields[1] == period.end
+            let isCurrent = isWeek || isPeriod
             if samePeriodOnly && !isCurrent { report(file, line, "period differs from the manifest's") }
             let (value, low, high, status) = (fields[6], fields[7], fields[8], fields[9])
             switch status {
             case "suppressed":
-                suppressed += isCurrent ? 1 : 0
+                suppressed += isWeek ? 1 : 0
+                periodSuppressed += isPeriod ? 1 : 0
                 if !value.isEmpty || !low.isEmpty || !high.isEmpty { report(file, line, "suppressed row has a value or interval") }
             case "published":
-                published += isCurrent ? 1 : 0
+                published += isWeek ? 1 : 0
+                periodPublished += isPeriod ? 1 : 0
                 guard let v = Double(value), v.isFinite else { report(file, line, "published row has no numeric value"); continue }
                 guard let l = Double(low), let h = Double(high) else { report(file, line, "published row lacks its interval"); continue }
                 if !(l <= v && v <= h) { report(file, line, "value outside its interval") }
@@ -125,6 +146,6 @@ public enum ManifestInvariants {
                 report(file, line, "status is neither published nor suppressed")
             }
         }
-        return (published, suppressed)
+        return (published, suppressed, periodPublished, periodSuppressed)
     }
 }

@@ -1,58 +1,68 @@
 import ConfideModel
 public import ConfideRelease
 
-/// One week's published folder, assembled from a protected release only: the weekly report
-/// (HTML and Markdown), the long-format exports, one supervision export per therapist and the
-/// manifest; audited, published atomically, then the reports index and `latest` link renewed.
+/// One week's published folder, assembled from protected releases only: the weekly report
+/// (HTML and Markdown), the long-format exports and the manifest; when the week closes a
+/// supervision period, also that period's therapist rows in the exports and one supervision
+/// export per therapist. Audited, published atomically, then the reports index and `latest`
+/// link renewed.
 ///
-/// The pipeline hands it a release (fresh from `Protector` or restored from the store) and the
-/// releases before it; nothing else it shows comes from the data.
+/// The pipeline hands it the week's release and the period's (fresh from `Protector` or
+/// restored from the store) and the releases before it; nothing else it shows comes from the data.
 public struct WeekFolder {
     /// The release of the week.
     public let release: ProtectedRelease
+    /// The therapist release of the supervision period the week closes, if any.
+    public let supervision: ProtectedRelease?
     /// The practice name, earlier releases, budget figures and tool version.
     public let context: ReportContext
     /// SHA-256 of the configuration file, recorded in the manifest.
     public let configurationHash: String
 
-    /// Weeks a supervision export spans, this one included.
-    public static let supervisionWeeks = 13
-
-    /// Creates the folder of `release`.
-    public init(release: ProtectedRelease, context: ReportContext, configurationHash: String) {
+    /// Creates the folder of `release`, with the therapist rows of `supervision`.
+    public init(release: ProtectedRelease, supervision: ProtectedRelease? = nil, context: ReportContext, configurationHash: String) {
         self.release = release
+        self.supervision = supervision
         self.context = context
         self.configurationHash = configurationHash
     }
 
-    /// The releases a supervision export spans: the last ``supervisionWeeks`` released weeks
-    /// up to this one.
-    var recent: [ProtectedRelease] {
-        Array((context.history.filter { $0.period < release.period } + [release]).suffix(Self.supervisionWeeks))
-    }
-
     /// Every file of the folder (path relative to it, content), the manifest last.
+    ///
+    /// A week's release made before supervision periods may still hold therapist cells: they
+    /// stay in its exports as released, and its supervision files are built from them.
     public var files: [(path: String, content: String)] {
+        let periodRows = supervision.map { s in s.cells.map { (s, $0) } } ?? []
+        func rows(_ table: TableName) -> [(ProtectedRelease, ProtectedCell)] {
+            release.cells(in: table).map { (release, $0) } + periodRows.filter { $0.1.table == table }
+        }
         var files: [(path: String, content: String)] = [
             ("weekly-report.html", HTMLReport.render(release, context: context)),
             ("weekly-report.md", MarkdownReport.render(release, context: context)),
-            ("caseload.csv", CSVExport.render(release.cells(in: .caseload), of: release)),
-            ("outcomes.csv", CSVExport.render(release.cells(in: .outcomes), of: release)),
+            ("caseload.csv", CSVExport.render(rows(.caseload))),
+            ("outcomes.csv", CSVExport.render(rows(.outcomes))),
         ]
-        let recent = recent
-        let therapists = Set(release.cells.filter { $0.groupType == .therapist }.map(\.group))
-        let names = SupervisionFileNames(therapists: therapists)
-        for therapist in therapists.sorted() {
-            let rows = recent.flatMap { r in r.cells.filter { $0.groupType == .therapist && $0.group == therapist }.map { (r, $0) } }
-            files.append((names.path(of: therapist), CSVExport.render(rows)))
+        let therapistRows = periodRows.filter { $0.1.groupType == .therapist }
+            + (supervision == nil ? release.cells.filter { $0.groupType == .therapist }.map { (release, $0) } : [])
+        let names = SupervisionFileNames(therapists: therapistRows.map(\.1.group))
+        for therapist in Set(therapistRows.map(\.1.group)).sorted() {
+            files.append((names.path(of: therapist), CSVExport.render(therapistRows.filter { $0.1.group == therapist })))
         }
-        files.append(("manifest.json", Manifest.render(release, toolVersion: context.toolVersion, configurationHash: configurationHash,
-                                                       files: files.map(\.path) + ["manifest.json"])))
+        files.append(("manifest.json", Manifest.render(release, supervision: supervision, toolVersion: context.toolVersion,
+                                                       configurationHash: configurationHash, files: files.map(\.path) + ["manifest.json"])))
         return files
     }
 
-    /// The dates the folder may show: the period boundaries of the weeks it spans.
-    var allowedDates: Set<String> { Set(recent.flatMap { [$0.periodStart, $0.periodEnd] }) }
+    /// The dates the folder may show: the period boundaries of the week, the weeks its report
+    /// charts, and the supervision period and windows.
+    var allowedDates: Set<String> {
+        var dates = Set(([release] + context.history).flatMap { [$0.periodStart, $0.periodEnd] })
+        if let supervision {
+            dates.formUnion([supervision.periodStart, supervision.periodEnd] + TableName.allCases.map { supervision.periodStart(of: $0) })
+        }
+        for table in TableName.allCases { dates.insert(release.periodStart(of: table)) }
+        return dates
+    }
 
     /// Publishes the folder as `<root>/<period>/` after the leak audit (``LeakAudit``, with
     /// `isSourceIdentifier` for the source-identifier rule), then renews `<root>/index.html`

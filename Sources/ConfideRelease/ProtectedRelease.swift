@@ -203,6 +203,25 @@ public struct ProtectedRelease: Sendable, Equatable {
         return (week.adding(weeks: -(max(longest, 1) - 1)).description, period)
     }
 
+    /// True for a supervision release: therapist figures of a period of weeks (its ``period``
+    /// is `YYYY-Www/YYYY-Www`, the first and last week).
+    public var isSupervision: Bool { period.contains("/") }
+
+    /// Weeks from ``periodStart`` to ``periodEnd``.
+    public var weekCount: Int {
+        guard let start = Day(iso: periodStart), let end = Day(iso: periodEnd) else { return 1 }
+        return (start.days(to: end) + 1) / 7
+    }
+
+    /// The first day the figures of `table` cover: the period's first day, or for a supervision
+    /// release's outcomes (a window of periods) the first day of the window's first week.
+    /// Weekly releases state their week (the report says which window each table covers).
+    public func periodStart(of table: TableName) -> String {
+        guard isSupervision, let end = Day(iso: periodEnd) else { return periodStart }
+        let weeks = max(weeksCovered(table), weekCount)
+        return ISOWeek(containing: end).adding(weeks: -(weeks - 1)).start.iso
+    }
+
     /// How many cells are suppressed.
     public var suppressedCount: Int { cells.filter { $0.status == .suppressed }.count }
 }

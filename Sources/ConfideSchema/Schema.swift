@@ -7,7 +7,7 @@ public import ConfideStore
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4])
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5])
 
     static let version1 = """
     CREATE TABLE meta (
@@ -157,5 +157,21 @@ public enum Schema {
     static let version4 = """
     ALTER TABLE ledger ADD COLUMN epsilon_events TEXT NOT NULL DEFAULT '{}';
     ALTER TABLE ledger ADD COLUMN events_per_year INTEGER NOT NULL DEFAULT 0;
+    """
+
+    /// Version 5 (supervision periods): the stored therapist releases, one per supervision
+    /// period (`period` is `YYYY-Www/YYYY-Www`, `last_week` the week whose run released it),
+    /// kept apart from the weekly releases so that a window of weeks never mixes the two.
+    static let version5 = """
+    CREATE TABLE supervision_releases (
+        period TEXT PRIMARY KEY,
+        last_week TEXT NOT NULL,
+        created TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        epsilon REAL NOT NULL,
+        delta REAL NOT NULL,
+        data_hash TEXT NOT NULL,
+        payload TEXT NOT NULL
+    ) STRICT;
     """
 }

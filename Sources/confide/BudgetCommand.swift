@@ -27,8 +27,8 @@ struct BudgetCommand: ParsableCommand {
         // Sums of ε in binary floating point: shown to six decimal places (1e-6 of an ε).
         func six(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
         let worst = six(rolling?.total ?? 0)
-        // The weeks a cap leaves for weekly runs at today's settings, after the worst window.
-        let yearly = privacy.worstCaseWeeklyYear
+        // A year of weekly and supervision runs at today's settings.
+        let yearly = privacy.worstCaseYear
         if json {
             print(jsonText([
                 "releases": entries.map { entry in
@@ -42,6 +42,11 @@ struct BudgetCommand: ParsableCommand {
                 "epsilon_per_release": privacy.mode == .dp ? privacy.epsilonPerWeek.value : 0,
                 "epsilon_per_week": privacy.epsilonPerWeek.value, "epsilon_per_referral": privacy.epsilonPerReferral.value,
                 "referrals_per_client_year": privacy.referralsPerClientYear, "worst_case_year_at_settings": six(yearly),
+                "worst_case_year_by_series": ["weekly": six(privacy.worstCaseWeeklyYear), "supervision": six(privacy.worstCaseSupervisionYear)],
+                "supervision": ["period_weeks": privacy.supervisionPeriodWeeks, "epsilon_per_year": privacy.supervisionEpsilonPerYear.value,
+                                "epsilon_per_period": six(privacy.supervisionEpsilonPerPeriod.value),
+                                "epsilon_per_referral": privacy.supervisionEpsilonPerReferral.value,
+                                "events_per_year": privacy.supervisionEventsPerYear] as [String: Any],
                 "mode": privacy.mode.rawValue,
             ] as [String: Any]))
             return
@@ -54,8 +59,10 @@ struct BudgetCommand: ParsableCommand {
         let from = rolling.map { " (52 weeks from \($0.first))" } ?? ""
         print("worst case of one client over any 52 weeks\(from): ε \(decimalText(worst)) of \(decimalText(cap)): " +
               "\(decimalText(rolling?.perRelease ?? 0)) weekly figures + \(decimalText(rolling?.perEvent ?? 0)) referral events; left \(decimalText(max(0, cap - worst)))")
-        print("a year of weekly runs at today's settings costs a client at most ε \(decimalText(yearly)) " +
-              "(52 × \(decimalText(privacy.epsilonPerWeek.value)) + \(privacy.referralsPerClientYear) referrals × \(decimalText(privacy.epsilonPerReferral.value)))")
+        print("a year of weekly runs at today's settings costs a client at most ε \(decimalText(yearly)): weekly " +
+              "52 × \(decimalText(privacy.epsilonPerWeek.value)) + \(privacy.referralsPerClientYear) referrals × \(decimalText(privacy.epsilonPerReferral.value)), " +
+              "supervision every \(privacy.supervisionPeriodWeeks) weeks \(decimalText(privacy.supervisionEpsilonPerYear.value)) + " +
+              "\(privacy.supervisionEventsPerYear) referrals × \(decimalText(privacy.supervisionEpsilonPerReferral.value))")
     }
 }
 

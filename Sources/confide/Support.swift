@@ -8,8 +8,12 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The practice configuration.", valueName: "file"))
     var config: String = "confide.toml"
 
+    /// Reads the configuration; a budget over its cap at these settings is warned about on
+    /// standard error (the run itself stops at the cap).
     func load() throws -> Configuration {
-        try failing { try Configuration(path: config) }
+        let configuration = try failing { try Configuration(path: config) }
+        if let warning = configuration.budgetWarning { printError("warning: " + warning) }
+        return configuration
     }
 }
 
