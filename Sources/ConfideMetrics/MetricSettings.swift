@@ -36,8 +36,9 @@ public struct MetricSettings: Sendable, Equatable {
     public var maximumSessionsCounted = 20
     /// Age bands at referral.
     public var ageBands = AgeBands()
-    /// Breakdowns of the weekly caseload table besides the practice.
-    public var caseloadBreakdowns: [GroupType] = [.therapist]
+    /// Breakdowns of the weekly caseload table besides the practice (`therapist` is left out:
+    /// therapist figures are released per supervision period).
+    public var caseloadBreakdowns: [GroupType] = []
     /// The lifetime bound of the event histograms (``EventBound``): events of one kind a
     /// client may contribute in any 52 weeks; nil for no bound (disclosure control, exact).
     public var referralsPerClientYear: Int? = nil

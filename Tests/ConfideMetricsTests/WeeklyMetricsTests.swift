@@ -27,7 +27,8 @@ func store(_ referrals: [(String, String, String, String?)], _ appointments: [(S
 /// The exact value of a count measure for a group (summing raw contributions to its classes,
 /// before any privacy bounding); -1 when the group has no declared cell.
 func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int {
-    let measure = Catalogue.measure(measureID)!
+    let catalogue = release.supervision == nil ? Catalogue.measures : Catalogue.supervisionMeasures
+    let measure = catalogue.first { $0.id == measureID }!
     guard case .count(let histogram, let classes) = measure.formula else { return -2 }
     let table = release.tables.first { $0.name == measure.table }!
     let cells = Set(table.cells.indices.filter {
@@ -63,12 +64,49 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
         #expect(total(release, "all", "referrals_received") == 2)
         #expect(total(release, "T1", "referrals_received") == -1)  // a new referral has no therapist: no cell
         #expect(total(release, "all", "appointments_attended") == 3)
-        #expect(total(release, "T1", "appointments_attended") == 2)
-        #expect(total(release, "T2", "appointments_attended") == 1)
+        #expect(total(release, "T1", "appointments_attended") == -1)  // therapists are released per period, never weekly
         #expect(total(release, "all", "appointments_dna") == 1)
         #expect(total(release, "all", "appointments_cancelled_by_client") == 1)
         #expect(total(release, "all", "active_caseload") == 1)  // only r4 (c1) is open and seen in 90 days
-        #expect(total(release, "T1", "active_caseload") == 1)
+
+        // The supervision period of a single week (W10): the same appointments by therapist.
+        let period = try WeeklyMetrics(db: db, settings: oneWeekPeriods).compute(period: SupervisionPeriod(containing: week, weeks: 1), outcomeWeeks: 1)
+        #expect(total(period, "T1", "appointments_attended") == 2)
+        #expect(total(period, "T2", "appointments_attended") == 1)
+        #expect(total(period, "T1", "clients_seen") == 2)  // c1 twice: bounded to one when protected
+        #expect(total(period, "T1", "active_caseload") == 1)
+        #expect(total(period, "all", "appointments_attended") == -1)  // no practice cells in a supervision release
+    }
+
+    var oneWeekPeriods: MetricSettings {
+        var settings = MetricSettings()
+        settings.supervisionPeriodWeeks = 1
+        return settings
+    }
+
+    /// A four-week period (W09-W12) counts every attended appointment of its weeks by therapist,
+    /// each client seen (once per appointment before bounding), and the caseload at its last day.
+    @Test func aSupervisionPeriodCoversItsWeeksByTherapist() throws {
+        let db = try store([("r1", "c1", "2026-01-01", nil), ("r2", "c2", "2026-01-01", "2026-03-20")], [
+            ("a1", "r1", "T1", "2026-02-23", "attended"),   // W09, the period's first week
+            ("a2", "r1", "T1", "2026-03-22", "attended"),   // W12, its last
+            ("a3", "r2", "T1", "2026-03-10", "dna"),
+            ("a4", "r2", "T2", "2026-03-11", "attended"),
+            ("a5", "r1", "T1", "2026-03-23", "attended"),   // W13: the next period
+        ])
+        let period = SupervisionPeriod(containing: week, weeks: 4)
+        #expect(period.description == "2026-W09/2026-W12")
+        let release = try WeeklyMetrics(db: db).compute(period: period, outcomeWeeks: 4)
+        #expect(release.label == "2026-W09/2026-W12" && release.period == period.last)
+        #expect(total(release, "T1", "appointments_attended") == 2)
+        #expect(total(release, "T1", "appointments_dna") == 1)
+        #expect(total(release, "T2", "clients_seen") == 1)
+        #expect(total(release, "T1", "active_caseload") == 1)  // r1, open at 22 March
+        #expect(total(release, "T2", "referrals_ended") == 1)  // r2 ended 20 March, last seen by T2
+        #expect(total(release, "T2", "active_caseload") == 0)
+        #expect(release.tables.allSatisfy { table in table.cells.allSatisfy { $0.groupType == .therapist } })
+        #expect(Set(release.tables[0].histograms.map(\.id)) == ["clients_seen", "appointments", "open_referrals", "endings"])
+        #expect(release.tables[0].histograms.first { $0.id == "appointments" }?.cap == 4)
     }
 
     @Test func activeCaseloadBoundaryIsNinetyDaysInclusive() throws {
@@ -105,8 +143,7 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
             ("a2", "r1", "T2", "2026-03-01", "attended"),
             ("a3", "r1", "T2", "2026-03-03", "attended"),
         ])
-        let release = try WeeklyMetrics(db: db).compute(week: week)
-        #expect(total(release, "all", "active_caseload") == 1)
+        let release = try WeeklyMetrics(db: db, settings: oneWeekPeriods).compute(period: SupervisionPeriod(containing: week, weeks: 1), outcomeWeeks: 1)
         #expect(total(release, "T2", "active_caseload") == 1)
         #expect(total(release, "T1", "active_caseload") == 0)
     }
@@ -120,7 +157,7 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
 
     @Test func everyTherapistCellIsDeclaredEvenWhenZero() throws {
         let db = try store([("r1", "c1", "2025-06-01", nil)], [("a1", "r1", "T9", "2026-01-05", "attended")])
-        let release = try WeeklyMetrics(db: db).compute(week: week)
+        let release = try WeeklyMetrics(db: db).compute(period: SupervisionPeriod(containing: week, weeks: 4), outcomeWeeks: 4)
         #expect(total(release, "T9", "appointments_attended") == 0)
         #expect(release.tables[0].cells.contains { $0.group == "T9" && $0.cls == "dna" })
     }

@@ -44,14 +44,38 @@ import Testing
         }
     }
 
+    /// `[supervision] period_weeks` takes 1, 2, 4 or 13 (blocks of a 52-week year); anything
+    /// else stops with exit 78 naming the allowed values.
+    @Test(arguments: ["3", "0", "52", "\"4\""])
+    func aSupervisionPeriodOtherThanTheAllowedLengthsIsRefused(value: String) throws {
+        let refused = try #require(error("[supervision]\nperiod_weeks = \(value)\n"))
+        #expect(refused.status == .config)
+        #expect(refused.message.contains("[supervision] period_weeks"))
+    }
+
+    @Test func theSupervisionSectionIsRead() throws {
+        let configuration = try loadConfiguration("[supervision]\nperiod_weeks = 13\nepsilon_per_year = 8\nepsilon_per_referral = 0.5\n")
+        #expect(configuration.privacy.supervisionPeriodWeeks == 13 && configuration.metrics.supervisionPeriodWeeks == 13)
+        #expect(configuration.privacy.supervisionEpsilonPerYear.value == 8 && configuration.privacy.supervisionEpsilonPerReferral.value == 0.5)
+        #expect(configuration.budgetWarning == nil)
+    }
+
+    /// A configuration of the previous version (1.2 a week, 12 a referral) with supervision
+    /// added would pass the cap of 100: it still loads, with a warning saying what to change.
+    @Test func thePreviousDefaultsLoadWithAWarningAboutTheCap() throws {
+        let configuration = try loadConfiguration("[privacy]\nepsilon_per_week = 1.2\nepsilon_per_referral = 12\nepsilon_cap_per_year = 100.0\n")
+        let warning = try #require(configuration.budgetWarning)
+        #expect(warning.contains("epsilon_per_week = 1.1") && warning.contains("epsilon_per_referral = 10"))
+    }
+
     @Test func theWrittenWeightsExampleLoadsWhenUncommented() throws {
         var text = ConfigTemplate.render()
-        for line in ["[privacy.weights]", "\"appointments/therapist\" = 12", "\"open_referrals/therapist\" = 12"] {
+        for line in ["[privacy.weights]", "\"open_referrals/practice\" = 20", "\"clients_seen/therapist\" = 5"] {
             #expect(text.contains("# " + line))
             text = text.replacingOccurrences(of: "# " + line, with: line)
         }
         let weights = try loadConfiguration(text).privacy.weights
-        #expect(weights == ["appointments/therapist": 12, "open_referrals/therapist": 12])
+        #expect(weights == ["open_referrals/practice": 20, "clients_seen/therapist": 5])
     }
 
     /// The readers are the one list of keys; the reference in docs/configuration.md follows it.
@@ -61,7 +85,7 @@ import Testing
         let docs = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
         let sections = try #require(known[""])
-        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics"])
+        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics", "supervision"])
         for section in sections {
             let keys = try #require(known[section])
             for key in keys.sorted() where !["referrals", "appointments", "measures"].contains(key) {

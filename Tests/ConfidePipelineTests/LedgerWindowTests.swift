@@ -51,8 +51,9 @@ private func entry(_ week: String, state: Double, events: [ReferralEvent: Double
         let worst = try #require(try workspace.worstYear())
 
         let settings = configuration.privacy
-        let breakdowns: [TableName: [GroupType]] = [.caseload: [.practice] + configuration.metrics.caseloadBreakdowns,
-                                                     .outcomes: [.practice] + configuration.metrics.outcomeBreakdowns]
+        // Weekly releases have no therapist slots (those are the supervision releases').
+        let breakdowns: [TableName: [GroupType]] = [.caseload: ([.practice] + configuration.metrics.caseloadBreakdowns).filter { $0 != .therapist },
+                                                     .outcomes: ([.practice] + configuration.metrics.outcomeBreakdowns).filter { $0 != .therapist }]
         let slots = PrivacySettings.slotIDs.compactMap { id -> (Histogram, UInt64)? in
             let parts = id.split(separator: "/").map(String.init)
             guard let histogram = Catalogue.histogram(parts[0]), !histogram.events.isEmpty,
@@ -64,14 +65,58 @@ private func entry(_ week: String, state: Double, events: [ReferralEvent: Double
         for (histogram, weight) in slots {
             for kind in histogram.events { perKind[kind, default: 0] += settings.epsilonPerReferral.value * Double(weight) / eventWeight }
         }
+        // Three weeks close at most one four-week supervision period: its state ε, and each of
+        // its two kinds of event once (its event slots, ended and finished, share ε_ref).
+        let weeks = (0..<3).map { practice.lastWeek.adding(weeks: -$0) }
+        let periods = weeks.filter { SupervisionPeriod(containing: $0, weeks: 4).isClosed(by: $0) }.count
+        let supervision = Double(periods) * (settings.supervisionEpsilonPerPeriod.value + settings.supervisionEpsilonPerReferral.value)
         let expected = 3 * settings.epsilonPerWeek.value + perKind.values.map { Double(settings.referralsPerClientYear) * $0 }.reduce(0, +)
-        #expect(abs(worst.total - expected) < 1e-9)
-        #expect(abs(worst.perRelease - 3 * settings.epsilonPerWeek.value) < 1e-9)
-        #expect(abs(expected - (3 * 1.2 + 2 * 12)) < 1e-9)
-        let ledger = try workspace.ledgerEntries()
+        #expect(abs(worst.total - expected - supervision) < 1e-9)
+        #expect(abs(worst.perRelease - 3 * settings.epsilonPerWeek.value - Double(periods) * settings.supervisionEpsilonPerPeriod.value) < 1e-9)
+        #expect(abs(expected - (3 * 1.1 + 2 * 10)) < 1e-9)
+        let ledger = try workspace.ledgerEntries().filter { !$0.isSupervision }
         #expect(ledger.count == 3)
+        #expect(try workspace.ledgerEntries().count == 3 + periods)
         for entry in ledger {
             for (kind, epsilon) in perKind { #expect(abs((entry.epsilonEvents[kind] ?? 0) - epsilon) < 1e-9, "\(kind)") }
         }
+    }
+}
+
+@Suite struct SupervisionLedgerTests {
+    /// Weekly releases (state 1, finished 3, bound 2) and four-week supervision releases (state
+    /// 0.5, finished 0.25, bound 4): an event is in one release of each series, so a window
+    /// costs 52 × 1 + 13 × 0.5 for state, 2 × 3 for the weekly events and 4 × 0.25 for the
+    /// supervision ones, 65.5; counted as one series (top 4 of all), it would be 12 + ..., wrong.
+    @Test func eachSeriesCountsItsOwnCostliestEvents() throws {
+        let weeks = (0..<104).map { ISOWeek("2027-W01")!.adding(weeks: $0) }
+        var entries = weeks.map { entry($0.description, state: 1, events: [.finished: 3]) }
+        for week in weeks {
+            let period = SupervisionPeriod(containing: week, weeks: 4)
+            guard period.isClosed(by: week) else { continue }
+            entries.append(entry(period.description, state: 0.5, events: [.finished: 0.25], bound: 4))
+        }
+        #expect(entries.filter(\.isSupervision).count == 26)
+        let worst = try #require(WindowCharge.worst(entries))
+        #expect(abs(worst.perRelease - 58.5) < 1e-9)
+        #expect(abs(worst.perEvent - 7) < 1e-9)
+        #expect(abs(worst.total - 65.5) < 1e-9)
+        // The supervision charge falls in the week that closes the period.
+        #expect(WindowCharge.of(entries, from: ISOWeek("2027-W05")!).perRelease == 52 + 0.5 * 13)
+        #expect(WindowCharge.of(entries, from: ISOWeek("2027-W04")!).perRelease == 52 + 0.5 * 13)
+        #expect(WindowCharge.of(entries, from: ISOWeek("2027-W02")!).perRelease == 52 + 0.5 * 13)
+    }
+
+    /// The defaults: a year of weekly and supervision releases at most 98, under the cap of 100
+    /// (issue 13), worked out from the settings' parts.
+    @Test func theDefaultsStayUnderTheCap() {
+        let s = PrivacySettings()
+        #expect(abs(s.worstCaseWeeklyYear - (52 * 1.1 + 2 * 10)) < 1e-9)
+        #expect(abs(s.worstCaseSupervisionYear - (16.8 + 4 * 1)) < 1e-9)
+        #expect(s.worstCaseYear <= 100)
+        #expect(abs(s.supervisionEpsilonPerPeriod.value - 16.8 * 4 / 52) < 1e-12)
+        var weekly = s
+        weekly.supervisionPeriodWeeks = 1
+        #expect(weekly.supervisionEventsPerYear == 2 && abs(weekly.supervisionEpsilonPerPeriod.value - 16.8 / 52) < 1e-12)
     }
 }

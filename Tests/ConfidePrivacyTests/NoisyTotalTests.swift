@@ -112,7 +112,9 @@ private func endings(perReason: Int) -> ExactRelease {
             #expect(value(protected, "all", measure).value == Double(max(0, drawn.value)))
         }
         #expect(!PrivacySettings.slotIDs.contains("referrals_received/practice"))
-        #expect(PrivacySettings.slotIDs.contains("flows/practice") && PrivacySettings.slotIDs.contains("entered_treatment/therapist"))
+        #expect(PrivacySettings.slotIDs.contains("flows/practice") && PrivacySettings.slotIDs.contains("entered_treatment/age_band"))
+        // Therapist slots are those of the supervision releases only.
+        #expect(!PrivacySettings.slotIDs.contains("entered_treatment/therapist") && PrivacySettings.slotIDs.contains("clients_seen/therapist"))
     }
 
     @Test func aClientWeekCountsInOneFlowInDPAndInBothInSDC() {

@@ -9,7 +9,7 @@ private func rowKeys(_ data: Data) -> [String] {
 }
 
 @Suite(.serialized) struct KillAndRerunTests {
-    static let week = "2026-W26"
+    static let week = "2026-W28"  // closes the supervision period W25-W28
 
     /// A practice ready to run: configuration, key and exports, nothing ingested or published.
     static func practice() throws -> String {
@@ -85,9 +85,12 @@ private func rowKeys(_ data: Data) -> [String] {
             #expect(FileManager.default.contents(atPath: reports + "/index.html") == goldenIndex, "\(context): index.html")
             #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: reports + "/latest")) == Self.week, "\(context): latest")
 
-            // Charged exactly once, for the one stored release; the store is sound.
+            // Charged exactly once for each stored release (the week's and the supervision
+            // period's it closes); the store is sound.
             #expect(try ExternalTool.sqlite(store, "SELECT count(*) FROM releases") == "1", "\(context)")
-            #expect(try ExternalTool.sqlite(store, "SELECT count(*) FROM ledger") == "1", "\(context)")
+            #expect(try ExternalTool.sqlite(store, "SELECT count(*) FROM supervision_releases") == "1", "\(context)")
+            #expect(try ExternalTool.sqlite(store, "SELECT group_concat(period, ' ') FROM (SELECT period FROM ledger ORDER BY period)")
+                    == "2026-W25/2026-W28 2026-W28", "\(context)")
             #expect(try ExternalTool.sqlite(store, "PRAGMA integrity_check") == "ok", "\(context)")
             let audit = try Binary.run(["audit", reports + "/" + Self.week], in: folder)
             #expect(audit.status == 0, "\(context): \(audit.stdout)")

@@ -31,7 +31,7 @@ sys.exit(1 if problems else 0)
 """#
 
 @Suite(.serialized) struct PlantedContentTests {
-    static let week = "2026-W26"
+    static let week = "2026-W28"  // closes the supervision period W25-W28
 
     static func practice() throws -> String {
         try Binary.practice(clients: 150, seed: 11)
