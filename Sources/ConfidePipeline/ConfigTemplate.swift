@@ -45,7 +45,7 @@ public enum ConfigTemplate {
         # each in one week's figures over all time, so together they charge epsilon_per_referral
         # once, for at most referrals_per_client_year referrals a year. The cap bounds one
         # client's worst case over any 52 weeks of weekly and supervision releases:
-        # 52 x 1.1 + 2 x 10 (weekly) + 16.8 + 4 x 1 ([supervision]) = 98 at these values.
+        # 52 x 1.1 + 2 x 10 (weekly) + 18.8 + 4 x 0.5 ([supervision]) = 98 at these values.
         epsilon_per_week = 1.1
         epsilon_per_referral = 10
         referrals_per_client_year = 2
@@ -58,17 +58,17 @@ public enum ConfigTemplate {
         # "open_referrals/practice" = 20
         # "clients_seen/therapist" = 5
 
-        [supervision]
         # Therapist figures are released once per supervision period, by the run of the week
         # that closes it: blocks of period_weeks ISO weeks from week 1 of each year (1, 2, 4 or
         # 13; with 4, W01-W04 ... W49-W52, a week 53 joining the last). That week's folder gets
         # supervision/<therapist>.csv and the therapist rows in caseload.csv and outcomes.csv.
-        period_weeks = 4
         # A year of supervision releases charges every client epsilon_per_year (each period its
         # share); a referral's end and outcome charge epsilon_per_referral in them, counted for
-        # at most twice referrals_per_client_year referrals in any 52 weeks.
-        epsilon_per_year = 16.8
-        epsilon_per_referral = 1
+        # at most twice referrals_per_client_year referrals in any 52 weeks. The defaults:
+        # [supervision]
+        # period_weeks = 4
+        # epsilon_per_year = 18.8
+        # epsilon_per_referral = 0.5
 
         [publish]
         # Reports are published to <dir>/<ISO week>/.

@@ -70,12 +70,16 @@ import Testing
 
     @Test func theWrittenWeightsExampleLoadsWhenUncommented() throws {
         var text = ConfigTemplate.render()
-        for line in ["[privacy.weights]", "\"open_referrals/practice\" = 20", "\"clients_seen/therapist\" = 5"] {
+        for line in ["[privacy.weights]", "\"open_referrals/practice\" = 20", "\"clients_seen/therapist\" = 5",
+                     "[supervision]", "period_weeks = 4", "epsilon_per_year = 18.8", "epsilon_per_referral = 1"] {
             #expect(text.contains("# " + line))
             text = text.replacingOccurrences(of: "# " + line, with: line)
         }
-        let weights = try loadConfiguration(text).privacy.weights
-        #expect(weights == ["open_referrals/practice": 20, "clients_seen/therapist": 5])
+        let configuration = try loadConfiguration(text)
+        #expect(configuration.privacy.weights == ["open_referrals/practice": 20, "clients_seen/therapist": 5])
+        // The commented [supervision] section states the defaults.
+        #expect(configuration.privacy.supervisionEpsilonPerYear == PrivacySettings.defaultSupervisionEpsilonPerYear
+                && configuration.privacy.supervisionEpsilonPerReferral == PrivacySettings.defaultSupervisionEpsilonPerReferral)
     }
 
     /// The readers are the one list of keys; the reference in docs/configuration.md follows it.

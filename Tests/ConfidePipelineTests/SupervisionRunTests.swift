@@ -64,9 +64,7 @@ private func lines(_ path: String) throws -> [String] {
     /// Disclosure control gets the same periods: counts rounded to 5, the outcomes computed
     /// exactly over the 52 weeks to the period's end, nothing charged.
     @Test func sdcModeHasTheSamePeriodsWithA52WeekOutcomeWindow() throws {
-        let practice = try PracticeFixture(mode: "sdc")
-        let text = try String(contentsOfFile: practice.configPath, encoding: .utf8)
-        try text.replacingOccurrences(of: "period_weeks = 4", with: "period_weeks = 13").write(toFile: practice.configPath, atomically: true, encoding: .utf8)
+        let practice = try PracticeFixture(mode: "sdc", extra: "\n[supervision]\nperiod_weeks = 13\n")
         let configuration = try practice.configuration()
         #expect(configuration.metrics.supervisionPeriodWeeks == 13)
         let period = closedPeriod(by: practice.lastWeek, weeks: 13)
