@@ -111,7 +111,7 @@ SEVEN = ["referrals_received", "entered_treatment", "appointments_attended", "ap
 # The default budgets (docs/privacy.md, "Lifetime accounting"): the weekly releases' ε per week
 # and per referral, the supervision releases' ε per year and per referral event.
 DEFAULT_WEEK, DEFAULT_REFERRAL = 1.1, 10.0
-DEFAULT_SUPERVISION_YEAR, DEFAULT_SUPERVISION_REFERRAL = 18.8, 0.5
+DEFAULT_SUPERVISION_YEAR, DEFAULT_SUPERVISION_REFERRAL = 19.8, 0.25
 # A client's worst case over 52 weeks at the defaults: 52 weekly releases, the events of 2
 # referrals in them, a year of supervision releases and 4 events in those (with periods of
 # more than one week, the periods closing in 52 weeks hold up to 2 × 2 events of a kind).

@@ -45,7 +45,7 @@ public enum ConfigTemplate {
         # each in one week's figures over all time, so together they charge epsilon_per_referral
         # once, for at most referrals_per_client_year referrals a year. The cap bounds one
         # client's worst case over any 52 weeks of weekly and supervision releases:
-        # 52 x 1.1 + 2 x 10 (weekly) + 18.8 + 4 x 0.5 ([supervision]) = 98 at these values.
+        # 52 x 1.1 + 2 x 10 (weekly) + 19.8 + 4 x 0.25 ([supervision]) = 98 at these values.
         epsilon_per_week = 1.1
         epsilon_per_referral = 10
         referrals_per_client_year = 2
@@ -67,8 +67,8 @@ public enum ConfigTemplate {
         # at most twice referrals_per_client_year referrals in any 52 weeks. The defaults:
         # [supervision]
         # period_weeks = 4
-        # epsilon_per_year = 18.8
-        # epsilon_per_referral = 0.5
+        # epsilon_per_year = 19.8
+        # epsilon_per_referral = 0.25
 
         [publish]
         # Reports are published to <dir>/<ISO week>/.

@@ -61,9 +61,9 @@ public struct PrivacySettings: Sendable, Equatable {
     public static let defaultReferralsPerClientYear = 2
 
     /// The default ε of a year of supervision releases' state figures.
-    public static let defaultSupervisionEpsilonPerYear = Epsilon(numerator: 94, denominator: 5)
+    public static let defaultSupervisionEpsilonPerYear = Epsilon(numerator: 99, denominator: 5)
     /// The default ε of one referral's events in the supervision releases.
-    public static let defaultSupervisionEpsilonPerReferral = Epsilon(numerator: 1, denominator: 2)
+    public static let defaultSupervisionEpsilonPerReferral = Epsilon(numerator: 1, denominator: 4)
 
     /// The ε of one supervision period's state figures: ``supervisionEpsilonPerYear`` × weeks / 52
     /// (at most 52 / weeks periods close in any 52 weeks, so a year of them costs the yearly ε).
@@ -129,7 +129,7 @@ public struct PrivacySettings: Sendable, Equatable {
         "sessions/practice": 4,
         "session_counts/practice": 2,
         // Supervision, state: each period's release.
-        "appointments/therapist": 5,
+        "appointments/therapist": 6,
         "clients_seen/therapist": 3,
         "open_referrals/therapist": 4,
         // Supervision, events: once per referral.

@@ -37,8 +37,8 @@ public struct WeekFolder {
             release.cells(in: table).map { (release, $0) } + periodRows.filter { $0.1.table == table }
         }
         var files: [(path: String, content: String)] = [
-            ("weekly-report.html", HTMLReport.render(release, context: context)),
-            ("weekly-report.md", MarkdownReport.render(release, context: context)),
+            ("weekly-report.html", HTMLReport.render(release, supervision: supervision, context: context)),
+            ("weekly-report.md", MarkdownReport.render(release, supervision: supervision, context: context)),
             ("caseload.csv", CSVExport.render(rows(.caseload))),
             ("outcomes.csv", CSVExport.render(rows(.outcomes))),
         ]

@@ -71,7 +71,7 @@ import Testing
     @Test func theWrittenWeightsExampleLoadsWhenUncommented() throws {
         var text = ConfigTemplate.render()
         for line in ["[privacy.weights]", "\"open_referrals/practice\" = 20", "\"clients_seen/therapist\" = 5",
-                     "[supervision]", "period_weeks = 4", "epsilon_per_year = 18.8", "epsilon_per_referral = 1"] {
+                     "[supervision]", "period_weeks = 4", "epsilon_per_year = 19.8", "epsilon_per_referral = 0.25"] {
             #expect(text.contains("# " + line))
             text = text.replacingOccurrences(of: "# " + line, with: line)
         }

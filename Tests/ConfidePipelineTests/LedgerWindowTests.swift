@@ -112,11 +112,11 @@ private func entry(_ week: String, state: Double, events: [ReferralEvent: Double
     @Test func theDefaultsStayUnderTheCap() {
         let s = PrivacySettings()
         #expect(abs(s.worstCaseWeeklyYear - (52 * 1.1 + 2 * 10)) < 1e-9)
-        #expect(abs(s.worstCaseSupervisionYear - (18.8 + 4 * 0.5)) < 1e-9)
+        #expect(abs(s.worstCaseSupervisionYear - (19.8 + 4 * 0.25)) < 1e-9)
         #expect(s.worstCaseYear <= 100)
-        #expect(abs(s.supervisionEpsilonPerPeriod.value - 18.8 * 4 / 52) < 1e-12)
+        #expect(abs(s.supervisionEpsilonPerPeriod.value - 19.8 * 4 / 52) < 1e-12)
         var weekly = s
         weekly.supervisionPeriodWeeks = 1
-        #expect(weekly.supervisionEventsPerYear == 2 && abs(weekly.supervisionEpsilonPerPeriod.value - 18.8 / 52) < 1e-12)
+        #expect(weekly.supervisionEventsPerYear == 2 && abs(weekly.supervisionEpsilonPerPeriod.value - 19.8 / 52) < 1e-12)
     }
 }

@@ -60,8 +60,8 @@ private func endingsWeek(_ week: ISOWeek, others: Int, added: Int) -> ExactRelea
         #expect(release.charge.eventsPerYear == settings.referralsPerClientYear)
         // A year of weekly releases: 52 state charges and the events of the bounded referrals.
         #expect(abs(settings.worstCaseWeeklyYear - (52 * 1.1 + 2 * 10)) < 1e-9)
-        // With a year of supervision releases (18.8 + 4 × 0.5), still under the cap of 100.
-        #expect(abs(settings.worstCaseYear - (52 * 1.1 + 2 * 10 + 18.8 + 4 * 0.5)) < 1e-9 && settings.worstCaseYear <= 100)
+        // With a year of supervision releases (19.8 + 4 × 0.25), still under the cap of 100.
+        #expect(abs(settings.worstCaseYear - (52 * 1.1 + 2 * 10 + 19.8 + 4 * 0.25)) < 1e-9 && settings.worstCaseYear <= 100)
     }
 
     /// The whole weekly series of an event histogram, for a client with one referral, moves by
