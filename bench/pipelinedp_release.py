@@ -355,9 +355,12 @@ def main():
                             "--seed", args.seed, "--last-day", last.isoformat(), "--therapists", 12)
         weeks = [privacy_utility.iso_week(last - dt.timedelta(weeks=k)) for k in reversed(range(args.weeks))]
         release_eps, slots = manifest_slots(binary, work, exports, args.annual, weeks)
-        jobs = [("exact", None)] + [(f"confide-{r}", float(args.annual)) for r in range(args.repeats)]
+        # privacy_utility scales all four defaults by budget / DEFAULT_YEAR: the budget whose weekly
+        # part is --annual.
+        budget = float(args.annual) * privacy_utility.DEFAULT_YEAR / WEEKLY_YEAR
+        jobs = [("exact", None)] + [(f"confide-{r}", budget) for r in range(args.repeats)]
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            published = pool.map(lambda j: privacy_utility.publish(binary, work, exports, j[0], j[1], 1, weeks), jobs)
+            published = pool.map(lambda j: privacy_utility.publish(binary, work, exports, j[0], j[1], 1, weeks)[0], jobs)
             # PipelineDP runs here while confide publishes.
             clients, pandas_counts, appointment_rows = week_clients(exports, weeks)
             pdp = {"same_release": [], "same_slot_epsilon": []}
