@@ -35,6 +35,8 @@ public struct Configuration: Sendable {
     public var epsilonCapPerYear: Double
     /// `[metrics]`: thresholds, windows and bands of the definitions.
     public var metrics = MetricSettings()
+    /// `[quality]`: the checks an export must pass before a week is released.
+    public var quality = QualitySettings()
     /// `[publish] dir`, resolved.
     public var publishDir: String
     /// A warning when a client's worst case over 52 weeks at these settings
@@ -116,6 +118,13 @@ public struct Configuration: Sendable {
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "100")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
+        func share(_ key: String, _ fallback: Double) throws -> Double {
+            let value = Double(try reader.number("quality", key, default: String(fallback))) ?? -1
+            guard (0...1).contains(value) else { throw ConfideError(.config, "\(path): [quality] \(key) must be a number from 0 to 1") }
+            return value
+        }
+        quality.maxQuarantinedShare = try share("max_quarantined_share", quality.maxQuarantinedShare)
+        quality.minWeekShareOfMedian = try share("min_week_share_of_median", quality.minWeekShareOfMedian)
         metrics = try reader.metricSettings()
         metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
         metrics.supervisionPeriodWeeks = periodWeeks

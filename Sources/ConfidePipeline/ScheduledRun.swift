@@ -30,8 +30,9 @@ public enum ScheduledRun {
     /// - Parameters:
     ///   - wait: wait for another run's lock instead of exiting with code 75.
     ///   - rerelease: re-release weeks whose data changed (charges the budget again).
+    ///   - acceptQuality: publish weeks that fail the `[quality]` checks anyway (recorded).
     public static func run(_ configuration: Configuration, selection: WeekSelection, wait: Bool = false,
-                           rerelease: Bool = false, logger: Logger) throws -> RunSummary {
+                           rerelease: Bool = false, acceptQuality: Bool = false, logger: Logger) throws -> RunSummary {
         let lock = try RunLock(path: configuration.storePath + ".lock", wait: wait)
         defer { withExtendedLifetime(lock) {} }
         let workspace = try Workspace(configuration: configuration, logger: logger)
@@ -41,10 +42,10 @@ public enum ScheduledRun {
             let ingest = try workspace.ingest()
             var outcomes: [WeekOutcome] = []
             for week in weeks {
-                outcomes.append(try workspace.publish(week: week, rerelease: rerelease))
+                outcomes.append(try workspace.publish(week: week, rerelease: rerelease, quality: ingest, acceptQuality: acceptQuality))
             }
             try workspace.endRunLog(runID, period: weeks.last?.description, status: .ok,
-                                    detail: outcomes.map { "\($0.period) \($0.status)" }.joined(separator: ", "))
+                                    detail: outcomes.map { "\($0.period) \($0.status)" + ($0.qualityAccepted.isEmpty ? "" : " (quality accepted: \($0.qualityAccepted.joined(separator: "; ")))") }.joined(separator: ", "))
             return RunSummary(ingest: ingest, weeks: outcomes)
         } catch let error as ConfideError {
             try? workspace.endRunLog(runID, period: nil, status: error.status, detail: error.message)

@@ -13,6 +13,8 @@ public struct WeekOutcome: Sendable, Equatable {
     /// The supervision period whose therapist figures the week's folder also holds
     /// (`YYYY-Www/YYYY-Www`), when the week closes one.
     public var supervisionPeriod: String? = nil
+    /// The `[quality]` checks the week failed and was published despite (`--accept-quality`).
+    public var qualityAccepted: [String] = []
     /// True when the data behind an already released week changed since its release.
     public let dataChangedSinceRelease: Bool
     /// The metric definitions (`definition_version`) the stored release was computed with,

@@ -1,5 +1,5 @@
 public import ConfideModel
-import ConfideIngest
+public import ConfideIngest
 import ConfideMetrics
 import ConfidePrivacy
 import ConfideRelease
@@ -14,7 +14,13 @@ extension Workspace {
     ///
     /// - Parameter rerelease: when the week's data changed since its release, draw and charge
     ///   again instead of publishing the stored values.
-    public func publish(week: ISOWeek, rerelease: Bool = false) throws -> WeekOutcome {
+    /// - Parameters:
+    ///   - quality: the ingest this run made: when given, a week to be drawn must first pass the
+    ///     `[quality]` checks (``QualityGate``), else nothing is charged or published (exit 65).
+    ///   - acceptQuality: publish a week that fails them anyway, recording the failures in the
+    ///     manifest (`quality_accepted`) and the run log.
+    public func publish(week: ISOWeek, rerelease: Bool = false, quality report: IngestReport? = nil,
+                        acceptQuality: Bool = false) throws -> WeekOutcome {
         let started = Date()
         do {
             let settings = configuration.metrics
@@ -25,6 +31,7 @@ extension Workspace {
             let releases = ReleaseStore(db: db)
             let stored = try releases.find(week)
             var charged = 0.0
+            var qualityAccepted: [String] = []
             let release: ProtectedRelease
             if let stored, stored.dataHash == dataHash || !rerelease {
                 release = stored.release
@@ -34,6 +41,16 @@ extension Workspace {
                     logger.warning("the data of \(week) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
                 }
             } else {
+                if let report {
+                    let failures = try QualityGate(db: db, settings: configuration.quality).failures(week: week, report: report)
+                    if !failures.isEmpty {
+                        guard acceptQuality else {
+                            throw ConfideError(.dataError, "quality checks failed for \(week); nothing was charged or published:\n  - " + failures.joined(separator: "\n  - ") + "\nFix the export and run again, or pass --accept-quality to publish anyway (recorded in the manifest and the run log).")
+                        }
+                        logger.warning("quality checks failed for \(week), published anyway (--accept-quality): \(failures.joined(separator: "; "))")
+                        qualityAccepted = failures
+                    }
+                }
                 let history = try releases.history(before: week, weeks: settings.outcomeWindowWeeks - 1)
                 release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
                 charged = release.charge.worstCase
@@ -41,7 +58,7 @@ extension Workspace {
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
             let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease)
             charged += supervision?.charged ?? 0
-            let outcome = try render(release, supervision: supervision?.release, week: week, releases: releases)
+            let outcome = try render(release, supervision: supervision?.release, week: week, releases: releases, qualityAccepted: qualityAccepted)
             logger.info("publish \(week): \(outcome) in \(seconds(since: started)) s")
             let (path, status): (String, String) = switch outcome {
             case .published(let path): (path, stored == nil || charged > 0 ? "published" : "republished")
@@ -49,7 +66,7 @@ extension Workspace {
             }
             let changed = stored != nil && stored!.dataHash != dataHash && !rerelease
             return WeekOutcome(period: week.description, path: path, status: status, epsilonCharged: charged,
-                               supervisionPeriod: supervision?.release.period,
+                               supervisionPeriod: supervision?.release.period, qualityAccepted: qualityAccepted,
                                dataChangedSinceRelease: changed,
                                releasedDefinitions: changed && release.definitionVersion != exact.definitionVersion ? release.definitionVersion : nil)
         } catch let error as DatabaseError {
@@ -119,12 +136,14 @@ extension Workspace {
 
     /// Renders and publishes the week's folder from the protected release and the releases
     /// before it (``WeekFolder``).
-    private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore) throws -> PublishOutcome {
+    private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore,
+                        qualityAccepted: [String]) throws -> PublishOutcome {
         let context = ReportContext(
             practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
             rollingEpsilon: decimalText(try rollingEpsilon(endingWith: week).total), epsilonCap: decimalText(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
-        return try WeekFolder(release: release, supervision: supervision, context: context, configurationHash: configuration.sha256)
+        return try WeekFolder(release: release, supervision: supervision, context: context, configurationHash: configuration.sha256,
+                              qualityAccepted: qualityAccepted)
             .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
     }
 }

@@ -11,7 +11,9 @@ public enum Manifest {
     ///   - configurationHash: SHA-256 of the configuration file.
     ///   - supervision: the therapist release of the supervision period the week closes, if any
     ///     (the `supervision` object).
-    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, toolVersion: String,
+    ///   - qualityAccepted: the `[quality]` checks the week failed and was published despite
+    ///     (`quality_accepted`, only when there are any).
+    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, qualityAccepted: [String] = [], toolVersion: String,
                               configurationHash: String, files: [String]) -> String {
         var tables: [String: Any] = [:]
         for table in Set(release.cells.map(\.table)).sorted() {
@@ -48,6 +50,7 @@ public enum Manifest {
             "files": files.sorted(),
             "audit": ["result": "passed", "rules": LeakAudit.ruleNames] as [String: Any],
         ]
+        if !qualityAccepted.isEmpty { manifest["quality_accepted"] = qualityAccepted }
         if let supervision {
             manifest["supervision"] = [
                 "period": supervision.period,

@@ -19,8 +19,14 @@ public struct WeekFolder {
     /// SHA-256 of the configuration file, recorded in the manifest.
     public let configurationHash: String
 
+    /// The `[quality]` checks the week failed and was published despite (`--accept-quality`),
+    /// recorded in the manifest.
+    public let qualityAccepted: [String]
+
     /// Creates the folder of `release`, with the therapist rows of `supervision`.
-    public init(release: ProtectedRelease, supervision: ProtectedRelease? = nil, context: ReportContext, configurationHash: String) {
+    public init(release: ProtectedRelease, supervision: ProtectedRelease? = nil, context: ReportContext, configurationHash: String,
+                qualityAccepted: [String] = []) {
+        self.qualityAccepted = qualityAccepted
         self.release = release
         self.supervision = supervision
         self.context = context
@@ -48,7 +54,7 @@ public struct WeekFolder {
         for therapist in Set(therapistRows.map(\.1.group)).sorted() {
             files.append((names.path(of: therapist), CSVExport.render(therapistRows.filter { $0.1.group == therapist })))
         }
-        files.append(("manifest.json", Manifest.render(release, supervision: supervision, toolVersion: context.toolVersion,
+        files.append(("manifest.json", Manifest.render(release, supervision: supervision, qualityAccepted: qualityAccepted, toolVersion: context.toolVersion,
                                                        configurationHash: configurationHash, files: files.map(\.path) + ["manifest.json"])))
         return files
     }

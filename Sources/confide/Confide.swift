@@ -13,7 +13,7 @@ struct Confide: ParsableCommand {
         discussion: "Start with 'confide demo'. Exit codes are listed in docs/operations.md.",
         version: confideVersion,
         subcommands: [DemoCommand.self, InitCommand.self, SynthCommand.self, IngestCommand.self, RunCommand.self,
-                      BudgetCommand.self, AuditCommand.self, RunsCommand.self]
+                      BudgetCommand.self, AuditCommand.self, RunsCommand.self, QuarantineCommand.self]
     )
 
     /// Runs the command under umask 077: the store, its WAL and journal, the exports `synth`

@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Wait for another run to finish instead of exiting with 75.")
     var wait = false
 
+    @Flag(help: "Publish a week that fails the [quality] checks anyway; the failures are recorded in its manifest and the run log.")
+    var acceptQuality = false
+
     @Flag(help: "Log warnings only.")
     var quiet = false
 
@@ -45,7 +48,8 @@ struct RunCommand: ParsableCommand {
         let configuration = try options.load()
         let selection: WeekSelection = if let week { .week(ISOWeek(week)!) } else if let backfill { .backfill(from: ISOWeek(backfill)!) } else { .latest }
         let summary = try failing {
-            try ScheduledRun.run(configuration, selection: selection, wait: wait, rerelease: rerelease, logger: makeLogger(quiet: quiet))
+            try ScheduledRun.run(configuration, selection: selection, wait: wait, rerelease: rerelease, acceptQuality: acceptQuality,
+                             logger: makeLogger(quiet: quiet))
         }
         for file in summary.ingest.files {
             print("ingest \(file.file): read \(file.read), loaded \(file.loaded), quarantined \(file.quarantined)")

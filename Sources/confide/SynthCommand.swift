@@ -29,6 +29,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Therapists (default: clients / 100, between 6 and 40).")
     var therapists: Int?
 
+    @Flag(help: "Write into an output folder that already holds files (they may be overwritten).")
+    var force = false
+
     func validate() throws {
         guard clients >= 1, clients <= 20_000_000 else { throw ValidationError("--clients must be between 1 and 20000000") }
         guard weeks >= 1, weeks <= 1_040 else { throw ValidationError("--weeks must be between 1 and 1040") }
@@ -40,6 +43,10 @@ struct SynthCommand: ParsableCommand {
         let last = lastDay.flatMap { Day(iso: $0) }
             ?? ISOWeek.lastComplete(before: Day.today(in: TimeZone(identifier: "Europe/London")!)).end
         let summary = try failing {
+            let existing = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+            guard force || existing.isEmpty else {
+                throw ConfideError(.cannotCreate, "\(out) already holds \(existing.count) file(s) (\(existing.sorted().prefix(3).joined(separator: ", "))\(existing.count > 3 ? ", …" : "")); synth never overwrites a folder's files. Give a new or empty folder, or --force to overwrite.")
+            }
             do {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 return try PracticeSynthesizer.write(to: out, options: SynthOptions(clients: clients, weeks: weeks, seed: seed,

@@ -89,7 +89,7 @@ import Testing
         let docs = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
         let sections = try #require(known[""])
-        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics", "supervision"])
+        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics", "supervision", "quality"])
         for section in sections {
             let keys = try #require(known[section])
             for key in keys.sorted() where !["referrals", "appointments", "measures"].contains(key) {

@@ -47,7 +47,7 @@ private func ingestKilled(_ folder: String, onceAnyOf paths: [String], exceeds b
         let store = folder + "/confide.sqlite"
         let before = try sqlite(store, counts)
         // A much larger export, then a kill while its one transaction is being written.
-        #expect(try Binary.run(["synth", "--out", folder + "/exports", "--clients", "40000", "--seed", "5"], in: folder).status == 0)
+        #expect(try Binary.run(["synth", "--out", folder + "/exports", "--clients", "40000", "--seed", "5", "--force"], in: folder).status == 0)
         let killed = try ingestKilled(folder, onceAnyOf: [store + "-wal"], exceeds: 4 << 20, within: 60)
         #expect(killed.midWay, "the ingest finished before it could be killed; use a larger practice")
         #expect(killed.reason == .uncaughtSignal)
