@@ -57,6 +57,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "confide", dependencies: [
             "ConfidePipeline", "ConfideSynth", "ConfideModel", "ConfideIngest", "ConfidePrivacy", "ConfideRelease", "ConfidePublish",
+            "CFileSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

@@ -17,3 +17,7 @@ int confide_exchange_paths(const char *a, const char *b) {
     return -1;
 #endif
 }
+
+void confide_line_buffer_stdout(void) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
+}

@@ -118,6 +118,11 @@ public struct Configuration: Sendable {
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "100")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
+        let standard = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.path }
+        let folders = [standard(base), standard(URL(fileURLWithPath: storePath).deletingLastPathComponent().path)]
+        if folders.contains(standard(publishDir)) {
+            throw ConfideError(.config, "\(path): [publish] dir is the folder of the configuration or the store; reports would be published beside confide.key and the store. Give the reports a folder of their own, for example dir = \"Reports\".")
+        }
         func share(_ key: String, _ fallback: Double) throws -> Double {
             let value = Double(try reader.number("quality", key, default: String(fallback))) ?? -1
             guard (0...1).contains(value) else { throw ConfideError(.config, "\(path): [quality] \(key) must be a number from 0 to 1") }

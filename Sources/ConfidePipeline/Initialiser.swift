@@ -13,6 +13,8 @@ public enum Initialiser {
         public let keyFile: String
         /// True when a new key was created now.
         public let createdKey: Bool
+        /// Where the exports go (`[source] path`).
+        public let exports: String
     }
 
     /// Initialises `directory` (created if missing).
@@ -35,11 +37,16 @@ public enum Initialiser {
             wrote = true
         }
         let configuration = try Configuration(path: configPath)
+        // The folder the exports go into (csv sources; an sqlite source is a file).
+        if configuration.sourceFormat == "csv" {
+            try? FileManager.default.createDirectory(atPath: configuration.sourcePath, withIntermediateDirectories: true)
+        }
         var created = false
         if !FileManager.default.fileExists(atPath: configuration.keyFile) {
             try KeyFile.create(at: configuration.keyFile)
             created = true
         }
-        return Result(configuration: configPath, wroteConfiguration: wrote, keyFile: configuration.keyFile, createdKey: created)
+        return Result(configuration: configPath, wroteConfiguration: wrote, keyFile: configuration.keyFile, createdKey: created,
+                      exports: configuration.sourcePath)
     }
 }

@@ -38,7 +38,13 @@ public enum ScheduledRun {
         let workspace = try Workspace(configuration: configuration, logger: logger)
         let runID = try workspace.beginRunLog(command: "run")
         do {
-            let weeks = try selection.weeks(today: workspace.today)
+            let selected = try selection.weeks(today: workspace.today)
+            // Weeks an interrupted run charged but never published come first (no charge).
+            let unfinished = try workspace.releasedButUnpublished().filter { !selected.contains($0) }
+            if !unfinished.isEmpty {
+                logger.warning("publishing \(unfinished.map(\.description).joined(separator: ", ")) from their stored releases: they were charged by an earlier run that did not publish them")
+            }
+            let weeks = unfinished + selected
             let ingest = try workspace.ingest()
             var outcomes: [WeekOutcome] = []
             for week in weeks {

@@ -51,17 +51,27 @@ extension Workspace {
                         qualityAccepted = failures
                     }
                 }
+                try checkPublishFolder(week)
                 let history = try releases.history(before: week, weeks: settings.outcomeWindowWeeks - 1)
-                release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
+                release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease") {
+                    try self.folder($0, supervision: nil, week: week, releases: releases, qualityAccepted: qualityAccepted)
+                        .preflight(isSourceIdentifier: { self.isSourceIdentifier($0) })
+                }
                 charged = release.charge.worstCase
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
-            let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease)
+            let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease) {
+                try self.folder(release, supervision: $0, week: week, releases: releases, qualityAccepted: qualityAccepted)
+                    .preflight(isSourceIdentifier: { self.isSourceIdentifier($0) })
+            }
             charged += supervision?.charged ?? 0
+            // "republished" only for a folder that was there before (a stored release whose
+            // publication failed or was interrupted is "published" when it first appears).
+            let existed = FileManager.default.fileExists(atPath: configuration.publishDir + "/" + week.description)
             let outcome = try render(release, supervision: supervision?.release, week: week, releases: releases, qualityAccepted: qualityAccepted)
             logger.info("publish \(week): \(outcome) in \(seconds(since: started)) s")
             let (path, status): (String, String) = switch outcome {
-            case .published(let path): (path, stored == nil || charged > 0 ? "published" : "republished")
+            case .published(let path): (path, stored == nil || charged > 0 || !existed ? "published" : "republished")
             case .unchanged(let path): (path, "unchanged")
             }
             let changed = stored != nil && stored!.dataHash != dataHash && !rerelease
@@ -81,7 +91,8 @@ extension Workspace {
 
     /// The therapist release of the supervision period `week` closes (nil when it closes none):
     /// the stored one, or a fresh draw stored and charged like a week's, and what was charged.
-    private func supervisionRelease(closedBy week: ISOWeek, rerelease: Bool) throws -> (release: ProtectedRelease, charged: Double)? {
+    private func supervisionRelease(closedBy week: ISOWeek, rerelease: Bool,
+                                    preflight: (ProtectedRelease) throws -> Void) throws -> (release: ProtectedRelease, charged: Double)? {
         let weeks = configuration.metrics.supervisionPeriodWeeks
         let period = SupervisionPeriod(containing: week, weeks: weeks)
         guard period.isClosed(by: week) else { return nil }
@@ -100,15 +111,46 @@ extension Workspace {
             return (stored.release, 0)
         }
         let history = try releases.history(before: period, periods: 52 / weeks - 1)
-        let release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease")
+        let release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease",
+                                      preflight: preflight)
         logger.info("supervision \(period): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count) in \(seconds(since: started)) s")
         return (release, release.charge.worstCase)
+    }
+
+    /// Weeks released (stored and charged) whose folder is not in the reports folder: a run
+    /// interrupted between the charge and the publication, or a publication that failed. A
+    /// plain run publishes them from their stored values, charging nothing.
+    public func releasedButUnpublished() throws -> [ISOWeek] {
+        let periods = try db.cachedStatement("SELECT period FROM releases ORDER BY period").map([]) { $0.string(0) }
+        return periods.compactMap(ISOWeek.init).filter {
+            !FileManager.default.fileExists(atPath: configuration.publishDir + "/" + $0.description + "/manifest.json")
+        }
+    }
+
+    /// What a backfill from `first` would release: the weeks not yet released, the supervision
+    /// periods they close, and the most it could charge one client in all (each new week's
+    /// state ε and one event of each kind; each new period's likewise, `WeekOutcome.epsilonCharged`
+    /// summed).
+    public func backfillPreview(from first: ISOWeek) throws -> (weeks: [ISOWeek], new: [ISOWeek], periods: Int, epsilon: Double) {
+        let weeks = try WeekSelection.backfill(from: first).weeks(today: today)
+        let stored = Set(try db.cachedStatement("SELECT period FROM releases").map([]) { $0.string(0) })
+        let new = weeks.filter { !stored.contains($0.description) }
+        let privacy = configuration.privacy
+        guard privacy.mode == .dp else { return (weeks, new, 0, 0) }
+        let periods = new.filter { SupervisionPeriod(containing: $0, weeks: privacy.supervisionPeriodWeeks).isClosed(by: $0) }.count
+        let epsilon = Double(new.count) * (privacy.epsilonPerWeek.value + privacy.epsilonPerReferral.value)
+            + Double(periods) * (privacy.supervisionEpsilonPerPeriod.value + privacy.supervisionEpsilonPerReferral.value)
+        return (weeks, new, periods, epsilon)
     }
 
     /// Draws the noise once, stores the release and charges the ledger in one transaction.
     /// The cap is checked first against a client's worst case over every 52-week window that
     /// contains the week, this release's charge included (``WindowCharge``).
-    private func drawRelease(_ exact: ExactRelease, history: [ProtectedRelease], week: ISOWeek, dataHash: String, note: String) throws -> ProtectedRelease {
+    /// `preflight` (the leak audit of the files the release would be published in) runs before
+    /// the release is stored and charged: when it throws, the transaction rolls back and nothing
+    /// is charged (the discarded draw was never stored or shown).
+    private func drawRelease(_ exact: ExactRelease, history: [ProtectedRelease], week: ISOWeek, dataHash: String, note: String,
+                             preflight: (ProtectedRelease) throws -> Void) throws -> ProtectedRelease {
         let protector = Protector(settings: configuration.privacy)
         let charge = protector.charge(exact)
         let cap = configuration.epsilonCapPerYear
@@ -122,6 +164,7 @@ extension Workspace {
             }
             var sampler = ExactSampler(source: SystemRandomNumberGenerator())
             let release = protector.protect(exact, history: history, sampler: &sampler)
+            try preflight(release)
             let created = timestamp()
             if let period = exact.supervision {
                 try ReleaseStore(db: db).save(release, period: period, dataHash: dataHash, created: created)
@@ -138,12 +181,40 @@ extension Workspace {
     /// before it (``WeekFolder``).
     private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore,
                         qualityAccepted: [String]) throws -> PublishOutcome {
+        try folder(release, supervision: supervision, week: week, releases: releases, qualityAccepted: qualityAccepted)
+            .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
+    }
+
+    /// The week's folder of `release` (and the supervision period's, if any).
+    private func folder(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore,
+                        qualityAccepted: [String]) throws -> WeekFolder {
         let context = ReportContext(
             practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
             rollingEpsilon: decimalText(try rollingEpsilon(endingWith: week).total), epsilonCap: decimalText(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
-        return try WeekFolder(release: release, supervision: supervision, context: context, configurationHash: configuration.sha256,
-                              qualityAccepted: qualityAccepted)
-            .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
+        return WeekFolder(release: release, supervision: supervision, context: context, configurationHash: configuration.sha256,
+                          qualityAccepted: qualityAccepted)
+    }
+
+    /// Checks, before anything is drawn or charged, that the week can be published: the reports
+    /// folder exists or can be created and is writable, and no file stands where the week's
+    /// folder goes (exit 73 naming the path).
+    private func checkPublishFolder(_ week: ISOWeek) throws {
+        let files = FileManager.default
+        let root = configuration.publishDir
+        var isFolder: ObjCBool = false
+        if files.fileExists(atPath: root, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ConfideError(.cannotCreate, "[publish] dir \(root) is a file, not a folder; nothing was charged or published")
+        }
+        do { try files.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
+            throw ConfideError(.cannotCreate, "cannot create the reports folder \(root) ([publish] dir): \(error.localizedDescription); nothing was charged or published")
+        }
+        guard access(root, W_OK | X_OK) == 0 else {
+            throw ConfideError(.cannotCreate, "the reports folder \(root) ([publish] dir) is not writable by this user; nothing was charged or published. Fix its permissions and run again.")
+        }
+        let target = root + "/" + week.description
+        if files.fileExists(atPath: target, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ConfideError(.cannotCreate, "\(target) is a file where the week's folder goes; move it away. Nothing was charged or published.")
+        }
     }
 }

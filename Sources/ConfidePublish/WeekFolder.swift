@@ -70,6 +70,17 @@ public struct WeekFolder {
         return dates
     }
 
+    /// The leak audit of the folder's files as rendered, before anything is written or charged:
+    /// the same rules as the audit of the staged folder (``publish(root:isSourceIdentifier:)``),
+    /// without the manifest invariants, which need the files on disk.
+    ///
+    /// - Throws: ``PublishError/auditFailed(_:)`` with the findings.
+    public func preflight(isSourceIdentifier: ((String) -> Bool)?) throws {
+        let audit = LeakAudit(allowedDates: allowedDates, isSourceIdentifier: isSourceIdentifier)
+        let findings = files.flatMap { audit.scan(text: $0.content, file: $0.path) }
+        guard findings.isEmpty else { throw PublishError.auditFailed(findings) }
+    }
+
     /// Publishes the folder as `<root>/<period>/` after the leak audit (``LeakAudit``, with
     /// `isSourceIdentifier` for the source-identifier rule), then renews `<root>/index.html`
     /// and the `latest` link.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CFileSystem
 import ConfidePipeline
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +21,9 @@ struct Confide: ParsableCommand {
     /// writes and every folder confide creates are for the practice's own user only.
     static func main() {
         umask(0o077)
+        // Line-buffered standard output even into a pipe or file (journald, cron mail): a killed
+        // run keeps every line it printed.
+        confide_line_buffer_stdout()
         main(nil)
     }
 }

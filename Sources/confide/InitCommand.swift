@@ -35,5 +35,11 @@ struct InitCommand: ParsableCommand {
         print(result.wroteConfiguration ? "wrote \(result.configuration)" : "kept existing \(result.configuration)")
         if let chosen, result.wroteConfiguration { print("mapped for preset \(chosen.name): check column names and value maps against your export") }
         print(result.createdKey ? "created key \(result.keyFile) (mode 0600): back it up, never share it" : "kept existing key \(result.keyFile)")
+        print("""
+            next:
+              1. put the practice system's exports in \(result.exports) (docs/input-format.md, or --preset for its own names)
+              2. confide ingest --config \(result.configuration)    # check every row is accounted for
+              3. confide run --config \(result.configuration)       # publishes the last complete ISO week
+            """)
     }
 }

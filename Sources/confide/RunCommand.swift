@@ -30,6 +30,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Wait for another run to finish instead of exiting with 75.")
     var wait = false
 
+    @Flag(help: "Confirm a --backfill whose releases could charge one client more than half of epsilon_cap_per_year.")
+    var yes = false
+
     @Flag(help: "Publish a week that fails the [quality] checks anyway; the failures are recorded in its manifest and the run log.")
     var acceptQuality = false
 
@@ -47,6 +50,19 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let selection: WeekSelection = if let week { .week(ISOWeek(week)!) } else if let backfill { .backfill(from: ISOWeek(backfill)!) } else { .latest }
+        if let backfill {
+            let preview = try failing {
+                try Workspace(configuration: configuration, logger: makeLogger(quiet: true)).backfillPreview(from: ISOWeek(backfill)!)
+            }
+            let cap = configuration.epsilonCapPerYear
+            print("backfill \(preview.weeks.first?.description ?? backfill)..\(preview.weeks.last?.description ?? backfill): \(preview.weeks.count) week(s), "
+                  + "\(preview.new.count) to release (\(preview.periods) supervision period(s)), charging one client at most ε \(decimalText(preview.epsilon)) in all; "
+                  + "epsilon_cap_per_year is \(decimalText(cap)) over any 52 weeks (confide budget shows what is left)")
+            if preview.epsilon > cap / 2 && !yes {
+                printError("this backfill could charge one client more than half the yearly cap (ε \(decimalText(preview.epsilon)) of \(decimalText(cap))); nothing was done. Pass --yes to go ahead, or backfill from a later week.")
+                throw ExitCode(ExitStatus.usage.rawValue)
+            }
+        }
         let summary = try failing {
             try ScheduledRun.run(configuration, selection: selection, wait: wait, rerelease: rerelease, acceptQuality: acceptQuality,
                              logger: makeLogger(quiet: quiet))

@@ -31,7 +31,7 @@ sys.exit(1 if problems else 0)
 """#
 
 @Suite(.serialized) struct PlantedContentTests {
-    static let week = "2026-W28"  // closes the supervision period W25-W28
+    static let week = "2026-W24"  // closes the supervision period W21-W24 (the data end with W26)
 
     static func practice() throws -> String {
         try Binary.practice(clients: 150, seed: 11)
