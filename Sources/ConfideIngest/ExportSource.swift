@@ -34,6 +34,8 @@ public struct ExportSource: Sendable {
     public var separator: UInt8?
     /// Snapshot or delta exports.
     public var mode: Mode
+    /// Snapshot mode: delete stored rows the export no longer holds (`[source] snapshot_deletes`).
+    public var snapshotDeletes = false
 
     /// Creates a source description.
     public init(format: Format = .csv, path: String, files: [CanonicalFile: FileMapping] = [:], dateOrder: DateOrder = .iso,

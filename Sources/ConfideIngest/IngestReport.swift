@@ -54,6 +54,15 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var outOfVocabulary: [String: Int] = [:]
     /// The encoding a CSV file was read in (nil for SQLite sources).
     public var encoding: String?
+    /// Snapshot mode: stored rows of this file that the export no longer holds, after
+    /// re-dated scores were replaced (nil in delta mode). Kept unless `snapshot_deletes`.
+    public var missingFromSnapshot: Int?
+    /// Snapshot mode: stored rows of this file deleted because the export no longer holds them
+    /// (`[source] snapshot_deletes`, or a deleted referral's rows).
+    public var deleted = 0
+    /// Snapshot mode, scores: stored scores of a referral replaced by the export's scores for
+    /// it (a re-dated score replaces its old row; `docs/input-format.md`).
+    public var replaced = 0
 
     /// Creates an empty report for `file`.
     public init(file: String) { self.file = file }

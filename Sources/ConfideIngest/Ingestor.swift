@@ -62,9 +62,57 @@ public struct Ingestor {
                     report.waiting.append(released)
                 }
             }
+            if source.mode == .snapshot { try reconcileSnapshot(&report, deletes: source.snapshotDeletes, run: run, in: db) }
             try db.execute("UPDATE ingest_runs SET missing_from_snapshot = ? WHERE run_id = ?", [report.missingFromSnapshot, run])
             return report
         }
+    }
+
+    /// Snapshot mode, every file: what the export no longer holds.
+    ///
+    /// - A score's identity is (referral, instrument, date). A referral's scores in a snapshot
+    ///   are all its scores: stored scores of a referral the export has scores for, but not
+    ///   these, are replaced (a re-dated score replaces its old row instead of doubling).
+    /// - Rows of each file the export no longer holds are counted (`missing_from_snapshot`),
+    ///   and with `deletes` removed (a referral with its appointments and scores).
+    /// - Nothing is replaced or deleted from a file that had quarantined rows: a row the export
+    ///   holds but could not be read is not absent, and a broken export must not empty the store.
+    func reconcileSnapshot(_ report: inout IngestReport, deletes: Bool, run: Int, in db: Database) throws {
+        // The files are reported in the order of `CanonicalFile.allCases`.
+        guard report.files.count == CanonicalFile.allCases.count else { return }
+        let referrals = 0, appointments = 1, measures = 2
+        let quarantined = report.files.map(\.quarantined)
+        let clean = { (i: Int) in quarantined[i] == 0 }
+        if clean(measures) {
+            try db.execute("""
+                DELETE FROM measures WHERE seen_run <> ?1
+                AND referral_id IN (SELECT DISTINCT referral_id FROM measures WHERE seen_run = ?1)
+                """, [run])
+            report.files[measures].replaced = db.changes
+        }
+        let missing = { (table: String) in try db.scalarInt("SELECT count(*) FROM \(table) WHERE seen_run <> ?", [run]) ?? 0 }
+        report.files[referrals].missingFromSnapshot = try missing("referrals")
+        report.files[appointments].missingFromSnapshot = try missing("appointments")
+        report.files[measures].missingFromSnapshot = try missing("measures")
+        guard deletes else { return }
+        if clean(measures) {
+            try db.execute("DELETE FROM measures WHERE seen_run <> ?", [run])
+            report.files[measures].deleted += db.changes
+        }
+        if clean(appointments) {
+            try db.execute("DELETE FROM appointments WHERE seen_run <> ?", [run])
+            report.files[appointments].deleted += db.changes
+        }
+        if clean(referrals) {
+            let gone = "SELECT referral_id FROM referrals WHERE seen_run <> ?"
+            try db.execute("DELETE FROM measures WHERE referral_id IN (\(gone))", [run])
+            report.files[measures].deleted += db.changes
+            try db.execute("DELETE FROM appointments WHERE referral_id IN (\(gone))", [run])
+            report.files[appointments].deleted += db.changes
+            try db.execute("DELETE FROM referrals WHERE seen_run <> ?", [run])
+            report.files[referrals].deleted += db.changes
+        }
+        report.missingFromSnapshot = report.files[referrals].missingFromSnapshot
     }
 
     /// Opens an SQLite source read-only (`trusted_schema` off, defensive) and checks it.

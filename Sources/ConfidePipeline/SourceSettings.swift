@@ -31,6 +31,12 @@ enum SourceSettings {
         let dateOrder = try choice("date_format", "iso", DateOrder.self)
         let encoding = try choice("encoding", "auto", TextEncoding.self)
         let mode = try choice("mode", "snapshot", ExportSource.Mode.self)
+        read.note("source", "snapshot_deletes")
+        var snapshotDeletes = false
+        if let value = section["snapshot_deletes"] {
+            guard let flag = value.bool else { throw ConfideError(.config, "\(file): [source] snapshot_deletes must be true or false") }
+            snapshotDeletes = flag
+        }
         let separatorText = try string("separator", "auto")
         let separator: UInt8?
         switch separatorText {
@@ -79,8 +85,9 @@ enum SourceSettings {
             mapping.statusWhenUnset = try fileString("status_when_unset")
             files[canonical] = mapping
         }
-        let source = ExportSource(format: format, path: path, files: files, dateOrder: dateOrder, encoding: encoding,
+        var source = ExportSource(format: format, path: path, files: files, dateOrder: dateOrder, encoding: encoding,
                                   separator: separator, mode: mode)
+        source.snapshotDeletes = snapshotDeletes
         let problems = source.problems()
         guard problems.isEmpty else {
             throw ConfideError(.config, "\(file): " + problems.joined(separator: "; "))

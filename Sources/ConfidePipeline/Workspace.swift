@@ -51,8 +51,12 @@ public final class Workspace {
             for file in report.files + report.waiting {
                 logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
             }
-            if let missing = report.missingFromSnapshot, missing > 0 {
-                logger.warning("ingest: \(missing) stored referrals are not in this snapshot export (kept, not deleted); if exports are deltas set [source] mode = \"delta\"")
+            for file in report.files {
+                if let missing = file.missingFromSnapshot, missing > 0, file.deleted == 0 {
+                    logger.warning("ingest \(file.file): \(missing) stored rows are not in this snapshot export (kept, not deleted); if exports are deltas set [source] mode = \"delta\", if rows were removed in the practice system set [source] snapshot_deletes = true")
+                }
+                if file.deleted > 0 { logger.info("ingest \(file.file): deleted \(file.deleted) stored rows this snapshot export no longer holds") }
+                if file.replaced > 0 { logger.info("ingest \(file.file): replaced \(file.replaced) stored scores by the export's (re-dated)") }
             }
             logger.info("ingest done in \(seconds(since: started)) s")
             return report

@@ -28,6 +28,11 @@ struct IngestCommand: ParsableCommand {
                 for column in file.droppedColumns { print("  dropped column \(column.name)\(column.looksIdentifying ? " (looks identifying)" : "")") }
                 for (field, count) in file.outOfVocabulary.sorted(by: { $0.key < $1.key }) { print("  \(field): \(count) values outside the vocabulary stored as the fallback") }
                 if let encoding = file.encoding, encoding != "utf-8" { print("  read as \(encoding)") }
+                if file.replaced > 0 { print("  replaced \(file.replaced) stored scores by the export's (re-dated scores)") }
+                if let missing = file.missingFromSnapshot, missing > 0 {
+                    print("  missing from snapshot: \(missing) stored rows this export no longer holds" + (file.deleted > 0 ? "" : " (kept; [source] snapshot_deletes = true removes them)"))
+                }
+                if file.deleted > 0 { print("  deleted \(file.deleted) stored rows this export no longer holds") }
             }
             if let missing = report.missingFromSnapshot {
                 print("missing from snapshot: \(missing) stored referrals not loaded by this export (kept, not deleted)")
@@ -47,10 +52,12 @@ enum IngestJSON {
 
     static func file(_ file: FileReport) -> [String: Any] {
         var object: [String: Any] = ["file": file.file, "read": file.read, "loaded": file.loaded, "quarantined": file.quarantined,
+             "deleted": file.deleted, "replaced": file.replaced,
              "inserted": file.inserted, "updated": file.updated, "unchanged": file.unchanged, "reasons": file.reasons,
              "dropped_columns": file.droppedColumns.map { ["name": $0.name, "looks_identifying": $0.looksIdentifying] as [String: Any] },
              "out_of_vocabulary": file.outOfVocabulary]
         if let encoding = file.encoding { object["encoding"] = encoding }
+        if let missing = file.missingFromSnapshot { object["missing_from_snapshot"] = missing }
         return object
     }
 }
