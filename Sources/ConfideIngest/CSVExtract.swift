@@ -32,11 +32,19 @@ struct CSVExtract {
         } catch {
             throw .missingFile(path: path)
         }
-        guard reader.next() else { throw .missingColumn(file: label, column: "header row (the file is empty)") }
+        guard reader.next() else { throw .emptyFile(file: label) }
         var headerIndex: [String: Int] = [:]
         for index in 0..<reader.fieldCount {
             guard let raw = reader.field(index) else {
                 throw .undecodable(file: label, detail: "the header row is not valid \(reader.encoding.rawValue); set [source] encoding")
+            }
+            if raw.contains("\u{0}") {
+                // NUL bytes: UTF-16 without a byte-order mark read as UTF-8, or a damaged header.
+                let names = (0..<reader.fieldCount).compactMap { reader.field($0) }
+                let nuls = names.joined().unicodeScalars.filter { $0.value == 0 }.count
+                throw .undecodable(file: label, detail: nuls * 3 >= names.joined().unicodeScalars.count
+                    ? "the header row is mostly NUL bytes: the file looks like UTF-16 without a byte-order mark; set [source] encoding = \"utf-16\" or export it as UTF-8"
+                    : "the header row holds a NUL byte in column \(index + 1); export the file again")
             }
             headerIndex[normalisedWord(raw.trimmingSpaces()), default: index] = index
         }

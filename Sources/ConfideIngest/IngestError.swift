@@ -2,6 +2,8 @@
 public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file does not exist or cannot be opened.
     case missingFile(path: String)
+    /// The file holds nothing, not even a header row.
+    case emptyFile(file: String)
     /// The file has no header row, or lacks a required column.
     case missingColumn(file: String, column: String)
     /// The file cannot be decoded in its encoding (configured or detected).
@@ -17,6 +19,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .missingFile(let path):
             return "input file missing or unreadable: \(path). Check [source] path in confide.toml and that the export was written."
+        case .emptyFile(let file):
+            return "\(file): the file is empty (no header row, no rows). Export it again from the practice system."
         case .missingColumn(let file, let column):
             return "\(file): required column '\(column)' is missing from the header row. Map it in confide.toml or fix the export."
         case .undecodable(let file, let detail):

@@ -43,6 +43,9 @@ public enum Initialiser {
         }
         var created = false
         if !FileManager.default.fileExists(atPath: configuration.keyFile) {
+            guard !FileManager.default.fileExists(atPath: configuration.storePath) else {
+                throw ConfideError(.noPermission, "\(configuration.storePath) exists but its key file \(configuration.keyFile) does not: restore the practice key from its backup. A new key would not read the store, so none was created.")
+            }
             try KeyFile.create(at: configuration.keyFile)
             created = true
         }

@@ -27,10 +27,16 @@ public enum KeyFile {
     }
 
     /// Loads the key at `path`, refusing a file that others can read or write.
-    public static func load(from path: String) throws -> PracticeKey {
+    ///
+    /// - Parameter storeExists: whether the practice's store exists: a missing key is then a key
+    ///   to restore, never one to create (a new key cannot read the store).
+    public static func load(from path: String, storeExists: Bool = false) throws -> PracticeKey {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw ConfideError(.noInput, "key file not found: \(path). Create one with 'confide init', or point [privacy] key_file at the practice key.")
+            if storeExists {
+                throw ConfideError(.noInput, "key file not found: \(path). The store was created with a practice key: restore that key from its backup, or point [privacy] key_file at it. Do not create a new key: it cannot read the store.")
+            }
+            throw ConfideError(.noInput, "key file not found: \(path). For a new practice, create one with 'confide init'; otherwise point [privacy] key_file at the practice key.")
         }
         guard info.st_mode & 0o077 == 0 else {
             let mode = String(info.st_mode & 0o777, radix: 8)
@@ -44,5 +50,15 @@ public enum KeyFile {
         } catch {
             throw ConfideError(.config, "key file \(path) holds \(data.count) bytes; a key needs at least 32. Restore the practice key from its backup.")
         }
+    }
+
+    /// The key in the file at `path` without one trailing newline (`\n` or `\r\n`), which an
+    /// editor may have added; nil when the file does not end with one.
+    static func withoutTrailingNewline(at path: String) throws -> PracticeKey? {
+        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init), bytes.last == 0x0A else { return nil }
+        bytes.removeLast()
+        if bytes.last == 0x0D { bytes.removeLast() }
+        defer { bytes = [UInt8](repeating: 0, count: bytes.count) }
+        return try PracticeKey(bytes: bytes)
     }
 }

@@ -69,7 +69,8 @@ extension Workspace {
             // publication failed or was interrupted is "published" when it first appears).
             let existed = FileManager.default.fileExists(atPath: configuration.publishDir + "/" + week.description)
             let outcome = try render(release, supervision: supervision?.release, week: week, releases: releases, qualityAccepted: qualityAccepted)
-            logger.info("publish \(week): \(outcome) in \(seconds(since: started)) s")
+            let written = switch outcome { case .published(let path): "published \(path)"; case .unchanged(let path): "unchanged \(path)" }
+            logger.info("publish \(week): \(written) in \(seconds(since: started)) s")
             let (path, status): (String, String) = switch outcome {
             case .published(let path): (path, stored == nil || charged > 0 || !existed ? "published" : "republished")
             case .unchanged(let path): (path, "unchanged")

@@ -10,7 +10,7 @@ public import Logging
 public final class Workspace {
     /// The configuration in force.
     public let configuration: Configuration
-    let key: PracticeKey
+    private(set) var key: PracticeKey
     let db: Database
     let logger: Logger
 
@@ -20,13 +20,20 @@ public final class Workspace {
     public init(configuration: Configuration, logger: Logger = Logger(label: "confide")) throws {
         self.configuration = configuration
         self.logger = logger
-        key = try KeyFile.load(from: configuration.keyFile)
+        key = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
         do {
             db = try Database(path: configuration.storePath)
             try Schema.migrator.migrate(db)
             try db.write { db in
                 let fingerprint = key.fingerprint
                 if let stored = try db.scalarString("SELECT value FROM meta WHERE key = 'key_fingerprint'") {
+                    // An editor may add a newline at the end of the key file: the key is then
+                    // the file without it (checked against the store, so no other key passes).
+                    if stored != fingerprint, let trimmed = try? KeyFile.withoutTrailingNewline(at: configuration.keyFile), trimmed.fingerprint == stored {
+                        logger.warning("the key file \(configuration.keyFile) ends with a newline that is not part of the key (an editor added it?); using the key without it. Restore the file from its backup.")
+                        key = trimmed
+                        return
+                    }
                     guard stored == fingerprint else {
                         throw ConfideError(.noPermission, "the store \(configuration.storePath) was created with a different practice key (fingerprint \(stored), this key \(fingerprint)). Use the original key file; pseudonyms from two keys are never mixed.")
                     }
@@ -63,7 +70,7 @@ public final class Workspace {
         } catch let error as IngestError {
             switch error {
             case .missingFile: throw ConfideError(.noInput, error.description)
-            case .missingColumn, .undecodable, .badSource: throw ConfideError(.dataError, error.description)
+            case .emptyFile, .missingColumn, .undecodable, .badSource: throw ConfideError(.dataError, error.description)
             case .badMapping: throw ConfideError(.config, error.description)
             }
         } catch let error as DatabaseError {

@@ -69,7 +69,7 @@ public struct LeakAudit {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         if !isDirectory.boolValue {
-            return scan(text: try String(contentsOfFile: path, encoding: .utf8), file: (path as NSString).lastPathComponent)
+            return scan(text: Self.text(of: try Data(contentsOf: URL(fileURLWithPath: path))), file: (path as NSString).lastPathComponent)
         }
         var findings: [LeakFinding] = []
         let enumerator = FileManager.default.enumerator(atPath: path)
@@ -80,7 +80,7 @@ public struct LeakAudit {
         }
         for relative in files.sorted() {
             let data = try Data(contentsOf: URL(fileURLWithPath: path + "/" + relative))
-            findings += scan(text: String(decoding: data, as: UTF8.self), file: relative)
+            findings += scan(text: Self.text(of: data), file: relative)
         }
         // Every folder with a manifest (a week folder, or each week of a reports folder).
         for manifest in files.sorted() where manifest == "manifest.json" || manifest.hasSuffix("/manifest.json") {
@@ -89,6 +89,22 @@ public struct LeakAudit {
             findings += ManifestInvariants.check(folder: path + "/" + prefix, files: inFolder, prefix: prefix)
         }
         return findings
+    }
+
+    /// The text of a file: UTF-16 when it starts with a UTF-16 byte-order mark or a quarter of
+    /// its bytes are NUL (UTF-16 without one; little-endian when the odd bytes are the NULs),
+    /// else UTF-8 (invalid bytes replaced). An identifier in a UTF-16 file is found as in UTF-8.
+    static func text(of data: Data) -> String {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xFF, 0xFE]) { return String(data: data.dropFirst(2), encoding: .utf16LittleEndian) ?? "" }
+        if bytes.starts(with: [0xFE, 0xFF]) { return String(data: data.dropFirst(2), encoding: .utf16BigEndian) ?? "" }
+        let nul = bytes.filter { $0 == 0 }.count
+        if bytes.count >= 4, nul * 4 >= bytes.count {
+            let oddNul = stride(from: 1, to: bytes.count, by: 2).filter { bytes[$0] == 0 }.count
+            let encoding: String.Encoding = oddNul * 2 >= nul ? .utf16LittleEndian : .utf16BigEndian
+            if let text = String(data: data, encoding: encoding) { return text }
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Scans one text.
@@ -110,7 +126,7 @@ public struct LeakAudit {
         if matches(Patterns.nhs).contains(where: { isValidNHSNumber($0) }) { hits.append(.nhsNumber) }
         if !matches(Patterns.email).isEmpty { hits.append(.email) }
         if !matches(Patterns.phone).isEmpty { hits.append(.ukPhone) }
-        if !matches(Patterns.postcode).isEmpty { hits.append(.postcode) }
+        if !matches(Patterns.postcode).isEmpty || !matches(Patterns.lowerCasePostcode).isEmpty { hits.append(.postcode) }
         else if !matches(Patterns.sector).isEmpty { hits.append(.postcodeSector) }
         if !matches(Patterns.nino).isEmpty { hits.append(.niNumber) }
         if matches(Patterns.date).contains(where: { !isAllowedDate($0) }) { hits.append(.dateOutsidePeriod) }
@@ -158,6 +174,9 @@ enum Patterns {
     /// A UK phone number, not the decimals of a number (a noise scale of 11.0909090909…).
     static let phone = make(#"(?<![0-9A-Za-z.])(?:\+44\s?7[0-9]{3}|\+44\s?[1-9][0-9]{1,3}|\(?0[1-9][0-9]{1,4}\)?)[\s-]?[0-9]{3,4}[\s-]?[0-9]{3,4}(?![0-9A-Za-z])"#)
     static let postcode = make(#"\b(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) ?[0-9][A-Z]{2}\b"#)
+    /// A full postcode written in lower case with its space (`sw1a 2aa`), as typed in notes; the
+    /// inward code's letters never include c, i, k, m, o or v, so `h1 2em` is not one.
+    static let lowerCasePostcode = make(#"(?<![A-Za-z0-9.:-])[a-z]{1,2}[0-9][a-z0-9]? [0-9][abd-hjlnp-uw-z]{2}(?![A-Za-z0-9])"#)
     static let sector = make(#"\b[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]\b(?![/.:%-])"#)
     static let nino = make(#"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b"#)
     static let date = make(#"(?<![0-9])(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})(?![0-9])"#)

@@ -69,7 +69,7 @@ let corpus: [CorpusCase] = [
     CorpusCase(name: "formula-leading cell", bytes: Array((header + "R1,C1,2026-01-05,=HYPERLINK(\"x\"),\nR2,C2,2026-01-06,+1,\n").utf8), expected: ok2),
     CorpusCase(name: "duplicated header name", bytes: Array(("referral_id,client_id,received_date,gender,gender\nR1,C1,2026-01-05,x,female\n").utf8), expected: .reconciled(read: 1, loaded: 1, reasons: [:])),
     CorpusCase(name: "header only", bytes: Array(header.utf8), expected: .reconciled(read: 0, loaded: 0, reasons: [:])),
-    CorpusCase(name: "empty file", bytes: [], expected: .refused("missingColumn")),
+    CorpusCase(name: "empty file", bytes: [], expected: .refused("emptyFile")),
     CorpusCase(name: "missing required column", bytes: Array("referral_id,received_date\nR1,2026-01-05\n".utf8), expected: .refused("missingColumn")),
     CorpusCase(name: "header not UTF-8", bytes: Array("referral_id,client_id,received_date,".utf8) + [0xFF] + Array("\n".utf8), encoding: .utf8, expected: .refused("undecodable")),
     CorpusCase(name: "UTF-16 BOM but utf-8 configured", bytes: utf16(header), encoding: .utf8, expected: .refused("undecodable")),
@@ -96,6 +96,7 @@ let corpus: [CorpusCase] = [
         } catch let error as IngestError {
             let kind = switch error {
             case .missingFile: "missingFile"
+            case .emptyFile: "emptyFile"
             case .missingColumn: "missingColumn"
             case .undecodable: "undecodable"
             case .badSource: "badSource"

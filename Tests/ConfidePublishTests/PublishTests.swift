@@ -88,11 +88,27 @@ func temporaryFolder() -> String {
 @Suite struct LeakAuditTests {
     let audit = LeakAudit(allowedDates: ["2026-03-02", "2026-03-08"])
 
+    /// A UTF-16 file (with or without a byte-order mark) is read as text, not as bytes.
+    @Test(arguments: [String.Encoding.utf16LittleEndian, .utf16BigEndian, .utf16])
+    func readsUTF16Files(_ encoding: String.Encoding) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("confide-audit-\(UUID().uuidString).txt").path
+        try "ok\ncall 07700 900123\n".data(using: encoding)!.write(to: URL(fileURLWithPath: path))
+        #expect(try audit.scan(path: path).contains { $0.rule == "uk_phone" && $0.line == 2 })
+    }
+
+    /// Lower-case postcode-like text that is not a postcode (CSS, units) is not flagged.
+    @Test func lowerCaseLookAlikesAreNotPostcodes() {
+        for line in ["margin:.2rem 0", "h1 2em", "width:1 2em", "v1 2ab3", "x1.2 3em"] {
+            #expect(!audit.scan(text: line, file: "f").contains { $0.rule == "postcode" }, "\(line)")
+        }
+    }
+
     @Test(arguments: [
         ("NHS 943 476 5919 here", "nhs_number"), ("id 9434765919", "nhs_number"),
         ("mail jo.bloggs@example.co.uk", "email"), ("call 07700 900123", "uk_phone"), ("call +44 20 7946 0958", "uk_phone"),
         ("lives at LS6 2AB", "postcode"), ("sector SW1A 1", "postcode_sector"), ("NI JG 10 37 59 A", "ni_number"),
         ("born 1990-03-01", "date_outside_period"), ("born 01/03/1990", "date_outside_period"),
+        ("lives at sw1a 2aa now", "postcode"),
     ])
     func findsEachIdentifierKind(_ line: String, _ rule: String) {
         #expect(audit.scan(text: "ok\n" + line, file: "f").contains(LeakFinding(file: "f", line: 2, rule: rule)))
