@@ -14,10 +14,15 @@ public struct Ingestor {
     ///
     /// - Parameter showsProgress: draw a progress line on standard error for large CSV files
     ///   (only when standard error is a terminal).
-    public init(key: PracticeKey, timeZone: TimeZone, showsProgress: Bool = false) {
+    private let fileFinished: (@Sendable (FileReport) -> Void)?
+
+    /// - Parameter fileFinished: called as each file's rows are loaded (before the transaction
+    ///   commits), so that a person or journald sees one line per file as it finishes.
+    public init(key: PracticeKey, timeZone: TimeZone, showsProgress: Bool = false, fileFinished: (@Sendable (FileReport) -> Void)? = nil) {
         self.pseudonymizer = Pseudonymizer(key: key)
         self.timeZone = timeZone
         self.showsProgress = showsProgress
+        self.fileFinished = fileFinished
     }
 
     /// Reads every file of `source` into `db` in one `BEGIN IMMEDIATE` transaction.
@@ -54,6 +59,7 @@ public struct Ingestor {
                 try indexes.rebuild(in: db)
                 try record(fileReport, run: run, in: db)
                 report.files.append(fileReport)
+                fileFinished?(fileReport)
                 if file == .referrals, source.mode == .snapshot {
                     report.missingFromSnapshot = try db.scalarInt("SELECT count(*) FROM referrals WHERE seen_run <> ?", [run])
                 }

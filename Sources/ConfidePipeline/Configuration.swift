@@ -130,6 +130,8 @@ public struct Configuration: Sendable {
         }
         quality.maxQuarantinedShare = try share("max_quarantined_share", quality.maxQuarantinedShare)
         quality.minWeekShareOfMedian = try share("min_week_share_of_median", quality.minWeekShareOfMedian)
+        quality.futureDays = try reader.int("quality", "future_days", default: quality.futureDays)
+        guard (0...3650).contains(quality.futureDays) else { throw ConfideError(.config, "\(path): [quality] future_days must be between 0 and 3650") }
         metrics = try reader.metricSettings()
         metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
         metrics.supervisionPeriodWeeks = periodWeeks

@@ -9,6 +9,9 @@ public struct QualitySettings: Sendable, Equatable {
     /// The smallest count of a week's appointments, as a share of the median of the 8 weeks
     /// before it (`min_week_share_of_median`); checked when that median is at least 20.
     public var minWeekShareOfMedian = 0.25
+    /// How many days after today an attended or missed appointment, or a referral, may be dated
+    /// (`future_days`): later ones are a date error in the export.
+    public var futureDays = 1
 
     /// The defaults (`docs/configuration.md`).
     public init() {}
@@ -21,9 +24,21 @@ struct QualityGate {
     let db: Database
     let settings: QualitySettings
 
-    /// The failures for releasing `week` from the store after the ingest `report` (empty: pass).
-    func failures(week: ISOWeek, report: IngestReport) throws -> [String] {
+    /// The failures for releasing `week` from the store after the ingest `report` (empty: pass),
+    /// `today` being the practice's today.
+    func failures(week: ISOWeek, report: IngestReport, today: Day) throws -> [String] {
         var failures: [String] = []
+        let limit = today.adding(days: settings.futureDays).iso
+        let future = try db.scalarInt("""
+            SELECT count(*) FROM appointments WHERE date > ? AND status IN ('attended', 'attended_late', 'dna', 'late_not_seen')
+            """, [limit]) ?? 0
+        if future > 0 {
+            failures.append("appointments: \(future) attended or missed appointment(s) dated after \(limit) (check: future_days = \(settings.futureDays)); check the export's date format ([source] date_format)")
+        }
+        let futureReferrals = try db.scalarInt("SELECT count(*) FROM referrals WHERE received_date > ?", [limit]) ?? 0
+        if futureReferrals > 0 {
+            failures.append("referrals: \(futureReferrals) referral(s) received after \(limit) (check: future_days = \(settings.futureDays)); check the export's date format ([source] date_format)")
+        }
         for file in report.files {
             let required = file.file.hasPrefix("referrals") || file.file.hasPrefix("appointments")
             if file.read == 0 && required {

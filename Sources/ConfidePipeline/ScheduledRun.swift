@@ -45,9 +45,12 @@ public enum ScheduledRun {
                 logger.warning("publishing \(unfinished.map(\.description).joined(separator: ", ")) from their stored releases: they were charged by an earlier run that did not publish them")
             }
             let weeks = unfinished + selected
+            try workspace.noteRunStep(runID, "step: ingest")
             let ingest = try workspace.ingest()
             var outcomes: [WeekOutcome] = []
             for week in weeks {
+                // What an interrupted run was doing: `confide runs` shows it.
+                try workspace.noteRunStep(runID, "step: publish \(week) (after ingest #\(ingest.runID); done: \(outcomes.map { "\($0.period) \($0.status)" }.joined(separator: ", ")))")
                 outcomes.append(try workspace.publish(week: week, rerelease: rerelease, quality: ingest, acceptQuality: acceptQuality))
             }
             try workspace.endRunLog(runID, period: weeks.last?.description, status: .ok,
@@ -109,6 +112,27 @@ extension Workspace {
             try db.execute("INSERT INTO runs (started, command, outcome, exit_code, detail) VALUES (?, ?, 'running', -1, '')",
                            [timestamp(), command])
             return try db.scalarInt("SELECT last_insert_rowid()")!
+        }
+    }
+
+    /// Records what the run is doing now (its detail until it ends), so that a killed run's
+    /// log line says where it stopped.
+    func noteRunStep(_ runID: Int, _ step: String) throws {
+        try db.write { db in try db.execute("UPDATE runs SET detail = ? WHERE run_id = ?", [step, runID]) }
+    }
+
+    /// Ingests as `confide ingest` does, recorded in the run log (`confide runs`) with the
+    /// ingest's number, so the `run_id` of `ingest --json` is findable there.
+    public func loggedIngest(showsProgress: Bool = false) throws -> IngestReport {
+        let runID = try beginRunLog(command: "ingest")
+        do {
+            let report = try ingest(showsProgress: showsProgress)
+            let read = report.files.map(\.read).reduce(0, +), quarantined = report.files.map(\.quarantined).reduce(0, +)
+            try endRunLog(runID, period: nil, status: .ok, detail: "ingest #\(report.runID): read \(read), quarantined \(quarantined)")
+            return report
+        } catch let error as ConfideError {
+            try? endRunLog(runID, period: nil, status: error.status, detail: error.message)
+            throw error
         }
     }
 

@@ -42,7 +42,7 @@ extension Workspace {
                 }
             } else {
                 if let report {
-                    let failures = try QualityGate(db: db, settings: configuration.quality).failures(week: week, report: report)
+                    let failures = try QualityGate(db: db, settings: configuration.quality).failures(week: week, report: report, today: today)
                     if !failures.isEmpty {
                         guard acceptQuality else {
                             throw ConfideError(.dataError, "quality checks failed for \(week); nothing was charged or published:\n  - " + failures.joined(separator: "\n  - ") + "\nFix the export and run again, or pass --accept-quality to publish anyway (recorded in the manifest and the run log).")

@@ -53,9 +53,11 @@ public final class Workspace {
     public func ingest(showsProgress: Bool = false) throws -> IngestReport {
         let started = Date()
         do {
-            let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress)
-                .ingest(configuration.exportSource, into: db, startedAt: timestamp())
-            for file in report.files + report.waiting {
+            let logger = logger
+            let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress) { file in
+                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
+            }.ingest(configuration.exportSource, into: db, startedAt: timestamp())
+            for file in report.waiting {
                 logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
             }
             for file in report.files {

@@ -105,4 +105,51 @@ private func rowKeys(_ data: Data) -> [String] {
         // Which side of the commit the kills fell on depends on the machine; both are checked above.
         print("kill and re-run: \(killedBeforeStore) killed before the release was stored, \(killedAfterStore) after")
     }
+
+    /// `run --backfill` killed at seeded random points, then a plain run of a later week: every
+    /// week the backfill charged is published from its stored release (no second charge), and
+    /// the ledger holds each period once.
+    @Test func aBackfillKilledMidWayIsFinishedByTheNextPlainRun() throws {
+        let practice = try Self.practice()
+        let backfill = ["run", "--config", "confide.toml", "--backfill", "2026-W21", "--yes", "--quiet"]
+        let golden = try Self.copy(practice)
+        let started = Date()
+        // The backfill runs to the latest complete week; the practice's data end with 2026-W26,
+        // so it publishes W21-W26 and stops at W27 with the quality check week_in_data (65).
+        let whole = try Binary.run(backfill, in: golden)
+        #expect(whole.status == 65 && whole.stderr.contains("2026-W27 is outside the data"), "\(whole.stderr)")
+        #expect(FileManager.default.fileExists(atPath: golden + "/Reports/2026-W26/manifest.json"))
+        let duration = Date().timeIntervalSince(started)
+        var random = SeededGenerator(seed: 0x6261_636b)
+        for iteration in 0..<3 {
+            let folder = try Self.copy(practice)
+            let fraction = (Double(iteration) + Double(random.next() % 1_000) / 1_000) / 3
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try Binary.path)
+            process.arguments = backfill
+            process.currentDirectoryURL = URL(fileURLWithPath: folder)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(duration * fraction * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let context = "iteration \(iteration), kill at \(Int(fraction * 100))% of the backfill"
+            let store = folder + "/confide.sqlite"
+            guard FileManager.default.fileExists(atPath: store) else { continue }
+            let charged = try ExternalTool.sqlite(store, "SELECT period FROM releases ORDER BY period").split(separator: "\n").map(String.init)
+            let ledgerBefore = try ExternalTool.sqlite(store, "SELECT count(*) FROM ledger")
+
+            let plain = try Binary.run(["run", "--config", "confide.toml", "--week", "2026-W26"], in: folder)
+            #expect(plain.status == 0, "\(context): \(plain.stderr)")
+            for week in charged {
+                #expect(FileManager.default.fileExists(atPath: folder + "/Reports/\(week)/manifest.json"), "\(context): \(week) charged but not published")
+            }
+            // Each period charged once: week 26 is new unless the backfill had reached it.
+            let duplicates = try ExternalTool.sqlite(store, "SELECT count(*) FROM (SELECT period FROM ledger GROUP BY period HAVING count(*) > 1)")
+            #expect(duplicates == "0", "\(context)")
+            let added = Int(try ExternalTool.sqlite(store, "SELECT count(*) FROM ledger"))! - Int(ledgerBefore)!
+            #expect(added == (charged.contains("2026-W26") ? 0 : 1), "\(context): \(added) new charges")
+        }
+    }
 }

@@ -50,6 +50,20 @@ import Testing
         try expectRefused(folder, ["--week", "2026-W26"], mentions: ["appointments.csv: no rows", "empty_file"])
     }
 
+    /// An attended appointment dated far ahead (a day and month swapped, say) stops the run.
+    @Test func anAppointmentDatedInTheFutureStopsTheRun() throws {
+        let folder = try practice(15)
+        let path = folder + "/exports/appointments.csv"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",").map(String.init)
+        var row = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        row[header.firstIndex(of: "appointment_id")!] = "AFUTURE"
+        row[header.firstIndex(of: "date")!] = "2099-01-01"
+        row[header.firstIndex(of: "status")!] = "attended"
+        try ((lines + [row.joined(separator: ",")]).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try expectRefused(folder, ["--week", "2026-W26"], mentions: ["dated after", "future_days"])
+    }
+
     @Test func aWeekBeforeTheDataStopsTheRun() throws {
         let folder = try practice(13)
         try expectRefused(folder, ["--week", "1999-W10"], mentions: ["1999-W10 is outside the data", "week_in_data"])
