@@ -31,8 +31,13 @@ public enum ScheduledRun {
     ///   - wait: wait for another run's lock instead of exiting with code 75.
     ///   - rerelease: re-release weeks whose data changed (charges the budget again).
     ///   - acceptQuality: publish weeks that fail the `[quality]` checks anyway (recorded).
+    ///   - ingested: called once the export is ingested (before any week).
+    ///   - weekFinished: called as each week is published, with its position and the number of
+    ///     weeks, so that a person sees each line as it happens.
     public static func run(_ configuration: Configuration, selection: WeekSelection, wait: Bool = false,
-                           rerelease: Bool = false, acceptQuality: Bool = false, logger: Logger) throws -> RunSummary {
+                           rerelease: Bool = false, acceptQuality: Bool = false, logger: Logger,
+                           ingested: ((IngestReport) -> Void)? = nil,
+                           weekFinished: ((WeekOutcome, Int, Int) -> Void)? = nil) throws -> RunSummary {
         let lock = try RunLock(path: configuration.storePath + ".lock", wait: wait)
         defer { withExtendedLifetime(lock) {} }
         let workspace = try Workspace(configuration: configuration, logger: logger)
@@ -47,11 +52,13 @@ public enum ScheduledRun {
             let weeks = unfinished + selected
             try workspace.noteRunStep(runID, "step: ingest")
             let ingest = try workspace.ingest()
+            ingested?(ingest)
             var outcomes: [WeekOutcome] = []
             for week in weeks {
                 // What an interrupted run was doing: `confide runs` shows it.
                 try workspace.noteRunStep(runID, "step: publish \(week) (after ingest #\(ingest.runID); done: \(outcomes.map { "\($0.period) \($0.status)" }.joined(separator: ", ")))")
                 outcomes.append(try workspace.publish(week: week, rerelease: rerelease, quality: ingest, acceptQuality: acceptQuality))
+                weekFinished?(outcomes.last!, outcomes.count, weeks.count)
             }
             try workspace.endRunLog(runID, period: weeks.last?.description, status: .ok,
                                     detail: outcomes.map { "\($0.period) \($0.status)" + ($0.qualityAccepted.isEmpty ? "" : " (quality accepted: \($0.qualityAccepted.joined(separator: "; ")))") }.joined(separator: ", "))

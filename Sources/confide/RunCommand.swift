@@ -2,6 +2,7 @@ import ArgumentParser
 import ConfideIngest
 import ConfideModel
 import ConfidePipeline
+import Foundation
 
 /// `confide run`.
 struct RunCommand: ParsableCommand {
@@ -55,33 +56,49 @@ struct RunCommand: ParsableCommand {
                 try Workspace(configuration: configuration, logger: makeLogger(quiet: true)).backfillPreview(from: ISOWeek(backfill)!)
             }
             let cap = configuration.epsilonCapPerYear
+            let now = try failing { try Workspace(configuration: configuration, logger: makeLogger(quiet: true)).worstYear()?.total ?? 0 }
             print("backfill \(preview.weeks.first?.description ?? backfill)..\(preview.weeks.last?.description ?? backfill): \(preview.weeks.count) week(s), "
                   + "\(preview.new.count) to release (\(preview.periods) supervision period(s)), charging one client at most ε \(decimalText(preview.epsilon)) in all; "
-                  + "epsilon_cap_per_year is \(decimalText(cap)) over any 52 weeks (confide budget shows what is left)")
+                  + "one client's worst case over any 52 weeks is ε \(decimalText(now)) now and at most \(decimalText(min(now + preview.epsilon, max(now, cap)))) after "
+                  + "(epsilon_cap_per_year \(decimalText(cap)): a week that would pass it is refused)")
             if preview.epsilon > cap / 2 && !yes {
                 printError("this backfill could charge one client more than half the yearly cap (ε \(decimalText(preview.epsilon)) of \(decimalText(cap))); nothing was done. Pass --yes to go ahead, or backfill from a later week.")
                 throw ExitCode(ExitStatus.usage.rawValue)
             }
         }
-        let summary = try failing {
+        let started = Date()
+        let progress = isatty(2) == 1
+        _ = try failing {
             try ScheduledRun.run(configuration, selection: selection, wait: wait, rerelease: rerelease, acceptQuality: acceptQuality,
-                             logger: makeLogger(quiet: quiet))
+                                 logger: makeLogger(quiet: quiet), ingested: { report in
+                for file in report.files {
+                    print("ingest \(file.file): read \(file.read), loaded \(file.loaded), quarantined \(file.quarantined)")
+                }
+            }, weekFinished: { outcome, done, total in
+                if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                print(Self.line(outcome))
+                // A progress line on a terminal for a backfill past two seconds: weeks done, eta.
+                let elapsed = Date().timeIntervalSince(started)
+                if progress, done < total, elapsed > 2 {
+                    let eta = Int(elapsed / Double(done) * Double(total - done))
+                    FileHandle.standardError.write(Data("confide: \(done) of \(total) weeks published, about \(eta) s to go".utf8))
+                }
+            })
         }
-        for file in summary.ingest.files {
-            print("ingest \(file.file): read \(file.read), loaded \(file.loaded), quarantined \(file.quarantined)")
+    }
+
+    /// The line printed for a published week.
+    static func line(_ outcome: WeekOutcome) -> String {
+        var line = "\(outcome.period): \(outcome.status) \(outcome.path)/weekly-report.html"
+        if outcome.epsilonCharged > 0 {
+            // The release's weekly figures plus one event of each kind: the most it can cost one client.
+            line += " (charged ε \(decimalText(outcome.epsilonCharged)) at most, to a client with every kind of referral event this week)"
         }
-        for outcome in summary.weeks {
-            var line = "\(outcome.period): \(outcome.status) \(outcome.path)/weekly-report.html"
-            if outcome.epsilonCharged > 0 {
-                // The release's weekly figures plus one event of each kind: the most it can cost one client.
-                line += " (charged ε \(decimalText(outcome.epsilonCharged)) at most, to a client with every kind of referral event this week)"
-            }
-            if let definitions = outcome.releasedDefinitions {
-                line += " (released under definitions \(definitions): stored values published; --rerelease to release again)"
-            } else if outcome.dataChangedSinceRelease {
-                line += " (data changed since release: stored values published; --rerelease to release again)"
-            }
-            print(line)
+        if let definitions = outcome.releasedDefinitions {
+            line += " (released under definitions \(definitions): stored values published; --rerelease to release again)"
+        } else if outcome.dataChangedSinceRelease {
+            line += " (data changed since release: stored values published; --rerelease to release again)"
         }
+        return line
     }
 }
