@@ -129,19 +129,38 @@ extension Workspace {
     }
 
     /// What a backfill from `first` would release: the weeks not yet released, the supervision
-    /// periods they close, and the most it could charge one client in all (each new week's
-    /// state ε and one event of each kind; each new period's likewise, `WeekOutcome.epsilonCharged`
-    /// summed).
-    public func backfillPreview(from first: ISOWeek) throws -> (weeks: [ISOWeek], new: [ISOWeek], periods: Int, epsilon: Double) {
+    /// periods they close, the most it could charge one client in all (each new week's state ε
+    /// and one event of each kind, each new period's likewise: `WeekOutcome.epsilonCharged`
+    /// summed), and one client's worst case over any 52 weeks once it is done: the ledger's
+    /// entries plus the new releases' charges (a release's charge depends on its slots, not its
+    /// data, so the first new week's and period's stand for all), through ``WindowCharge``.
+    public func backfillPreview(from first: ISOWeek) throws -> BackfillPreview {
         let weeks = try WeekSelection.backfill(from: first).weeks(today: today)
         let stored = Set(try db.cachedStatement("SELECT period FROM releases").map([]) { $0.string(0) })
         let new = weeks.filter { !stored.contains($0.description) }
         let privacy = configuration.privacy
-        guard privacy.mode == .dp else { return (weeks, new, 0, 0) }
-        let periods = new.filter { SupervisionPeriod(containing: $0, weeks: privacy.supervisionPeriodWeeks).isClosed(by: $0) }.count
-        let epsilon = Double(new.count) * (privacy.epsilonPerWeek.value + privacy.epsilonPerReferral.value)
-            + Double(periods) * (privacy.supervisionEpsilonPerPeriod.value + privacy.supervisionEpsilonPerReferral.value)
-        return (weeks, new, periods, epsilon)
+        var entries = try Ledger(db: db).entries()
+        let now = WindowCharge.worst(entries)?.total ?? 0
+        guard privacy.mode == .dp, let sample = new.first else {
+            return BackfillPreview(weeks: weeks, new: new, periods: 0, epsilon: 0, worstNow: now, worstAfter: now)
+        }
+        let closing = new.filter { SupervisionPeriod(containing: $0, weeks: privacy.supervisionPeriodWeeks).isClosed(by: $0) }
+        let protector = Protector(settings: privacy)
+        let metrics = WeeklyMetrics(db: db, settings: configuration.metrics)
+        let weekly = protector.charge(try metrics.compute(week: sample, outcomeWeeks: 1))
+        var epsilon = Double(new.count) * weekly.worstCase
+        for week in new { entries.append(Ledger.entry(week, weekly, delta: 0, created: "")) }
+        if let last = closing.first {
+            let sampled = SupervisionPeriod(containing: last, weeks: privacy.supervisionPeriodWeeks)
+            let period = protector.charge(try metrics.compute(period: sampled, outcomeWeeks: sampled.weekCount))
+            epsilon += Double(closing.count) * period.worstCase
+            for week in closing {
+                entries.append(Ledger.entry(week, supervision: SupervisionPeriod(containing: week, weeks: privacy.supervisionPeriodWeeks), period,
+                                            delta: 0, created: ""))
+            }
+        }
+        return BackfillPreview(weeks: weeks, new: new, periods: closing.count, epsilon: epsilon, worstNow: now,
+                               worstAfter: WindowCharge.worst(entries)?.total ?? now)
     }
 
     /// Draws the noise once, stores the release and charges the ledger in one transaction.
@@ -218,4 +237,20 @@ extension Workspace {
             throw ConfideError(.cannotCreate, "\(target) is a file where the week's folder goes; move it away. Nothing was charged or published.")
         }
     }
+}
+
+/// What `run --backfill` would do (``Workspace/backfillPreview(from:)``).
+public struct BackfillPreview: Sendable {
+    /// Every week of the backfill, oldest first.
+    public let weeks: [ISOWeek]
+    /// The weeks not yet released.
+    public let new: [ISOWeek]
+    /// Supervision periods the new weeks close.
+    public let periods: Int
+    /// The most the new releases can charge one client in all.
+    public let epsilon: Double
+    /// One client's worst case over any 52 weeks now.
+    public let worstNow: Double
+    /// One client's worst case over any 52 weeks once the backfill is done (if no week is refused).
+    public let worstAfter: Double
 }

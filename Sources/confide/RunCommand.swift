@@ -56,11 +56,10 @@ struct RunCommand: ParsableCommand {
                 try Workspace(configuration: configuration, logger: makeLogger(quiet: true)).backfillPreview(from: ISOWeek(backfill)!)
             }
             let cap = configuration.epsilonCapPerYear
-            let now = try failing { try Workspace(configuration: configuration, logger: makeLogger(quiet: true)).worstYear()?.total ?? 0 }
             print("backfill \(preview.weeks.first?.description ?? backfill)..\(preview.weeks.last?.description ?? backfill): \(preview.weeks.count) week(s), "
                   + "\(preview.new.count) to release (\(preview.periods) supervision period(s)), charging one client at most ε \(decimalText(preview.epsilon)) in all; "
-                  + "one client's worst case over any 52 weeks is ε \(decimalText(now)) now and at most \(decimalText(min(now + preview.epsilon, max(now, cap)))) after "
-                  + "(epsilon_cap_per_year \(decimalText(cap)): a week that would pass it is refused)")
+                  + "one client's worst case over any 52 weeks is ε \(decimalText(preview.worstNow)) now and \(decimalText(preview.worstAfter)) after "
+                  + "(epsilon_cap_per_year \(decimalText(cap))\(preview.worstAfter > cap ? ": the weeks that would pass it will be refused" : ""))")
             if preview.epsilon > cap / 2 && !yes {
                 printError("this backfill could charge one client more than half the yearly cap (ε \(decimalText(preview.epsilon)) of \(decimalText(cap))); nothing was done. Pass --yes to go ahead, or backfill from a later week.")
                 throw ExitCode(ExitStatus.usage.rawValue)

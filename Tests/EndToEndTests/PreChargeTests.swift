@@ -42,6 +42,41 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder + "/Reports"))
     }
 
+    /// The preview's worst case after the backfill is what `budget` reports once it is done.
+    @Test func theBackfillPreviewForeseesTheLedger() throws {
+        // A practice whose data run to the last complete week, so that every week of the
+        // backfill is published.
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let today = calendar.startOfDay(for: Date())
+        let weekday = calendar.component(.weekday, from: today)   // 1 = Sunday
+        let lastSunday = calendar.date(byAdding: .day, value: weekday == 1 ? -7 : -(weekday - 1), to: today)!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        let folder = Binary.temporaryFolder()
+        #expect(try Binary.run(["init", folder], in: folder).status == 0)
+        let synth = try Binary.run(["synth", "--out", folder + "/exports", "--clients", "200", "--seed", "26", "--weeks", "20",
+                                    "--last-day", formatter.string(from: lastSunday), "--therapists", "3"], in: folder)
+        #expect(synth.status == 0, "\(synth.stderr)")
+        let config = folder + "/confide.toml"
+        let weekOf = { (date: Date) in
+            let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+            return String(format: "%04d-W%02d", c.yearForWeekOfYear!, c.weekOfYear!)
+        }
+        let first = weekOf(calendar.date(byAdding: .day, value: -21, to: lastSunday)!)
+        #expect(try Binary.run(["run", "--config", config, "--week", weekOf(calendar.date(byAdding: .day, value: -28, to: lastSunday)!)], in: folder).status == 0)
+        let run = try Binary.run(["run", "--config", config, "--backfill", first, "--yes", "--quiet"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("backfill ") })
+        let after = try #require(line.components(separatedBy: " after ").first?.components(separatedBy: " now and ").last)
+        let budget = try Binary.run(["budget", "--config", config, "--json"], in: folder)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(budget.stdout.utf8)) as? [String: Any])
+        let rolling = try #require(json["rolling_epsilon"] as? Double)
+        #expect(abs(Double(after)! - rolling) < 1e-3, "\(line) against \(rolling)")
+    }
+
     /// A week charged and stored whose folder never appeared (a run killed between the charge
     /// and the rename) is published by the next plain run from the stored values: "published",
     /// and no new charge.
