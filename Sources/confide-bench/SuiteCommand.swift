@@ -73,6 +73,11 @@ struct SuiteCommand: ParsableCommand {
 
         progress("\(size) clients: ingest of \(rows.base) rows")
         let ingest = stageChild(["ingest-stage", "--config", workspace.baseConfiguration], stages: ["ingest"])
+        func done(_ stage: String, _ result: Result<StageMeasurement, BenchError>?, rows: Int) {
+            guard case .success(let m)? = result else { progress("\(size) clients: \(stage) failed"); return }
+            progress("\(size) clients: \(stage) done in \(String(format: "%.2f", m.seconds)) s (\(Int(Double(rows) / max(m.seconds, 1e-9))) rows/s)")
+        }
+        done("ingest", ingest["ingest"], rows: rows.base)
         var release: [String: Result<StageMeasurement, BenchError>] = [:]
         var dp: Result<StageMeasurement, BenchError> = .failure(BenchError("the ingest stage failed"))
         var weekly: Result<StageMeasurement, BenchError> = .failure(BenchError("the ingest stage failed"))
@@ -80,11 +85,13 @@ struct SuiteCommand: ParsableCommand {
             progress("\(size) clients: metrics, protect, publish of \(baseWeek)")
             release = stageChild(["release-stages", "--config", workspace.baseConfiguration, "--week", baseWeek],
                                  stages: ["metrics", "protect", "publish"])
+            for stage in ["metrics", "protect", "publish"] { done(stage, release[stage], rows: rows.base) }
             progress("\(size) clients: DP counts and means per (therapist, week)")
             dp = stageChild(["dp-counts-stage", "--config", workspace.baseConfiguration, "--epsilon", epsilon], stages: ["dp_counts"])["dp_counts"]!
             progress("\(size) clients: weekly run of \(SyntheticPractice.deltaWeek) (\(rows.delta) delta rows)")
             weekly = stageChild(["weekly-run-stage", "--config", workspace.weeklyConfiguration,
                                  "--week", SyntheticPractice.deltaWeek.description], stages: ["weekly_run"])["weekly_run"]!
+            done("weekly run", weekly, rows: rows.delta)
         }
         func figures(_ result: Result<StageMeasurement, BenchError>?, rows: Int) -> StageFigures {
             switch result {
