@@ -13,10 +13,7 @@ extension WeeklyMetrics {
     /// published, so that the therapists' figures are those of the practice's partition.
     public func compute(period: SupervisionPeriod, outcomeWeeks: Int) throws -> ExactRelease {
         try db.read { _ in
-            let bound = settings.referralsPerClientYear.map { EventBound(limit: $0, db: db, upTo: period.last.end) }
-            func counts(_ kind: ReferralEvent, _ facts: ReferralFacts, _ day: Day) throws -> Bool {
-                try bound?.counts(kind, client: facts.client, referral: facts.id, day: day) ?? true
-            }
+            let counts = eventCounts(upTo: period.last.end)
             let histograms = Catalogue.supervisionHistograms(periodWeeks: settings.supervisionPeriodWeeks)
             let domains = [GroupType.therapist: try therapists(activeIn: period.last) + [Group.noContactName]]
             let start = period.first.start, end = period.last.end

@@ -26,10 +26,7 @@ public struct WeeklyMetrics {
     ///   whole window for disclosure control.
     public func compute(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
         try db.read { _ in
-            let bound = settings.referralsPerClientYear.map { EventBound(limit: $0, db: db, upTo: week.end) }
-            func counts(_ kind: ReferralEvent, _ facts: ReferralFacts, on day: Day) throws -> Bool {
-                try bound?.counts(kind, client: facts.client, referral: facts.id, day: day) ?? true
-            }
+            let counts = eventCounts(upTo: week.end)
             let domains = try publicDomains(week)
             // Therapist figures are released per supervision period (``compute(period:outcomeWeeks:)``), never weekly.
             var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns.filter { $0 != .therapist })
@@ -68,6 +65,13 @@ public struct WeeklyMetrics {
 
     /// Whether a referral's event counts under the lifetime bound (``EventBound``).
     typealias EventCounts = (ReferralEvent, ReferralFacts, Day) throws -> Bool
+
+    /// The lifetime bound's test for events up to `end` (every event counts when there is no
+    /// bound: disclosure control).
+    func eventCounts(upTo end: Day) -> EventCounts {
+        let bound = settings.referralsPerClientYear.map { EventBound(limit: $0, db: db, upTo: end) }
+        return { kind, facts, day in try bound?.counts(kind, client: facts.client, referral: facts.id, day: day) ?? true }
+    }
 
     private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
         for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end,

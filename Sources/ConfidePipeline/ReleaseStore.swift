@@ -11,13 +11,21 @@ struct ReleaseStore {
         let dataHash: String
     }
 
-    func find(_ period: ISOWeek) throws -> Stored? {
+    func find(_ period: ISOWeek) throws -> Stored? { try find(period.description, in: "releases") }
+
+    /// The stored release whose `period` is `key` in `table` (`releases` or `supervision_releases`).
+    private func find(_ key: String, in table: String) throws -> Stored? {
         var found: (String, String)?
-        try db.cachedStatement("SELECT payload, data_hash FROM releases WHERE period = ?").forEachRow([period.description]) {
+        try db.cachedStatement("SELECT payload, data_hash FROM \(table) WHERE period = ?").forEachRow([key]) {
             found = ($0.string(0), $0.string(1))
         }
         guard let (payload, hash) = found else { return nil }
         return Stored(release: try ReleaseCodec.decode(payload), dataHash: hash)
+    }
+
+    /// Every week with a stored release, oldest first.
+    func releasedWeeks() throws -> [ISOWeek] {
+        try db.cachedStatement("SELECT period FROM releases ORDER BY period").map([]) { $0.string(0) }.compactMap(ISOWeek.init)
     }
 
     /// Releases of the `count` weeks before `period`, oldest first (missing weeks skipped).
@@ -36,14 +44,7 @@ struct ReleaseStore {
     }
 
     /// The stored release of supervision period `period`.
-    func find(_ period: SupervisionPeriod) throws -> Stored? {
-        var found: (String, String)?
-        try db.cachedStatement("SELECT payload, data_hash FROM supervision_releases WHERE period = ?").forEachRow([period.description]) {
-            found = ($0.string(0), $0.string(1))
-        }
-        guard let (payload, hash) = found else { return nil }
-        return Stored(release: try ReleaseCodec.decode(payload), dataHash: hash)
-    }
+    func find(_ period: SupervisionPeriod) throws -> Stored? { try find(period.description, in: "supervision_releases") }
 
     /// Supervision releases of at most `count` periods before `period` that closed in the 52
     /// weeks to its end, oldest first.

@@ -122,8 +122,7 @@ extension Workspace {
     /// interrupted between the charge and the publication, or a publication that failed. A
     /// plain run publishes them from their stored values, charging nothing.
     public func releasedButUnpublished() throws -> [ISOWeek] {
-        let periods = try db.cachedStatement("SELECT period FROM releases ORDER BY period").map([]) { $0.string(0) }
-        return periods.compactMap(ISOWeek.init).filter {
+        try ReleaseStore(db: db).releasedWeeks().filter {
             !FileManager.default.fileExists(atPath: configuration.publishDir + "/" + $0.description + "/manifest.json")
         }
     }
@@ -136,8 +135,8 @@ extension Workspace {
     /// data, so the first new week's and period's stand for all), through ``WindowCharge``.
     public func backfillPreview(from first: ISOWeek) throws -> BackfillPreview {
         let weeks = try WeekSelection.backfill(from: first).weeks(today: today)
-        let stored = Set(try db.cachedStatement("SELECT period FROM releases").map([]) { $0.string(0) })
-        let new = weeks.filter { !stored.contains($0.description) }
+        let stored = Set(try ReleaseStore(db: db).releasedWeeks())
+        let new = weeks.filter { !stored.contains($0) }
         let privacy = configuration.privacy
         var entries = try Ledger(db: db).entries()
         let now = WindowCharge.worst(entries)?.total ?? 0

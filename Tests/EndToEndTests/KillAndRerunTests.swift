@@ -16,6 +16,21 @@ private func rowKeys(_ data: Data) -> [String] {
         try Binary.practice(clients: 150, seed: 5)
     }
 
+    /// Runs the binary with `arguments` in `folder` and kills it with SIGKILL after `delay`
+    /// microseconds (or lets it end, when it ends first).
+    static func killed(_ arguments: [String], in folder: String, after delay: useconds_t) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Binary.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(delay)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     static func copy(_ folder: String) throws -> String {
         let copy = Binary.temporaryFolder() + "/practice"
         try FileManager.default.copyItem(atPath: folder, toPath: copy)
@@ -51,16 +66,7 @@ private func rowKeys(_ data: Data) -> [String] {
             let stratum = (Double(iteration) + Double(random.next() % 1_000) / 1_000) / Double(iterations)
             let fraction = stratum * stratum
             let delay = UInt32(fraction * duration * 1_000_000)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Binary.path)
-            process.arguments = run
-            process.currentDirectoryURL = URL(fileURLWithPath: folder)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try Self.killed(run, in: folder, after: delay)
             let context = "iteration \(iteration), kill after \(delay / 1_000) ms"
 
             let store = folder + "/confide.sqlite"
@@ -124,16 +130,7 @@ private func rowKeys(_ data: Data) -> [String] {
         for iteration in 0..<3 {
             let folder = try Self.copy(practice)
             let fraction = (Double(iteration) + Double(random.next() % 1_000) / 1_000) / 3
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Binary.path)
-            process.arguments = backfill
-            process.currentDirectoryURL = URL(fileURLWithPath: folder)
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(duration * fraction * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try Self.killed(backfill, in: folder, after: useconds_t(duration * fraction * 1_000_000))
             let context = "iteration \(iteration), kill at \(Int(fraction * 100))% of the backfill"
             let store = folder + "/confide.sqlite"
             guard FileManager.default.fileExists(atPath: store) else { continue }
