@@ -38,9 +38,11 @@ public func timed(_ path: String, _ arguments: [String], stdin: String?) throws 
 ///   - captureOutput: collect its standard output and standard error (through temporary
 ///     files) instead of letting them through.
 ///   - timeLimit: seconds after which its whole process group is killed (nil: no limit).
+///   - onTick: called about twice a second with the seconds since the start while the child
+///     runs (a progress line); nil: not called.
 /// - Returns: the run, whatever its exit status.
 public func spawnChild(_ path: String, _ arguments: [String], stdin: String? = nil, captureOutput: Bool = false,
-                       timeLimit: Double? = nil) throws -> ChildRun {
+                       timeLimit: Double? = nil, onTick: ((Double) -> Void)? = nil) throws -> ChildRun {
     var input: [Int32] = [-1, -1]
     if stdin != nil { guard pipe(&input) == 0 else { throw BenchError("pipe failed") } }
     var actions = posix_spawn_file_actions_t()
@@ -95,14 +97,20 @@ public func spawnChild(_ path: String, _ arguments: [String], stdin: String? = n
     var status: Int32 = 0
     var usage = rusage()
     var timedOut = false
-    if let timeLimit {
+    if timeLimit != nil || onTick != nil {
+        var lastTick = 0.0
         while true {
             let reaped = wait4(pid, &status, WNOHANG, &usage)
             if reaped == pid { break }
             if reaped < 0, errno != EINTR { throw BenchError("wait4 failed: errno \(errno)") }
-            if Date().timeIntervalSince(start) > timeLimit, !timedOut {
+            let elapsed = Date().timeIntervalSince(start)
+            if let timeLimit, elapsed > timeLimit, !timedOut {
                 timedOut = true
                 kill(-pid, SIGKILL)
+            }
+            if let onTick, elapsed - lastTick >= 0.5 {
+                lastTick = elapsed
+                onTick(elapsed)
             }
             usleep(20_000)
         }

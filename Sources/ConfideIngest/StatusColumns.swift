@@ -12,7 +12,7 @@ struct StatusColumns: Sendable {
     /// The statuses from the strongest to the weakest: when several listed columns are set,
     /// the first of these among them is the row's status.
     static let precedence: [AppointmentStatus] = [
-        .cancelledByPractice, .cancelledByClient, .dna, .lateNotSeen, .attendedLate, .attended,
+        .cancelledByPractice, .cancelledByClient, .cancelled, .dna, .lateNotSeen, .attendedLate, .attended,
     ]
 
     /// One listed column at its position in the source record.

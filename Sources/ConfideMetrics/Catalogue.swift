@@ -114,6 +114,8 @@ public enum Catalogue {
         rate("dna_rate", "DNA rate (% of attended + DNA)", .caseload, dna, ClassSum("appointments", ["attended", "dna"])),
         rate("cancelled_by_client_rate", "Cancelled by client (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_client"]), booked),
         rate("cancelled_by_practice_rate", "Cancelled by practice (% of booked)", .caseload, ClassSum("appointments", ["cancelled_by_practice"]), booked),
+        count("appointments_cancelled", "Appointments cancelled (by whom not recorded)", .caseload, ClassSum("appointments", ["cancelled"])),
+        rate("cancelled_rate", "Cancelled, by whom not recorded (% of booked)", .caseload, ClassSum("appointments", ["cancelled"]), booked),
         count("active_caseload", "Active caseload (open, seen in the last 90 days)", .caseload,
               ClassSum("open_referrals", ["treatment.contact", "waiting.contact"])),
         count("open_no_contact_90_days", "Open referrals with no contact for over 90 days", .caseload,

@@ -58,6 +58,10 @@ public enum AppointmentKind: String, Vocabulary {
 public enum AppointmentStatus: String, Vocabulary {
     case attended, attendedLate = "attended_late", lateNotSeen = "late_not_seen", dna
     case cancelledByClient = "cancelled_by_client", cancelledByPractice = "cancelled_by_practice"
+    /// Cancelled, and the export does not say by whom (Cliniko, SimplePractice and Halaxy record
+    /// a cancellation, not who made it). Counted as booked, never guessed as the client's or the
+    /// practice's; it has no NHS attendance code. Last, so earlier cases keep their positions.
+    case cancelled
     /// Unknown statuses cannot be guessed: they are quarantined by ingest; this fallback is
     /// used only where a value must exist.
     public static let fallback = AppointmentStatus.cancelledByPractice

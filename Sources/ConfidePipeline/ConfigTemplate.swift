@@ -96,8 +96,8 @@ public enum ConfigTemplate {
             if !mapping.statusColumns.isEmpty {
                 lines.append("")
                 lines.append("# Source column = the status it means when set (not empty and not false, 0, no, n or f).")
-                lines.append("# When several are set: cancelled_by_practice > cancelled_by_client > dna > late_not_seen >")
-                lines.append("# attended_late > attended. Their values are never stored.")
+                lines.append("# When several are set: cancelled_by_practice > cancelled_by_client > cancelled > dna >")
+                lines.append("# late_not_seen > attended_late > attended. Their values are never stored.")
                 lines.append("[source.\(file.rawValue).status_columns]")
                 for (column, word) in mapping.statusColumns.sorted(by: { $0.key < $1.key }) {
                     lines.append("\(tomlKey(column)) = \(tomlString(word))")

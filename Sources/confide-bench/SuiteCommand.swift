@@ -44,8 +44,9 @@ struct SuiteCommand: ParsableCommand {
     func run() throws {
         let sizes = clients.isEmpty ? [10_000, 100_000, 1_000_000] : clients
         var reports: [BenchReport] = []
+        var rates = ChildRates()
         for size in sizes {
-            let report = try measure(size)
+            let report = try measure(size, rates: &rates)
             reports.append(report)
             if json {
                 FileHandle.standardOutput.write(Data((try report.jsonText() + "\n").utf8))
@@ -61,7 +62,7 @@ struct SuiteCommand: ParsableCommand {
     }
 
     /// Everything for one size.
-    private func measure(_ size: Int) throws -> BenchReport {
+    private func measure(_ size: Int, rates: inout ChildRates) throws -> BenchReport {
         let machine = Machine.current()
         let practice = SyntheticPractice(clients: size, work: work)
         progress("\(size) clients: preparing the synthetic practice under \(practice.folder)")
@@ -72,7 +73,8 @@ struct SuiteCommand: ParsableCommand {
         let baseWeek = SyntheticPractice.baseWeek.description
 
         progress("\(size) clients: ingest of \(rows.base) rows")
-        let ingest = stageChild(["ingest-stage", "--config", workspace.baseConfiguration], stages: ["ingest"])
+        let ingest = stageChild(["ingest-stage", "--config", workspace.baseConfiguration], stages: ["ingest"],
+                                progress: ("\(size) clients: ingest", rows.base), rates: &rates)
         func done(_ stage: String, _ result: Result<StageMeasurement, BenchError>?, rows: Int) {
             guard case .success(let m)? = result else { progress("\(size) clients: \(stage) failed"); return }
             progress("\(size) clients: \(stage) done in \(String(format: "%.2f", m.seconds)) s (\(Int(Double(rows) / max(m.seconds, 1e-9))) rows/s)")
@@ -84,13 +86,16 @@ struct SuiteCommand: ParsableCommand {
         if case .success = ingest["ingest"]! {
             progress("\(size) clients: metrics, protect, publish of \(baseWeek)")
             release = stageChild(["release-stages", "--config", workspace.baseConfiguration, "--week", baseWeek],
-                                 stages: ["metrics", "protect", "publish"])
+                                 stages: ["metrics", "protect", "publish"],
+                                 progress: ("\(size) clients: metrics, protect, publish", rows.base), rates: &rates)
             for stage in ["metrics", "protect", "publish"] { done(stage, release[stage], rows: rows.base) }
             progress("\(size) clients: DP counts and means per (therapist, week)")
-            dp = stageChild(["dp-counts-stage", "--config", workspace.baseConfiguration, "--epsilon", epsilon], stages: ["dp_counts"])["dp_counts"]!
+            dp = stageChild(["dp-counts-stage", "--config", workspace.baseConfiguration, "--epsilon", epsilon], stages: ["dp_counts"],
+                            progress: ("\(size) clients: DP counts", rows.base), rates: &rates)["dp_counts"]!
             progress("\(size) clients: weekly run of \(SyntheticPractice.deltaWeek) (\(rows.delta) delta rows)")
             weekly = stageChild(["weekly-run-stage", "--config", workspace.weeklyConfiguration,
-                                 "--week", SyntheticPractice.deltaWeek.description], stages: ["weekly_run"])["weekly_run"]!
+                                 "--week", SyntheticPractice.deltaWeek.description], stages: ["weekly_run"],
+                                progress: ("\(size) clients: weekly run", rows.delta), rates: &rates)["weekly_run"]!
             done("weekly run", weekly, rows: rows.delta)
         }
         func figures(_ result: Result<StageMeasurement, BenchError>?, rows: Int) -> StageFigures {
@@ -139,12 +144,20 @@ struct SuiteCommand: ParsableCommand {
     }
 
     /// Runs this program with `arguments` (a stage subcommand) and collects the measurements
-    /// of `stages` it prints; a stage it did not report carries the child's failure.
-    private func stageChild(_ arguments: [String], stages: [String]) -> [String: Result<StageMeasurement, BenchError>] {
+    /// of `stages` it prints; a stage it did not report carries the child's failure. While it
+    /// runs, a progress line (``StageTicker``) labelled `progress.label` over `progress.rows`
+    /// rows, its eta from the rate `rates` holds for the first stage (an earlier size); the
+    /// child's rate is then recorded there.
+    private func stageChild(_ arguments: [String], stages: [String], progress: (label: String, rows: Int),
+                            rates: inout ChildRates) -> [String: Result<StageMeasurement, BenchError>] {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let child: ChildRun
+        let ticker = StageTicker(label: progress.label, rows: progress.rows, expectedRate: rates.rowsPerSecond[stages[0]])
         do {
-            child = try spawnChild(me, arguments, captureOutput: true)
+            let tick: ((Double) -> Void)? = ticker.isEnabled ? { ticker.tick($0) } : nil
+            child = try spawnChild(me, arguments, captureOutput: true, onTick: tick)
+            ticker.clear(after: child.seconds)
+            if child.status == 0, child.seconds > 0 { rates.rowsPerSecond[stages[0]] = Double(progress.rows) / child.seconds }
         } catch {
             return Dictionary(uniqueKeysWithValues: stages.map { ($0, .failure(BenchError("\(error)"))) })
         }
@@ -154,4 +167,11 @@ struct SuiteCommand: ParsableCommand {
             (stage, measured[stage].map { .success($0) } ?? .failure(BenchError(failure)))
         })
     }
+}
+
+/// Each stage child's rows per second at the last size measured, keyed by its first stage:
+/// the next (larger) size's progress line estimates its eta from it.
+struct ChildRates {
+    /// Rows per second by the child's first stage name.
+    var rowsPerSecond: [String: Double] = [:]
 }

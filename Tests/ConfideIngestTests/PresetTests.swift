@@ -42,7 +42,9 @@ private func expectNothingPlanted(_ folder: TempFolder) throws {
         #expect(report.files.map(\.file) == ["Cases.csv", "Appointments.csv", "Outcome Measures.csv"])
         #expect(report.files.map(\.loaded) == [2, 5, 3])
         #expect(report.files.allSatisfy { $0.quarantined == 0 && $0.isReconciled })
-        #expect(try statuses(db) == ["attended", "dna", "dna", "cancelled_by_client", "cancelled_by_client"])
+        // Cliniko records a cancellation, not who made it: `Cancelled` is `cancelled`; a late
+        // cancellation (its fee is the client's) is the client's.
+        #expect(try statuses(db) == ["attended", "dna", "dna", "cancelled", "cancelled_by_client"])
         #expect(try db.scalarString("SELECT group_concat(kind) FROM (SELECT kind FROM appointments ORDER BY date)")
                 == "assessment,treatment,assessment,treatment,treatment")
         #expect(try db.scalarString("SELECT group_concat(end_reason) FROM referrals") == "completed")
@@ -59,7 +61,7 @@ private func expectNothingPlanted(_ folder: TempFolder) throws {
         #expect(report.files.allSatisfy { $0.quarantined == 0 && $0.isReconciled })
         // By date: arrived; did not arrive; neither (attended, as Cliniko counts it); cancelled;
         // cancelled although both flags are set (cancellation outranks both); DNA outranks arrived.
-        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled_by_client", "cancelled_by_client", "dna"])
+        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled", "cancelled", "dna"])
         #expect(try db.scalarString("SELECT group_concat(kind) FROM (SELECT kind FROM appointments ORDER BY date)")
                 == "assessment,treatment,assessment,treatment,treatment,treatment")
         #expect(try db.scalarString("SELECT group_concat(therapist_id) FROM (SELECT therapist_id FROM appointments ORDER BY date)")
@@ -93,7 +95,8 @@ private func expectNothingPlanted(_ folder: TempFolder) throws {
         let (report, db, folder) = try ingest(.simplePractice, PresetSamples.simplePractice)
         #expect(report.files.map(\.loaded) == [2, 5, 2])
         #expect(report.files.allSatisfy { $0.quarantined == 0 })
-        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled_by_client", "cancelled_by_client"])
+        // `Late Cancelled` is billed to the client, so it is the client's; `Canceled` says not by whom.
+        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled_by_client", "cancelled"])
         #expect(try db.scalarString("SELECT group_concat(delivery) FROM (SELECT delivery FROM appointments ORDER BY date)")
                 == "video,video,in_person,in_person,video")
         #expect(try db.scalarString("SELECT received_date FROM referrals ORDER BY received_date LIMIT 1") == "2026-01-06")
@@ -115,7 +118,7 @@ private func expectNothingPlanted(_ folder: TempFolder) throws {
     @Test func halaxy() throws {
         let (report, db, folder) = try ingest(.halaxy, PresetSamples.halaxy)
         #expect(report.files.map(\.loaded) == [2, 4, 2])
-        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled_by_client"])
+        #expect(try statuses(db) == ["attended", "dna", "attended", "cancelled"])
         #expect(try db.scalarString("SELECT group_concat(delivery) FROM (SELECT delivery FROM appointments ORDER BY date)")
                 == "video,video,phone,in_person")
         #expect(report.files[1].droppedColumns.map(\.name).contains("Telehealth Link"))
@@ -143,6 +146,34 @@ private func expectNothingPlanted(_ folder: TempFolder) throws {
         #expect(["2", "3", "4", "5", "6", "7"].map { attendance[$0] } == [
             "cancelled_by_client", "dna", "cancelled_by_practice", "attended", "attended_late", "late_not_seen",
         ])
+    }
+
+    /// Each vendor's documented status words (docs/presets.md, "Status words checked against the
+    /// vendors' documents") map, and to the word that page gives: a cancellation that does not
+    /// say who cancelled is `cancelled`, never the client's.
+    @Test func everyDocumentedStatusWordMaps() throws {
+        let documented: [(Preset, [String: String])] = [
+            (.cliniko, ["Arrived": "attended", "Did not arrive": "dna", "Cancelled": "cancelled"]),
+            (.simplePractice, ["Show": "attended", "Cancelled": "cancelled", "Late Cancelled": "cancelled_by_client",
+                               "No Show": "dna"]),
+            (.halaxy, ["Attended": "attended", "Did Not Attend": "dna", "Non-attendance": "dna", "Cancelled": "cancelled"]),
+            (.nhsTalkingTherapies, ["2": "cancelled_by_client", "3": "dna", "4": "cancelled_by_practice", "5": "attended",
+                                    "6": "attended_late", "7": "late_not_seen"]),
+        ]
+        for (preset, words) in documented {
+            let map = try #require(preset.files[.appointments]?.values["status"], "\(preset.name)")
+            for (word, canonical) in words { #expect(map[word] == canonical, "\(preset.name): \(word)") }
+        }
+        let api = try #require(Preset.clinikoAPI.files[.appointments])
+        #expect(api.statusColumns == ["cancelled_at": "cancelled", "did_not_arrive": "dna", "patient_arrived": "attended"])
+        #expect(api.statusWhenUnset == "attended")
+        // No preset guesses who cancelled from a plain cancellation word.
+        for preset in Preset.all {
+            for (word, canonical) in preset.files[.appointments]?.values["status"] ?? [:]
+            where ["cancelled", "canceled"].contains(word.lowercased()) {
+                #expect(canonical == "cancelled", "\(preset.name): \(word) → \(canonical)")
+            }
+        }
     }
 
     @Test func valueMapKeysMatchCaseInsensitivelyAndBadTargetsAreNamed() throws {

@@ -59,6 +59,7 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
             ("a6", "r6", "T2", "2025-12-07", "attended"),
             ("a7", "r4", "T2", "2026-03-09", "attended"),  // next week
             ("a8", "r4", "T1", "2026-03-06", "late_not_seen"),
+            ("a9", "r2", "T2", "2026-03-07", "cancelled"),  // cancelled, by whom not recorded
         ])
         let release = try WeeklyMetrics(db: db).compute(week: week)
         #expect(total(release, "all", "referrals_received") == 2)
@@ -67,6 +68,8 @@ func total(_ release: ExactRelease, _ group: String, _ measureID: String) -> Int
         #expect(total(release, "T1", "appointments_attended") == -1)  // therapists are released per period, never weekly
         #expect(total(release, "all", "appointments_dna") == 1)
         #expect(total(release, "all", "appointments_cancelled_by_client") == 1)
+        #expect(total(release, "all", "appointments_cancelled") == 1)  // neither the client's nor the practice's
+        #expect(total(release, "all", "appointments_cancelled_by_practice") == 0)
         #expect(total(release, "all", "active_caseload") == 1)  // only r4 (c1) is open and seen in 90 days
 
         // The supervision period of a single week (W10): the same appointments by therapist.

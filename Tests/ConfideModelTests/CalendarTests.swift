@@ -73,7 +73,7 @@ import Testing
 @Suite struct VocabularyTests {
     @Test func rawValuesAreTheContractWords() {
         #expect(Gender.allCases.map(\.rawValue) == ["female", "male", "non_binary", "other", "not_stated"])
-        #expect(AppointmentStatus.allCases.map(\.rawValue) == ["attended", "attended_late", "late_not_seen", "dna", "cancelled_by_client", "cancelled_by_practice"])
+        #expect(AppointmentStatus.allCases.map(\.rawValue) == ["attended", "attended_late", "late_not_seen", "dna", "cancelled_by_client", "cancelled_by_practice", "cancelled"])
         #expect(Instrument.phq9.range == 0...27 && Instrument.gad7.range == 0...21)
         #expect(CanonicalFile.referrals.requiredFields.allSatisfy { CanonicalFile.referrals.fields.contains($0) })
     }

@@ -38,8 +38,8 @@ import Testing
     }
 
     @Test func wordsThatAreNotStatusWordsAreNamed() throws {
-        let badColumn = try #require(configError("[source.appointments.status_columns]\ncancelled_at = \"cancelled\"\n"))
-        #expect(badColumn.contains("[source.appointments.status_columns] \"cancelled_at\" maps to 'cancelled', not a status word"))
+        let badColumn = try #require(configError("[source.appointments.status_columns]\ncancelled_at = \"canceled\"\n"))
+        #expect(badColumn.contains("[source.appointments.status_columns] \"cancelled_at\" maps to 'canceled', not a status word"))
         let badUnset = try #require(configError(cliniko.replacingOccurrences(of: "status_when_unset = \"attended\"", with: "status_when_unset = \"arrived\"")))
         #expect(badUnset.contains("status_when_unset 'arrived' is not a status word"))
         let alone = try #require(configError("[source.appointments]\nstatus_when_unset = \"attended\"\n"))
@@ -71,7 +71,7 @@ import Testing
         let preset = try #require(Preset.named("cliniko-api"))
         let result = try Initialiser.initialise(directory: folder, practiceName: "P", preset: preset)
         let text = try String(contentsOfFile: result.configuration, encoding: .utf8)
-        #expect(text.contains("[source.appointments.status_columns]\ncancelled_at = \"cancelled_by_client\"\ndid_not_arrive = \"dna\"\npatient_arrived = \"attended\""))
+        #expect(text.contains("[source.appointments.status_columns]\ncancelled_at = \"cancelled\"\ndid_not_arrive = \"dna\"\npatient_arrived = \"attended\""))
         #expect(ConfigTemplate.tomlKey("Cancelled At") == "\"Cancelled At\"" && ConfigTemplate.tomlKey("did_not-arrive2") == "did_not-arrive2")
         #expect(text.contains("status_when_unset = \"attended\""))
         let configuration = try Configuration(path: result.configuration)

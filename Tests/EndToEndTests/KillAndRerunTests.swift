@@ -136,17 +136,22 @@ private func rowKeys(_ data: Data) -> [String] {
             guard FileManager.default.fileExists(atPath: store) else { continue }
             let charged = try ExternalTool.sqlite(store, "SELECT period FROM releases ORDER BY period").split(separator: "\n").map(String.init)
             let ledgerBefore = try ExternalTool.sqlite(store, "SELECT count(*) FROM ledger")
+            let periodsBefore = try ExternalTool.sqlite(store, "SELECT count(*) FROM supervision_releases")
 
             let plain = try Binary.run(["run", "--config", "confide.toml", "--week", "2026-W26"], in: folder)
             #expect(plain.status == 0, "\(context): \(plain.stderr)")
             for week in charged {
                 #expect(FileManager.default.fileExists(atPath: folder + "/Reports/\(week)/manifest.json"), "\(context): \(week) charged but not published")
             }
-            // Each period charged once: week 26 is new unless the backfill had reached it.
+            // Each period charged once: week 26 is new unless the backfill had reached it, and a
+            // supervision period (W21-W24) is new when the kill fell after its last week was
+            // stored and before the period was; nothing else is charged.
             let duplicates = try ExternalTool.sqlite(store, "SELECT count(*) FROM (SELECT period FROM ledger GROUP BY period HAVING count(*) > 1)")
             #expect(duplicates == "0", "\(context)")
             let added = Int(try ExternalTool.sqlite(store, "SELECT count(*) FROM ledger"))! - Int(ledgerBefore)!
-            #expect(added == (charged.contains("2026-W26") ? 0 : 1), "\(context): \(added) new charges")
+            let newPeriods = Int(try ExternalTool.sqlite(store, "SELECT count(*) FROM supervision_releases"))! - Int(periodsBefore)!
+            #expect(newPeriods >= 0 && newPeriods <= 1, "\(context): \(newPeriods) new supervision periods")
+            #expect(added == (charged.contains("2026-W26") ? 0 : 1) + newPeriods, "\(context): \(added) new charges")
         }
     }
 }

@@ -17,7 +17,7 @@ extension Preset {
             ], values: [
                 "kind": clinikoKindWords,
             ], statusColumns: [
-                "cancelled_at": "cancelled_by_client", "did_not_arrive": "dna", "patient_arrived": "attended",
+                "cancelled_at": "cancelled", "did_not_arrive": "dna", "patient_arrived": "attended",
             ], statusWhenUnset: "attended"),
         ])
 }

@@ -24,7 +24,7 @@ extension Preset {
             ], values: [
                 "status": ["Arrived": "attended", "Patient arrived": "attended", "Attended": "attended",
                            "Did not arrive": "dna", "DNA": "dna",
-                           "Cancelled": "cancelled_by_client", "Late cancellation": "cancelled_by_client"],
+                           "Cancelled": "cancelled", "Late cancellation": "cancelled_by_client"],
                 "kind": clinikoKindWords,
             ]),
             .measures: FileMapping(file: "Outcome Measures.csv", columns: [

@@ -23,7 +23,7 @@ extension Preset {
                 "duration_minutes": "Duration (mins)",
             ], values: [
                 "status": ["Attended": "attended", "Did Not Attend": "dna", "Non-attendance": "dna",
-                           "Cancelled": "cancelled_by_client"],
+                           "Cancelled": "cancelled"],
                 "kind": ["Initial Consultation": "assessment", "Assessment": "assessment", "Standard Consultation": "treatment",
                          "Follow Up": "treatment", "Review": "follow_up"],
                 "delivery": ["Telehealth": "video", "Video": "video", "Phone": "phone", "Telephone": "phone",

@@ -22,7 +22,7 @@ extension Preset {
                 "date": "Date of Service", "kind": "Service Code", "status": "Status", "delivery": "Location",
                 "duration_minutes": "Duration",
             ], values: [
-                "status": ["Show": "attended", "Cancelled": "cancelled_by_client", "Canceled": "cancelled_by_client",
+                "status": ["Show": "attended", "Cancelled": "cancelled", "Canceled": "cancelled",
                            "Late Cancelled": "cancelled_by_client", "Late Canceled": "cancelled_by_client", "No Show": "dna"],
                 "kind": ["90791": "assessment", "90832": "treatment", "90834": "treatment", "90837": "treatment",
                          "90846": "treatment", "90847": "treatment", "90853": "treatment"],

@@ -32,7 +32,7 @@ extension Preset {
                 "status": ["Attended": "attended", "Arrived": "attended", "Completed": "attended",
                            "Arrived Late": "attended_late", "Late - Not Seen": "late_not_seen",
                            "DNA": "dna", "Did Not Attend": "dna",
-                           "Cancelled": "cancelled_by_client", "Cancelled by Patient": "cancelled_by_client",
+                           "Cancelled": "cancelled", "Cancelled by Patient": "cancelled_by_client",
                            "Patient Cancelled": "cancelled_by_client", "Late Cancellation": "cancelled_by_client",
                            "Cancelled by Clinician": "cancelled_by_practice", "Cancelled by Practice": "cancelled_by_practice",
                            "Clinician Cancelled": "cancelled_by_practice"],
