@@ -11,6 +11,9 @@ import PackageDescription
 /// ConfideMetrics (exact, in memory) < ConfidePrivacy (the only producer of releases);
 /// ConfideRelease (what is published; needs only ConfideModel) < ConfidePublish, which never
 /// sees ConfideMetrics or ConfidePrivacy; ConfidePipeline orchestrates; confide is the CLI.
+/// ConfideAnonymity (k-anonymity / l-diversity by full-domain generalisation, and
+/// re-identification risk, for `confide anonymize` and `confide risk`) stands alone: it
+/// depends on nothing of confide's.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -48,6 +51,7 @@ let package = Package(
         .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfideRelease", "ConfideCSV", "CFileSystem"],
                 swiftSettings: strict),
         .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),
+        .target(name: "ConfideAnonymity", swiftSettings: strict),
         .target(name: "ConfidePipeline", dependencies: [
             "ConfideModel", "ConfideStore", "ConfideSchema", "ConfideCSV", "ConfideIngest", "ConfideMetrics", "ConfideRelease",
             "ConfidePrivacy", "ConfidePublish", "ConfideSynth",
@@ -57,7 +61,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "confide", dependencies: [
             "ConfidePipeline", "ConfideSynth", "ConfideModel", "ConfideIngest", "ConfidePrivacy", "ConfideRelease", "ConfidePublish",
-            "CFileSystem",
+            "CFileSystem", "ConfideAnonymity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -92,6 +96,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfideBenchTests", dependencies: ["ConfideBench"]),
+        .testTarget(name: "ConfideAnonymityTests", dependencies: ["ConfideAnonymity"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ConfideSynth"]),
     ]
 )
