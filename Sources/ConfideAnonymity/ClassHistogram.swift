@@ -57,9 +57,28 @@ final class GroupingTable {
     /// The slots in use since the last ``reset(forAtMost:)``.
     private(set) var active = 0
 
-    /// Adds `count` records to `key`.
-    @inline(__always) func add(_ key: UInt64, _ count: UInt32) {
-        let mask = active - 1
+    /// Adds one record for each of `keys`.
+    func add(_ keys: [UInt64]) {
+        keys.withUnsafeBufferPointer { source in
+            let slotKeys = self.keys, slotCounts = self.counts, mask = active - 1, shift = self.shift
+            for key in source { Self.insert(key, 1, slotKeys, slotCounts, mask, shift) }
+        }
+    }
+
+    /// Adds `parent`'s classes with the bit field `(key >> shift) & mask` mapped through `up`.
+    func addRolledUp(_ parent: ClassHistogram, shift: UInt64, mask: UInt64, up: UnsafeBufferPointer<UInt32>) {
+        let slotKeys = self.keys, slotCounts = self.counts, slotMask = active - 1, slotShift = self.shift
+        let keys = parent.keys, counts = parent.counts, count = parent.count
+        let keep = ~(mask << shift)
+        for entry in 0..<count {
+            let key = keys[entry]
+            let id = Int(truncatingIfNeeded: (key >> shift) & mask)
+            Self.insert((key & keep) | (UInt64(up[id]) << shift), counts[entry], slotKeys, slotCounts, slotMask, slotShift)
+        }
+    }
+
+    @inline(__always) private static func insert(_ key: UInt64, _ count: UInt32, _ keys: UnsafeMutablePointer<UInt64>,
+                                                 _ counts: UnsafeMutablePointer<UInt32>, _ mask: Int, _ shift: UInt64) {
         var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
         while true {
             let present = counts[slot]
@@ -79,9 +98,10 @@ final class GroupingTable {
     /// Copies the occupied slots, in slot order, into `histogram`.
     func drain(into histogram: ClassHistogram) {
         var out = 0
+        let keys = self.keys, counts = self.counts, outKeys = histogram.keys, outCounts = histogram.counts
         for slot in 0..<active where counts[slot] != 0 {
-            histogram.keys[out] = keys[slot]
-            histogram.counts[out] = counts[slot]
+            outKeys[out] = keys[slot]
+            outCounts[out] = counts[slot]
             out += 1
         }
         histogram.count = out

@@ -74,8 +74,9 @@ final class ClassCounter {
         var statistics = ClassStatistics()
         var smallest = Int.max
         guard let diversity = problem.model.diversity else {
+            let counts = histogram.counts
             for entry in 0..<histogram.count {
-                let size = Int(histogram.counts[entry])
+                let size = Int(counts[entry])
                 statistics.allSquares &+= size &* size
                 if size < k {
                     statistics.suppressed += size

@@ -68,7 +68,7 @@ final class LatticeWalk {
     func start() {
         let keys = problem.keys(levels: levels)
         table.reset(forAtMost: keys.count)
-        for key in keys { table.add(key, 1) }
+        table.add(keys)
         let bottom = histogram(depth: 0, capacity: keys.count)
         table.drain(into: bottom)
         guard !ruledOut(problem.levelBound(levels)) else { return }
@@ -97,14 +97,9 @@ final class LatticeWalk {
         let quasiIdentifier = problem.quasiIdentifiers[column]
         let shift = UInt64(problem.offsets[column])
         let mask = (UInt64(1) << UInt64(quasiIdentifier.bits)) &- 1
-        let keep = ~(mask << shift)
         table.reset(forAtMost: parent.count)
         quasiIdentifier.up[level].withUnsafeBufferPointer { up in
-            for entry in 0..<parent.count {
-                let key = parent.keys[entry]
-                let id = Int(truncatingIfNeeded: (key >> shift) & mask)
-                table.add((key & keep) | (UInt64(up[id]) << shift), parent.counts[entry])
-            }
+            table.addRolledUp(parent, shift: shift, mask: mask, up: up)
         }
         table.drain(into: child)
     }
