@@ -47,7 +47,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
         .target(name: "ConfideRelease", dependencies: ["ConfideModel"], swiftSettings: strict),
-        .target(name: "ConfidePrivacy", dependencies: ["ConfideModel", "ConfideMetrics", "ConfideRelease"], swiftSettings: strict),
+        .target(name: "ConfidePrivacy", dependencies: ["ConfideModel", "ConfideMetrics", "ConfideRelease", "ConfideAnonymity"], swiftSettings: strict),
         .target(name: "ConfidePublish", dependencies: ["ConfideModel", "ConfideRelease", "ConfideCSV", "CFileSystem"],
                 swiftSettings: strict),
         .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),

@@ -45,6 +45,9 @@ public struct MetricSettings: Sendable, Equatable {
     /// `[supervision] period_weeks`: weeks in a supervision period (``SupervisionPeriod``), one
     /// of 1, 2, 4 and 13; therapist figures are released once per period.
     public var supervisionPeriodWeeks = 4
+    /// `[supervision] not_on_track_sessions`: a case is "not on track" when it has had this many
+    /// attended treatment sessions without reliable improvement (case lists).
+    public var notOnTrackSessions = 6
     /// Breakdowns of the outcomes table besides the practice.
     public var outcomeBreakdowns: [GroupType] = GroupType.allCases.filter { $0 != .practice }
 

@@ -22,6 +22,8 @@ struct ReferralFacts {
     let ethnicity: String
     let source: String
     let problem: String
+    /// The postcode district, when the export has one.
+    var district: String? = nil
     /// Attended contacts (any kind), by day.
     var attended: [Contact] = []
     /// Scores per instrument, by day.
@@ -69,7 +71,7 @@ struct ReferralFactsLoader {
         var order: [String] = []
         try db.cachedStatement("""
             SELECT r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem
+                   r.referral_source, r.presenting_problem, r.postcode_district
             FROM referrals r WHERE \(condition) ORDER BY r.referral_id
             """).forEachRow(arguments) { row in
             guard let received = Day(iso: row.string(2)) else { return }
@@ -78,7 +80,8 @@ struct ReferralFactsLoader {
             facts[id] = ReferralFacts(
                 id: id, client: row.string(1), received: received, end: row.optionalString(3).flatMap { Day(iso: $0) },
                 endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
-                gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9))
+                gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
+                district: row.optionalString(10))
         }
         guard !facts.isEmpty else { return [] }
         if contacts { try db.cachedStatement("""

@@ -37,6 +37,15 @@ public struct Configuration: Sendable {
     public var metrics = MetricSettings()
     /// `[quality]`: the checks an export must pass before a week is released.
     public var quality = QualitySettings()
+    /// `[supervision] case_lists`: whether the run that publishes a supervision period also
+    /// writes each therapist's de-identified case list.
+    public var caseLists = false
+    /// `[supervision] case_list_k`, `case_list_l`, `case_list_max_suppression` and
+    /// `case_lists_include_under_18`.
+    public var caseListSettings = CaseListSettings()
+    /// `[supervision] stable_case_codes`: the same case code in every period (off: a new code
+    /// each period, so that a supervisor cannot link periods).
+    public var stableCaseCodes = false
     /// `[publish] dir`, resolved.
     public var publishDir: String
     /// A warning when a client's worst case over 52 weeks at these settings
@@ -135,6 +144,23 @@ public struct Configuration: Sendable {
         metrics = try reader.metricSettings()
         metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
         metrics.supervisionPeriodWeeks = periodWeeks
+        caseLists = try reader.bool("supervision", "case_lists", default: false)
+        func bounded(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>, _ meaning: String) throws -> Int {
+            let value = try reader.int("supervision", key, default: fallback)
+            guard range.contains(value) else {
+                throw ConfideError(.config, "\(path): [supervision] \(key) must be between \(range.lowerBound) and \(range.upperBound) (\(meaning))")
+            }
+            return value
+        }
+        caseListSettings.k = try bounded("case_list_k", 5, 2...1000, "cases that share every published quasi-identifier")
+        caseListSettings.l = try bounded("case_list_l", 2, 1...4, "distinct outcome classes in each such group; there are 4")
+        caseListSettings.maxSuppression = Double(try reader.number("supervision", "case_list_max_suppression", default: "0.2")) ?? -1
+        guard (0...1).contains(caseListSettings.maxSuppression) else {
+            throw ConfideError(.config, "\(path): [supervision] case_list_max_suppression must be a number from 0 to 1")
+        }
+        caseListSettings.includeUnder18 = try reader.bool("supervision", "case_lists_include_under_18", default: false)
+        metrics.notOnTrackSessions = try bounded("not_on_track_sessions", 6, 1...100, "treatment sessions without reliable improvement")
+        stableCaseCodes = try reader.bool("supervision", "stable_case_codes", default: false)
         try KnownKeys.check(table, file: path, read: read)
         if privacy.worstCaseYear > epsilonCapPerYear + 1e-9 {
             budgetWarning = "\(path): at these settings one client's worst case over 52 weeks is \(decimalText(privacy.worstCaseYear)) (weekly releases \(decimalText(privacy.worstCaseWeeklyYear)), supervision releases \(decimalText(privacy.worstCaseSupervisionYear))), over epsilon_cap_per_year = \(decimalText(epsilonCapPerYear)): releases will stop at the cap. A configuration of the previous version (epsilon_per_week = 1.2, epsilon_per_referral = 12) should take today's defaults, epsilon_per_week = 1.1 and epsilon_per_referral = 10 (98 in all, docs/privacy.md), or lower [supervision] epsilon_per_year."
@@ -249,6 +275,12 @@ private struct TableReader {
         guard let value = try value(section, key) else { return fallback }
         guard let number = value.int else { throw ConfideError(.config, "\(file): [\(section)] \(key) must be a whole number") }
         return number
+    }
+
+    func bool(_ section: String, _ key: String, default fallback: Bool) throws -> Bool {
+        guard let value = try value(section, key) else { return fallback }
+        guard let flag = value.bool else { throw ConfideError(.config, "\(file): [\(section)] \(key) must be true or false") }
+        return flag
     }
 
     /// A number as its decimal text (integers and floats both accepted).

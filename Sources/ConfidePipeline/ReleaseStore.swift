@@ -1,6 +1,7 @@
 import ConfideModel
 @_spi(ReleaseStore) import ConfideRelease
 import ConfideStore
+import Foundation
 
 /// Stored releases: the protected values of each published period, noise included.
 struct ReleaseStore {
@@ -61,5 +62,21 @@ struct ReleaseStore {
               delta = excluded.delta, data_hash = excluded.data_hash, payload = excluded.payload
             """, [period.description, period.last.description, created, release.mode.rawValue, Double(release.epsilon) ?? 0,
                   release.delta, dataHash, try ReleaseCodec.encode(release)])
+    }
+
+    /// The stored case lists of supervision period `period`, by therapist (empty when the
+    /// period was released without them).
+    func caseLists(_ period: SupervisionPeriod) throws -> [ProtectedCaseList] {
+        try db.cachedStatement("SELECT payload FROM case_lists WHERE period = ? ORDER BY therapist")
+            .map([period.description]) { try ProtectedCaseList.decoded(from: Data($0.string(0).utf8)) }
+    }
+
+    /// Stores `lists` as the case lists of `period`, replacing any stored before.
+    func save(caseLists lists: [ProtectedCaseList], period: SupervisionPeriod, created: String) throws {
+        try db.execute("DELETE FROM case_lists WHERE period = ?", [period.description])
+        for list in lists {
+            try db.execute("INSERT INTO case_lists (period, therapist, created, payload) VALUES (?, ?, ?, ?)",
+                           [period.description, list.therapist, created, String(decoding: try list.encoded(), as: UTF8.self)])
+        }
     }
 }

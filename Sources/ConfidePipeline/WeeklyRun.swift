@@ -61,14 +61,15 @@ extension Workspace {
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
             let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease) {
-                try self.folder(release, supervision: $0, week: week, releases: releases, qualityAccepted: qualityAccepted)
+                try self.folder(release, supervision: $0, caseLists: $1, week: week, releases: releases, qualityAccepted: qualityAccepted)
                     .preflight(isSourceIdentifier: { self.isSourceIdentifier($0) })
             }
             charged += supervision?.charged ?? 0
             // "republished" only for a folder that was there before (a stored release whose
             // publication failed or was interrupted is "published" when it first appears).
             let existed = FileManager.default.fileExists(atPath: configuration.publishDir + "/" + week.description)
-            let outcome = try render(release, supervision: supervision?.release, week: week, releases: releases, qualityAccepted: qualityAccepted)
+            let outcome = try render(release, supervision: supervision?.release, caseLists: supervision?.caseLists ?? [], week: week,
+                                     releases: releases, qualityAccepted: qualityAccepted)
             let written = switch outcome { case .published(let path): "published \(path)"; case .unchanged(let path): "unchanged \(path)" }
             logger.info("publish \(week): \(written) in \(seconds(since: started)) s")
             let (path, status): (String, String) = switch outcome {
@@ -91,9 +92,12 @@ extension Workspace {
     }
 
     /// The therapist release of the supervision period `week` closes (nil when it closes none):
-    /// the stored one, or a fresh draw stored and charged like a week's, and what was charged.
+    /// the stored one, or a fresh draw stored and charged like a week's, and what was charged;
+    /// with the period's case lists (``caseLists(_:)``), made with a fresh draw and stored in its
+    /// transaction, or those stored with it.
     private func supervisionRelease(closedBy week: ISOWeek, rerelease: Bool,
-                                    preflight: (ProtectedRelease) throws -> Void) throws -> (release: ProtectedRelease, charged: Double)? {
+                                    preflight: (ProtectedRelease, [ProtectedCaseList]) throws -> Void) throws
+        -> (release: ProtectedRelease, caseLists: [ProtectedCaseList], charged: Double)? {
         let weeks = configuration.metrics.supervisionPeriodWeeks
         let period = SupervisionPeriod(containing: week, weeks: weeks)
         guard period.isClosed(by: week) else { return nil }
@@ -109,13 +113,29 @@ extension Workspace {
             if stored.dataHash != dataHash {
                 logger.warning("the data of supervision period \(period) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
             }
-            return (stored.release, 0)
+            return (stored.release, try releases.caseLists(period), 0)
         }
         let history = try releases.history(before: period, periods: 52 / weeks - 1)
+        let lists = configuration.caseLists ? try caseLists(period) : []
         let release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease",
-                                      preflight: preflight)
+                                      preflight: { try preflight($0, lists) },
+                                      alsoStore: { try ReleaseStore(db: $0).save(caseLists: lists, period: period, created: $1) })
         logger.info("supervision \(period): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count) in \(seconds(since: started)) s")
-        return (release, release.charge.worstCase)
+        if configuration.caseLists {
+            logger.info("case lists \(period): \(lists.count) therapists, \(lists.map(\.rows.count).reduce(0, +)) rows, \(lists.map(\.suppressed).reduce(0, +)) suppressed, k=\(configuration.caseListSettings.k) l=\(configuration.caseListSettings.l)")
+        }
+        return (release, lists, release.charge.worstCase)
+    }
+
+    /// Each therapist's protected case list of `period` (``CaseListProtection``), from the
+    /// exact cases of the store; codes under the case-code key (``CaseCodes``).
+    func caseLists(_ period: SupervisionPeriod) throws -> [ProtectedCaseList] {
+        let cases = try WeeklyMetrics(db: db, settings: configuration.metrics).cases(period: period)
+        let codes = CaseCodes(practiceKey: key, stable: configuration.stableCaseCodes)
+        let protection = CaseListProtection(settings: configuration.caseListSettings)
+        return Dictionary(grouping: cases, by: \.therapist).sorted { $0.key < $1.key }.map { therapist, own in
+            protection.protect(own, therapist: therapist, period: period) { codes.code(referral: $0.referral, period: period) }
+        }
     }
 
     /// Weeks released (stored and charged) whose folder is not in the reports folder: a run
@@ -169,7 +189,8 @@ extension Workspace {
     /// the release is stored and charged: when it throws, the transaction rolls back and nothing
     /// is charged (the discarded draw was never stored or shown).
     private func drawRelease(_ exact: ExactRelease, history: [ProtectedRelease], week: ISOWeek, dataHash: String, note: String,
-                             preflight: (ProtectedRelease) throws -> Void) throws -> ProtectedRelease {
+                             preflight: (ProtectedRelease) throws -> Void,
+                             alsoStore: (Database, String) throws -> Void = { _, _ in }) throws -> ProtectedRelease {
         let protector = Protector(settings: configuration.privacy)
         let charge = protector.charge(exact)
         let cap = configuration.epsilonCapPerYear
@@ -187,6 +208,7 @@ extension Workspace {
             let created = timestamp()
             if let period = exact.supervision {
                 try ReleaseStore(db: db).save(release, period: period, dataHash: dataHash, created: created)
+                try alsoStore(db, created)
             } else {
                 try ReleaseStore(db: db).save(release, period: week, dataHash: dataHash, created: created)
             }
@@ -198,20 +220,20 @@ extension Workspace {
 
     /// Renders and publishes the week's folder from the protected release and the releases
     /// before it (``WeekFolder``).
-    private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore,
-                        qualityAccepted: [String]) throws -> PublishOutcome {
-        try folder(release, supervision: supervision, week: week, releases: releases, qualityAccepted: qualityAccepted)
+    private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, caseLists: [ProtectedCaseList], week: ISOWeek,
+                        releases: ReleaseStore, qualityAccepted: [String]) throws -> PublishOutcome {
+        try folder(release, supervision: supervision, caseLists: caseLists, week: week, releases: releases, qualityAccepted: qualityAccepted)
             .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
     }
 
     /// The week's folder of `release` (and the supervision period's, if any).
-    private func folder(_ release: ProtectedRelease, supervision: ProtectedRelease?, week: ISOWeek, releases: ReleaseStore,
-                        qualityAccepted: [String]) throws -> WeekFolder {
+    private func folder(_ release: ProtectedRelease, supervision: ProtectedRelease?, caseLists: [ProtectedCaseList] = [], week: ISOWeek,
+                        releases: ReleaseStore, qualityAccepted: [String]) throws -> WeekFolder {
         let context = ReportContext(
             practiceName: configuration.practiceName, history: try releases.history(before: week, weeks: 25),
             rollingEpsilon: decimalText(try rollingEpsilon(endingWith: week).total), epsilonCap: decimalText(configuration.epsilonCapPerYear),
             toolVersion: confideVersion)
-        return WeekFolder(release: release, supervision: supervision, context: context, configurationHash: configuration.sha256,
+        return WeekFolder(release: release, supervision: supervision, caseLists: caseLists, context: context, configurationHash: configuration.sha256,
                           qualityAccepted: qualityAccepted)
     }
 

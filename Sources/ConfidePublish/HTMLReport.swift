@@ -8,7 +8,8 @@ public enum HTMLReport {
     /// Renders the page. Deterministic: the same release and context give the same bytes.
     /// With `supervision`, the therapist release of the period the week closes, a panel says
     /// where its figures are.
-    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, context: ReportContext) -> String {
+    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, caseLists: [ProtectedCaseList] = [],
+                              context: ReportContext) -> String {
         let h = TextSafety.html
         var page = """
         <!DOCTYPE html>
@@ -24,7 +25,7 @@ public enum HTMLReport {
         var charts = ChartNumbering()
         page += trends(release, context: context, charts: &charts)
         page += breakdowns(release, charts: &charts)
-        if let supervision { page += supervisionPanel(supervision) }
+        if let supervision { page += supervisionPanel(supervision, caseLists: caseLists) }
         page += privacyPanel(release, context: context)
         page += """
         <footer><p>Definitions \(h(release.definitionVersion)); confide \(h(context.toolVersion)). Every figure rests on at least \(release.minClients) clients or is shown as suppressed. No client-level data is in this report.</p></footer>
@@ -89,14 +90,14 @@ public enum HTMLReport {
 
     /// The supervision period the week closes: where its therapist figures are and how many are
     /// published (no therapist's figure is shown here).
-    static func supervisionPanel(_ supervision: ProtectedRelease) -> String {
+    static func supervisionPanel(_ supervision: ProtectedRelease, caseLists: [ProtectedCaseList] = []) -> String {
         let h = TextSafety.html
         let therapists = Set(supervision.cells.map(\.group)).count
         let published = supervision.cells.count - supervision.suppressedCount
         let privacy = supervision.mode == .dp ? "; ε \(supervision.epsilon) for the period's caseload figures" : ""
         return """
         <section aria-labelledby="supervision" class="panel"><h2 id="supervision">Supervision period</h2>
-        <p>This week closes the supervision period \(h(supervision.period)) (\(h(supervision.periodStart)) to \(h(supervision.periodEnd))). Each therapist's figures for it are in <code>supervision/</code> (\(therapists) files) and in this week's <code>caseload.csv</code> and <code>outcomes.csv</code>: \(published) of \(supervision.cells.count) figures published, the rest suppressed as too uncertain or resting on too few clients\(h(privacy)). Outcomes cover the finished courses of the 52 weeks to the period's end (from \(h(supervision.periodStart(of: .outcomes))) while fewer periods are released).</p>
+        <p>This week closes the supervision period \(h(supervision.period)) (\(h(supervision.periodStart)) to \(h(supervision.periodEnd))). Each therapist's figures for it are in <code>supervision/</code> (\(therapists) files) and in this week's <code>caseload.csv</code> and <code>outcomes.csv</code>: \(published) of \(supervision.cells.count) figures published, the rest suppressed as too uncertain or resting on too few clients\(h(privacy)). Outcomes cover the finished courses of the 52 weeks to the period's end (from \(h(supervision.periodStart(of: .outcomes))) while fewer periods are released).</p>\(CaseListSummary(lists: caseLists).text.map { "\n<p>" + h($0) + "</p>" } ?? "")
         </section>
 
         """

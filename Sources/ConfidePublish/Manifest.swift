@@ -11,9 +11,12 @@ public enum Manifest {
     ///   - configurationHash: SHA-256 of the configuration file.
     ///   - supervision: the therapist release of the supervision period the week closes, if any
     ///     (the `supervision` object).
+    ///   - caseLists: the manifest entries of the period's case lists (`supervision.case_lists`,
+    ///     only when there are any).
     ///   - qualityAccepted: the `[quality]` checks the week failed and was published despite
     ///     (`quality_accepted`, only when there are any).
-    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, qualityAccepted: [String] = [], toolVersion: String,
+    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, caseLists: [[String: Any]] = [],
+                       qualityAccepted: [String] = [], toolVersion: String,
                               configurationHash: String, files: [String]) -> String {
         var tables: [String: Any] = [:]
         for table in Set(release.cells.map(\.table)).sorted() {
@@ -52,7 +55,7 @@ public enum Manifest {
         ]
         if !qualityAccepted.isEmpty { manifest["quality_accepted"] = qualityAccepted }
         if let supervision {
-            manifest["supervision"] = [
+            var entry: [String: Any] = [
                 "period": supervision.period,
                 "period_start": supervision.periodStart,
                 "period_end": supervision.periodEnd,
@@ -69,7 +72,9 @@ public enum Manifest {
                      "epsilon_exact": $0.exactEpsilon?.rational ?? $0.epsilon, "sensitivity": $0.sensitivity,
                      "noise_scale": $0.scale, "contribution_cap": $0.contributionCap] as [String: Any]
                 },
-            ] as [String: Any]
+            ]
+            if !caseLists.isEmpty { entry["case_lists"] = caseLists }
+            manifest["supervision"] = entry
         }
         let data = try! JSONSerialization.data(withJSONObject: manifest, options: [.sortedKeys, .prettyPrinted])
         return String(decoding: data, as: UTF8.self) + "\n"

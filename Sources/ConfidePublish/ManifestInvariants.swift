@@ -1,5 +1,6 @@
 import ConfideModel
 import ConfideCSV
+import ConfideRelease
 import Foundation
 
 /// The audit rule `manifest_invariants`: a week folder agrees with its `manifest.json`, and every
@@ -84,10 +85,61 @@ public enum ManifestInvariants {
            periodTotals.published != supervision?["cells_published"] as? Int || periodTotals.suppressed != supervision?["cells_suppressed"] as? Int {
             report("manifest.json", manifestLine("supervision"), "supervision cell counts differ from the tables' rows")
         }
-        for file in files.sorted() where file.hasPrefix("supervision/") && file.hasSuffix(".csv") {
+        let caseLists = (supervision?["case_lists"] as? [[String: Any]]) ?? []
+        let caseFiles = Set(caseLists.compactMap { $0["file"] as? String })
+        for file in files.sorted() where file.hasPrefix("supervision/") && file.hasSuffix(".csv") && !caseFiles.contains(file) {
             _ = checkRows(path: folder + "/" + file, file: file, period: period, samePeriodOnly: false, report: report)
         }
+        for entry in caseLists {
+            guard let file = entry["file"] as? String, files.contains(file) else {
+                report("manifest.json", manifestLine("case_lists"), "a case list the manifest names is not in the folder")
+                continue
+            }
+            checkCaseList(path: folder + "/" + file, file: file, entry: entry, report: report)
+        }
         return findings
+    }
+
+    /// Checks a case list against its manifest entry, independently of how it was made: the
+    /// contract header, a field per column in every row, as many rows and suppressed rows
+    /// (every quasi-identifier `*`) as the entry says, and every combination of the
+    /// quasi-identifiers among the other rows shared by at least `k` rows holding at least `l`
+    /// distinct outcome classes.
+    static func checkCaseList(path: String, file: String, entry: [String: Any], report: (String, Int, String) -> Void) {
+        guard let reader = try? CSVReader(path: path, separator: UInt8(ascii: ","), encoding: .utf8) else {
+            report(file, 1, "case list cannot be read")
+            return
+        }
+        let header = ProtectedCaseList.contractHeader
+        func fields() -> [String] { (0..<reader.fieldCount).map { reader.field($0) ?? "" } }
+        guard reader.next(), fields() == header else {
+            report(file, 1, "case list header differs from the contract")
+            return
+        }
+        let quasi = ProtectedCaseList.quasiIdentifiers.map { header.firstIndex(of: $0)! }
+        let sensitive = header.firstIndex(of: ProtectedCaseList.sensitive)!
+        var rows = 0, suppressed = 0
+        var groups: [[String]: (count: Int, outcomes: Set<String>, line: Int)] = [:]
+        while reader.next() {
+            if reader.isBlank { continue }
+            let row = fields()
+            guard row.count == header.count else { report(file, reader.recordLine, "case list row does not have \(header.count) fields"); continue }
+            rows += 1
+            let key = quasi.map { row[$0] }
+            if key.allSatisfy({ $0 == "*" }) { suppressed += 1; continue }
+            var group = groups[key] ?? (0, [], reader.recordLine)
+            group.count += 1
+            group.outcomes.insert(row[sensitive])
+            groups[key] = group
+        }
+        if rows != entry["rows"] as? Int || suppressed != entry["suppressed"] as? Int {
+            report(file, 1, "case list rows or suppressed rows differ from the manifest's")
+        }
+        let k = entry["k"] as? Int ?? Int.max, l = entry["l"] as? Int ?? Int.max
+        for group in groups.values.sorted(by: { $0.line < $1.line }) {
+            if group.count < k { report(file, group.line, "case list group smaller than k") }
+            if group.outcomes.count < l { report(file, group.line, "case list group with fewer than l outcome classes") }
+        }
     }
 
     /// What a week's rows must agree with.

@@ -4,7 +4,8 @@ public import ConfideRelease
 /// The weekly report as Markdown, for email.
 public enum MarkdownReport {
     /// Renders the report. Deterministic.
-    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, context: ReportContext) -> String {
+    public static func render(_ release: ProtectedRelease, supervision: ProtectedRelease? = nil, caseLists: [ProtectedCaseList] = [],
+                              context: ReportContext) -> String {
         let m = TextSafety.markdown
         let previous = context.history.last { $0.period < release.period }
         var out = "# \(m(context.practiceName)): weekly report \(m(release.period))\n\n"
@@ -19,6 +20,7 @@ public enum MarkdownReport {
             out += "\nThis week closes the supervision period \(supervision.period) (\(supervision.periodStart) to \(supervision.periodEnd)): "
             out += "each therapist's figures are in supervision/ and in caseload.csv and outcomes.csv, "
             out += "\(supervision.cells.count - supervision.suppressedCount) of \(supervision.cells.count) published.\n"
+            if let text = CaseListSummary(lists: caseLists).text { out += "\n" + m(text) + "\n" }
         }
         out += "\nPrivacy: mode \(release.mode.rawValue), ε this release \(release.epsilon), rolling year \(context.rollingEpsilon) of \(context.epsilonCap), "
         out += "minimum \(release.minClients) clients per cell, \(release.suppressedCount) of \(release.cells.count) cells suppressed, leak audit passed.\n"

@@ -37,6 +37,11 @@ public struct SupervisionFileNames: Sendable, Equatable {
         "supervision/" + (nameByTherapist[therapist] ?? TextSafety.fileName(therapist)) + ".csv"
     }
 
+    /// `supervision/<name>-cases.csv`: `therapist`'s case list (`[supervision] case_lists`).
+    public func casesPath(of therapist: String) -> String {
+        "supervision/" + (nameByTherapist[therapist] ?? TextSafety.fileName(therapist)) + "-cases.csv"
+    }
+
     /// Eight lowercase hexadecimal digits of the 64-bit FNV-1a hash of `id`'s UTF-8 bytes,
     /// folded to 32 bits.
     static func hashSuffix(_ id: String) -> String {

@@ -23,10 +23,15 @@ public struct WeekFolder {
     /// recorded in the manifest.
     public let qualityAccepted: [String]
 
-    /// Creates the folder of `release`, with the therapist rows of `supervision`.
-    public init(release: ProtectedRelease, supervision: ProtectedRelease? = nil, context: ReportContext, configurationHash: String,
-                qualityAccepted: [String] = []) {
+    /// The de-identified case lists of the supervision period, one per therapist (empty unless
+    /// `[supervision] case_lists` is on).
+    public let caseLists: [ProtectedCaseList]
+
+    /// Creates the folder of `release`, with the therapist rows of `supervision` and its case lists.
+    public init(release: ProtectedRelease, supervision: ProtectedRelease? = nil, caseLists: [ProtectedCaseList] = [], context: ReportContext,
+                configurationHash: String, qualityAccepted: [String] = []) {
         self.qualityAccepted = qualityAccepted
+        self.caseLists = caseLists
         self.release = release
         self.supervision = supervision
         self.context = context
@@ -43,19 +48,26 @@ public struct WeekFolder {
             release.cells(in: table).map { (release, $0) } + periodRows.filter { $0.1.table == table }
         }
         var files: [(path: String, content: String)] = [
-            ("weekly-report.html", HTMLReport.render(release, supervision: supervision, context: context)),
-            ("weekly-report.md", MarkdownReport.render(release, supervision: supervision, context: context)),
+            ("weekly-report.html", HTMLReport.render(release, supervision: supervision, caseLists: caseLists, context: context)),
+            ("weekly-report.md", MarkdownReport.render(release, supervision: supervision, caseLists: caseLists, context: context)),
             ("caseload.csv", CSVExport.render(rows(.caseload))),
             ("outcomes.csv", CSVExport.render(rows(.outcomes))),
         ]
         let therapistRows = periodRows.filter { $0.1.groupType == .therapist }
             + (supervision == nil ? release.cells.filter { $0.groupType == .therapist }.map { (release, $0) } : [])
-        let names = SupervisionFileNames(therapists: therapistRows.map(\.1.group))
+        let names = SupervisionFileNames(therapists: therapistRows.map(\.1.group) + caseLists.map(\.therapist))
         for therapist in Set(therapistRows.map(\.1.group)).sorted() {
             files.append((names.path(of: therapist), CSVExport.render(therapistRows.filter { $0.1.group == therapist })))
         }
-        files.append(("manifest.json", Manifest.render(release, supervision: supervision, qualityAccepted: qualityAccepted, toolVersion: context.toolVersion,
-                                                       configurationHash: configurationHash, files: files.map(\.path) + ["manifest.json"])))
+        var caseListEntries: [[String: Any]] = []
+        for list in caseLists.sorted(by: { $0.therapist < $1.therapist }) {
+            let path = names.casesPath(of: list.therapist)
+            files.append((path, CaseListExport.render(list)))
+            caseListEntries.append(CaseListExport.manifestEntry(list, file: path))
+        }
+        files.append(("manifest.json", Manifest.render(release, supervision: supervision, caseLists: caseListEntries, qualityAccepted: qualityAccepted,
+                                                       toolVersion: context.toolVersion, configurationHash: configurationHash,
+                                                       files: files.map(\.path) + ["manifest.json"])))
         return files
     }
 

@@ -7,7 +7,7 @@ public import ConfideStore
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5])
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6])
 
     static let version1 = """
     CREATE TABLE meta (
@@ -172,6 +172,18 @@ public enum Schema {
         delta REAL NOT NULL,
         data_hash TEXT NOT NULL,
         payload TEXT NOT NULL
+    ) STRICT;
+    """
+
+    /// Case lists (`[supervision] case_lists`): each therapist's protected list of a period,
+    /// made with the period's release and re-published from here, never re-made.
+    static let version6 = """
+    CREATE TABLE case_lists (
+        period TEXT NOT NULL,
+        therapist TEXT NOT NULL,
+        created TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (period, therapist)
     ) STRICT;
     """
 }
