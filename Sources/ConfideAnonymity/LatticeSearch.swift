@@ -67,10 +67,8 @@ final class LatticeWalk {
 
     func start() {
         let keys = problem.keys(levels: levels)
-        table.reset(forAtMost: keys.count)
-        table.add(keys)
         let bottom = histogram(depth: 0, capacity: keys.count)
-        table.drain(into: bottom)
+        table.group(keys, into: bottom)
         guard !ruledOut(problem.levelBound(levels)) else { return }
         if consider(bottom) { visit(depth: 0, firstColumn: 0) }
     }
@@ -97,11 +95,9 @@ final class LatticeWalk {
         let quasiIdentifier = problem.quasiIdentifiers[column]
         let shift = UInt64(problem.offsets[column])
         let mask = (UInt64(1) << UInt64(quasiIdentifier.bits)) &- 1
-        table.reset(forAtMost: parent.count)
         quasiIdentifier.up[level].withUnsafeBufferPointer { up in
-            table.addRolledUp(parent, shift: shift, mask: mask, up: up)
+            table.rollUp(parent, into: child, shift: shift, mask: mask, up: up)
         }
-        table.drain(into: child)
     }
 
     /// Evaluates the node at ``levels``; true when its generalisations may still hold a better one.
