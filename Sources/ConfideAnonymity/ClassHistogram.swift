@@ -19,91 +19,95 @@ final class ClassHistogram {
     }
 }
 
-/// An open-addressing hash from packed keys to counts, reused for every roll-up. A slot is
-/// empty when its count is 0.
+/// Groups packed keys into a ``ClassHistogram``: an open-addressing hash from key to the
+/// class's position in the histogram, reused for every roll-up. A slot is empty when its
+/// position is 0 (positions are stored plus one).
 final class GroupingTable {
-    private(set) var keys: UnsafeMutablePointer<UInt64>
-    private(set) var counts: UnsafeMutablePointer<UInt32>
-    private var slots = 0
-    private var shift: UInt64 = 64
+    private var slotKeys: UnsafeMutablePointer<UInt64>
+    private var slotPositions: UnsafeMutablePointer<UInt32>
+    private var capacity = 0
+    private var active = 16
+    private var shift: UInt64 = 60
 
     init() {
-        keys = .allocate(capacity: 1)
-        counts = .allocate(capacity: 1)
+        slotKeys = .allocate(capacity: 1)
+        slotPositions = .allocate(capacity: 1)
     }
 
     deinit {
-        keys.deallocate()
-        counts.deallocate()
+        slotKeys.deallocate()
+        slotPositions.deallocate()
     }
 
     /// Empties the table for at most `entries` distinct keys (load factor at most one half).
-    func reset(forAtMost entries: Int) {
+    private func reset(forAtMost entries: Int) {
         var size = 16
         var bits: UInt64 = 4
         while size < entries * 2 { size <<= 1; bits += 1 }
-        if size > slots {
-            keys.deallocate()
-            counts.deallocate()
-            keys = .allocate(capacity: size)
-            counts = .allocate(capacity: size)
+        if size > capacity {
+            slotKeys.deallocate()
+            slotPositions.deallocate()
+            slotKeys = .allocate(capacity: size)
+            slotPositions = .allocate(capacity: size)
+            capacity = size
         }
-        slots = max(slots, size)
         active = size
         shift = 64 - bits
-        counts.update(repeating: 0, count: size)
+        slotPositions.update(repeating: 0, count: size)
     }
 
-    /// The slots in use since the last ``reset(forAtMost:)``.
-    private(set) var active = 0
-
-    /// Adds one record for each of `keys`.
-    func add(_ keys: [UInt64]) {
+    /// Fills `histogram` with the classes of `keys`, one record each.
+    func group(_ keys: [UInt64], into histogram: ClassHistogram) {
+        reset(forAtMost: keys.count)
+        var classes = 0
         keys.withUnsafeBufferPointer { source in
-            let slotKeys = self.keys, slotCounts = self.counts, mask = active - 1, shift = self.shift
-            for key in source { Self.insert(key, 1, slotKeys, slotCounts, mask, shift) }
+            let slotKeys = self.slotKeys, slotPositions = self.slotPositions, mask = active - 1, shift = self.shift
+            let outKeys = histogram.keys, outCounts = histogram.counts
+            for key in source {
+                Self.insert(key, 1, slotKeys, slotPositions, mask, shift, outKeys, outCounts, &classes)
+            }
         }
+        histogram.count = classes
     }
 
-    /// Adds `parent`'s classes with the bit field `(key >> shift) & mask` mapped through `up`.
-    func addRolledUp(_ parent: ClassHistogram, shift: UInt64, mask: UInt64, up: UnsafeBufferPointer<UInt32>) {
-        let slotKeys = self.keys, slotCounts = self.counts, slotMask = active - 1, slotShift = self.shift
+    /// Fills `child` with `parent`'s classes, the bit field `(key >> shift) & mask` mapped
+    /// through `up`.
+    func rollUp(_ parent: ClassHistogram, into child: ClassHistogram, shift: UInt64, mask: UInt64, up: UnsafeBufferPointer<UInt32>) {
+        reset(forAtMost: parent.count)
+        let slotKeys = self.slotKeys, slotPositions = self.slotPositions, slotMask = active - 1, slotShift = self.shift
         let keys = parent.keys, counts = parent.counts, count = parent.count
+        let outKeys = child.keys, outCounts = child.counts
         let keep = ~(mask << shift)
+        var classes = 0
         for entry in 0..<count {
             let key = keys[entry]
             let id = Int(truncatingIfNeeded: (key >> shift) & mask)
-            Self.insert((key & keep) | (UInt64(up[id]) << shift), counts[entry], slotKeys, slotCounts, slotMask, slotShift)
+            Self.insert((key & keep) | (UInt64(up[id]) << shift), counts[entry], slotKeys, slotPositions, slotMask, slotShift,
+                        outKeys, outCounts, &classes)
         }
+        child.count = classes
     }
 
-    @inline(__always) private static func insert(_ key: UInt64, _ count: UInt32, _ keys: UnsafeMutablePointer<UInt64>,
-                                                 _ counts: UnsafeMutablePointer<UInt32>, _ mask: Int, _ shift: UInt64) {
+    @inline(__always) private static func insert(_ key: UInt64, _ count: UInt32, _ slotKeys: UnsafeMutablePointer<UInt64>,
+                                                 _ slotPositions: UnsafeMutablePointer<UInt32>, _ mask: Int, _ shift: UInt64,
+                                                 _ outKeys: UnsafeMutablePointer<UInt64>, _ outCounts: UnsafeMutablePointer<UInt32>,
+                                                 _ classes: inout Int) {
         var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
         while true {
-            let present = counts[slot]
-            if present == 0 {
-                keys[slot] = key
-                counts[slot] = count
+            let position = slotPositions[slot]
+            if position == 0 {
+                slotKeys[slot] = key
+                outKeys[classes] = key
+                outCounts[classes] = count
+                classes += 1
+                slotPositions[slot] = UInt32(truncatingIfNeeded: classes)
                 return
             }
-            if keys[slot] == key {
-                counts[slot] = present &+ count
+            if slotKeys[slot] == key {
+                outCounts[Int(position) - 1] &+= count
                 return
             }
             slot = (slot + 1) & mask
         }
-    }
-
-    /// Copies the occupied slots, in slot order, into `histogram`.
-    func drain(into histogram: ClassHistogram) {
-        var out = 0
-        let keys = self.keys, counts = self.counts, outKeys = histogram.keys, outCounts = histogram.counts
-        for slot in 0..<active where counts[slot] != 0 {
-            outKeys[out] = keys[slot]
-            outCounts[out] = counts[slot]
-            out += 1
-        }
-        histogram.count = out
     }
 }

@@ -3,7 +3,8 @@
 /// the suppression limit is kept.
 ///
 /// The lattice is walked depth-first along a spanning tree (a node's parent is the node with
-/// its last non-zero level lowered by one), so each node's classes are rolled up from its
+/// its last non-zero level lowered by one, columns taken from the most to the fewest distinct
+/// values), so each node's classes are rolled up from its
 /// parent's by regrouping one column, and only one histogram per depth is held. A subtree is
 /// skipped when a lower bound of the metric over it is worse than the best found: the entropy
 /// itself (it depends on the levels only), for loss the loss with no record suppressed, for dm
@@ -52,6 +53,8 @@ final class LatticeWalk {
     private var histograms: [ClassHistogram] = []
     private var levels: [Int]
     private let maxLevels: [Int]
+    /// The order of the columns along the spanning tree (see ``init(problem:)``).
+    private let order: [Int]
     private let allowance: Int
     private(set) var best: (value: Double, levels: [Int], statistics: ClassStatistics)?
     private(set) var evaluated = 0
@@ -62,17 +65,22 @@ final class LatticeWalk {
         counter = ClassCounter(problem: problem)
         levels = [Int](repeating: 0, count: problem.quasiIdentifiers.count)
         maxLevels = problem.quasiIdentifiers.map(\.maxLevel)
+        // A node is rolled up from the node with its last column (in this order) one level
+        // lower. Columns with the most distinct values come first, so that a roll-up mostly
+        // generalises a column with few values, from a parent with about as many classes as the
+        // node itself, rather than from a far larger one.
+        order = problem.quasiIdentifiers.indices.sorted {
+            (problem.quasiIdentifiers[$0].distinctValues, $1) > (problem.quasiIdentifiers[$1].distinctValues, $0)
+        }
         allowance = problem.model.suppressionAllowance(records: problem.recordCount)
     }
 
     func start() {
         let keys = problem.keys(levels: levels)
-        table.reset(forAtMost: keys.count)
-        table.add(keys)
         let bottom = histogram(depth: 0, capacity: keys.count)
-        table.drain(into: bottom)
+        table.group(keys, into: bottom)
         guard !ruledOut(problem.levelBound(levels)) else { return }
-        if consider(bottom) { visit(depth: 0, firstColumn: 0) }
+        if consider(bottom) { visit(depth: 0, firstPosition: 0) }
     }
 
     private func histogram(depth: Int, capacity: Int) -> ClassHistogram {
@@ -80,15 +88,16 @@ final class LatticeWalk {
         return histograms[depth]
     }
 
-    private func visit(depth: Int, firstColumn: Int) {
+    private func visit(depth: Int, firstPosition: Int) {
         let parent = histograms[depth]
-        for column in firstColumn..<levels.count where levels[column] < maxLevels[column] {
+        for position in firstPosition..<order.count where levels[order[position]] < maxLevels[order[position]] {
+            let column = order[position]
             levels[column] += 1
             defer { levels[column] -= 1 }
             if ruledOut(problem.levelBound(levels)) { continue }
             let child = histogram(depth: depth + 1, capacity: histograms[0].count)
             rollUp(parent, into: child, column: column, from: levels[column] - 1)
-            if consider(child) { visit(depth: depth + 1, firstColumn: column) }
+            if consider(child) { visit(depth: depth + 1, firstPosition: position) }
         }
     }
 
@@ -97,11 +106,9 @@ final class LatticeWalk {
         let quasiIdentifier = problem.quasiIdentifiers[column]
         let shift = UInt64(problem.offsets[column])
         let mask = (UInt64(1) << UInt64(quasiIdentifier.bits)) &- 1
-        table.reset(forAtMost: parent.count)
         quasiIdentifier.up[level].withUnsafeBufferPointer { up in
-            table.addRolledUp(parent, shift: shift, mask: mask, up: up)
+            table.rollUp(parent, into: child, shift: shift, mask: mask, up: up)
         }
-        table.drain(into: child)
     }
 
     /// Evaluates the node at ``levels``; true when its generalisations may still hold a better one.

@@ -14,7 +14,7 @@ struct Scratch {
     @discardableResult
     func file(_ name: String, _ text: String) -> String {
         let path = folder + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 

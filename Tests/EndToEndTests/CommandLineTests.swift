@@ -6,7 +6,7 @@ import Testing
         let help = try Binary.run(["--help"], in: "/tmp")
         #expect(help.status == 0)
         let listed = subcommands(inHelp: help.stdout)
-        for command in ["demo", "init", "synth", "ingest", "run", "budget", "audit", "runs", "quarantine"] {
+        for command in ["demo", "init", "synth", "ingest", "run", "budget", "audit", "runs", "quarantine", "anonymize", "risk"] {
             #expect(listed.contains(command), "\(command) is not a subcommand line of --help: \(listed)")
         }
     }
