@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks outputs of `confide anonymize` with pycanon, an independent implementation.
 
-usage: anonymity_check.py OUT.csv K [--sensitive COLUMN --l L [--entropy]] --qi COLUMN...
+usage: anonymity_check.py OUT.csv K [--sensitive COLUMN --l L [--entropy]] [--sep ,] --qi COLUMN...
 
 Suppressed records (every QI `*`) are dropped before checking (privacy-algorithms.md §7.4,
 gotcha 5), and the frame is given a RangeIndex (gotcha 2). pycanon's entropy l-diversity rounds
@@ -21,9 +21,10 @@ parser.add_argument("--qi", action="append", required=True)
 parser.add_argument("--sensitive")
 parser.add_argument("--l", type=int)
 parser.add_argument("--entropy", action="store_true")
+parser.add_argument("--sep", default=";")
 args = parser.parse_args()
 
-frame = pd.read_csv(args.out, sep=";", dtype=str, keep_default_na=False)
+frame = pd.read_csv(args.out, sep=args.sep, dtype=str, keep_default_na=False)
 suppressed = (frame[args.qi] == "*").all(axis=1)
 kept = frame[~suppressed].reset_index(drop=True)
 failures = []
