@@ -10,14 +10,19 @@ struct CanonicalRow: Sendable {
     /// The pseudonym of the referral the row belongs to (appointments and measures), which
     /// must be stored before the row can be.
     var referral: String?
+    /// The pseudonym of the client (referrals only), checked against the erased clients.
+    var client: String?
+    /// True for a referral the practice marked `restricted` (counted in the reconciliation).
+    var isRestricted = false
     /// The first 64 bits of the first key (a hex pseudonym): rows sorted by it reach the
     /// table's B-tree in key order. Equal keys have equal values.
     let order: UInt64
 
-    init(keys: [DatabaseValue], content: [DatabaseValue], referral: String? = nil) {
+    init(keys: [DatabaseValue], content: [DatabaseValue], referral: String? = nil, client: String? = nil) {
         self.keys = keys
         self.content = content
         self.referral = referral
+        self.client = client
         if case .text(let first) = keys.first { order = Self.hexPrefix(first) } else { order = 0 }
     }
 
@@ -97,7 +102,7 @@ struct RowParser {
             .text(client), .text(received.iso), age.databaseValue, .text(gender.rawValue), .text(ethnicity.rawValue),
             district.databaseValue, .text(source.rawValue), .text(problem.rawValue),
             (end?.iso).databaseValue, (reason?.rawValue).databaseValue,
-        ])
+        ], client: client)
     }
 
     private mutating func parseAppointment() throws(RowRejection) -> CanonicalRow {

@@ -37,6 +37,8 @@ public struct Configuration: Sendable {
     public var metrics = MetricSettings()
     /// `[quality]`: the checks an export must pass before a week is released.
     public var quality = QualitySettings()
+    /// `[retention]`: how long a referral's rows are kept, and whether `run` purges first.
+    public var retention = RetentionSettings()
     /// `[publish] dir`, resolved.
     public var publishDir: String
     /// A warning when a client's worst case over 52 weeks at these settings
@@ -133,6 +135,7 @@ public struct Configuration: Sendable {
         quality.futureDays = try reader.int("quality", "future_days", default: quality.futureDays)
         guard (0...3650).contains(quality.futureDays) else { throw ConfideError(.config, "\(path): [quality] future_days must be between 0 and 3650") }
         metrics = try reader.metricSettings()
+        retention = try reader.retentionSettings()
         metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
         metrics.supervisionPeriodWeeks = periodWeeks
         try KnownKeys.check(table, file: path, read: read)
@@ -193,6 +196,32 @@ private struct TableReader {
             s[keyPath: path] = groups.filter { $0 != .practice }
         }
         return s
+    }
+
+    /// `[retention]`: each period may be shortened freely, lengthened past the Code of
+    /// Practice's only with a non-empty `<key>_reason` (else exit 78).
+    func retentionSettings() throws -> RetentionSettings {
+        var settings = RetentionSettings()
+        func period(_ key: String, _ code: Int, _ range: ClosedRange<Int>, _ what: String) throws -> Int {
+            let chosen = try int("retention", key, default: code)
+            guard range.contains(chosen) else {
+                throw ConfideError(.config, "\(file): [retention] \(key) must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            let reason = try value("retention", key + "_reason")
+            if let reason, reason.string == nil { throw ConfideError(.config, "\(file): [retention] \(key)_reason must be a string") }
+            let given = reason?.string?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if chosen > code, given.isEmpty {
+                throw ConfideError(.config, "\(file): [retention] \(key) = \(chosen) keeps records longer than the NHS Records Management Code of Practice (\(what) \(code)); a practice may keep them longer only with a reason: add \(key)_reason = \"...\" (docs/operations.md, \"Retention and erasure\"), or remove the key to take \(code)")
+            }
+            return chosen
+        }
+        settings.adultYears = try period("adult_years", RetentionSettings.codeAdultYears, 1...100, "years after the end of treatment:")
+        settings.under18UntilAge = try period("under_18_until_age", RetentionSettings.codeUnder18UntilAge, 18...100, "the birthday, 26th if 17 when treatment ended:")
+        if let flag = try value("retention", "purge_on_run") {
+            guard let on = flag.bool else { throw ConfideError(.config, "\(file): [retention] purge_on_run must be true or false") }
+            settings.purgeOnRun = on
+        }
+        return settings
     }
 
     /// `[privacy.weights]`: `"histogram/breakdown" = weight`, each a known budget slot and a

@@ -14,7 +14,8 @@ struct Confide: ParsableCommand {
         discussion: "Start with 'confide demo'. Exit codes are listed in docs/operations.md.",
         version: confideVersion,
         subcommands: [DemoCommand.self, InitCommand.self, SynthCommand.self, IngestCommand.self, RunCommand.self,
-                      BudgetCommand.self, AuditCommand.self, RunsCommand.self, QuarantineCommand.self]
+                      BudgetCommand.self, AuditCommand.self, RunsCommand.self, QuarantineCommand.self,
+                      ForgetCommand.self, PurgeCommand.self]
     )
 
     /// Runs the command under umask 077: the store, its WAL and journal, the exports `synth`

@@ -23,7 +23,7 @@ struct IngestCommand: ParsableCommand {
             print(jsonText(IngestJSON.object(report)))
         } else {
             for file in report.files + report.waiting {
-                print("\(file.file): read \(file.read), loaded \(file.loaded) (new \(file.inserted), updated \(file.updated), unchanged \(file.unchanged)), quarantined \(file.quarantined)")
+                print("\(file.file): read \(file.read), loaded \(file.loaded) (new \(file.inserted), updated \(file.updated), unchanged \(file.unchanged)), quarantined \(file.quarantined)" + file.erasedText)
                 for (reason, count) in file.reasons.sorted(by: { $0.key < $1.key }) { print("  quarantined \(reason): \(count)") }
                 for column in file.droppedColumns { print("  dropped column \(column.name)\(column.looksIdentifying ? " (looks identifying)" : "")") }
                 for (field, count) in file.outOfVocabulary.sorted(by: { $0.key < $1.key }) { print("  \(field): \(count) values outside the vocabulary stored as the fallback") }
@@ -41,6 +41,15 @@ struct IngestCommand: ParsableCommand {
     }
 }
 
+extension FileReport {
+    /// `, expired N, forgotten N` when a file had rows of expired referrals or forgotten
+    /// clients, else nothing: the rest of a reconciliation line (read = loaded + quarantined +
+    /// expired + forgotten).
+    var erasedText: String {
+        expired == 0 && forgotten == 0 ? "" : ", expired \(expired), forgotten \(forgotten)"
+    }
+}
+
 /// The `--json` shape of an ingest report.
 enum IngestJSON {
     static func object(_ report: IngestReport) -> [String: Any] {
@@ -52,6 +61,7 @@ enum IngestJSON {
 
     static func file(_ file: FileReport) -> [String: Any] {
         var object: [String: Any] = ["file": file.file, "read": file.read, "loaded": file.loaded, "quarantined": file.quarantined,
+             "expired": file.expired, "forgotten": file.forgotten, "restricted": file.restricted,
              "deleted": file.deleted, "replaced": file.replaced,
              "inserted": file.inserted, "updated": file.updated, "unchanged": file.unchanged, "reasons": file.reasons,
              "dropped_columns": file.droppedColumns.map { ["name": $0.name, "looks_identifying": $0.looksIdentifying] as [String: Any] },
