@@ -70,7 +70,7 @@ extension Workspace {
                 report.appointments = deleted.appointments
                 report.measures = deleted.measures
                 report.waiting = deleted.waiting
-                try StoredReferrals.markErasurePending(in: db)
+                try StoredReferrals.markErasure(in: db)
                 return report
             }
             try finishErasure()
@@ -79,6 +79,14 @@ extension Workspace {
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
         }
+    }
+
+    /// True when the latest release of `period` (a week, or a supervision period) was charged
+    /// before the latest purge or erasure deleted rows.
+    func drawnBeforeErasure(_ period: String) throws -> Bool {
+        guard let mark = try db.scalarString("SELECT value FROM meta WHERE key = 'erased_after_ledger_entry'"), let last = Int(mark),
+              let entry = try db.scalarInt("SELECT max(entry_id) FROM ledger WHERE period = ?", [period]) else { return false }
+        return entry <= last
     }
 
     /// Removes the bytes of rows a purge or an erasure deleted from the store's files, and
@@ -118,8 +126,14 @@ enum StoredReferrals {
     }
 
     /// Marks, in the deleting transaction, that the deleted bytes are still to be removed from
-    /// the store's files; the mark is cleared once they are (``Workspace/finishErasure()``).
-    static func markErasurePending(in db: Database) throws {
+    /// the store's files (the mark is cleared once they are, ``Workspace/finishErasure()``), and
+    /// that every release charged so far was drawn before this deletion
+    /// (``Workspace/drawnBeforeErasure(_:)``).
+    static func markErasure(in db: Database) throws {
         try db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('erasure_pending', '1')")
+        try db.execute("""
+            INSERT OR REPLACE INTO meta (key, value)
+            VALUES ('erased_after_ledger_entry', CAST((SELECT coalesce(max(entry_id), 0) FROM ledger) AS TEXT))
+            """)
     }
 }

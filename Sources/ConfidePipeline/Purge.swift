@@ -63,7 +63,7 @@ extension Workspace {
                 report.appointments = deleted.appointments
                 report.measures = deleted.measures
                 report.waiting = deleted.waiting
-                try StoredReferrals.markErasurePending(in: db)
+                try StoredReferrals.markErasure(in: db)
                 return report
             }
             if report.referrals > 0 { try finishErasure() }
