@@ -52,7 +52,8 @@ import Testing
 
     /// Runs `command` on a copy of `practice` uninterrupted (its state after, its duration and
     /// the pseudonyms it removed), then on fresh copies killed at seeded random points.
-    static func killAtRandomPoints(_ command: [String], practice: String, seed: UInt64) throws {
+    /// `secret` (the client id of a forget) must not appear in any output either.
+    static func killAtRandomPoints(_ command: [String], practice: String, seed: UInt64, secret: String? = nil) throws {
         let before = try state(practice)
         let golden = try copy(practice)
         let started = Date()
@@ -68,6 +69,11 @@ import Testing
         #expect(!planted.isEmpty)
         #expect(leftIn(practice, planted).count == planted.count, "the search must find them before")
         #expect(leftIn(golden, planted) == [])
+        // Nor in what the command printed or the run log says.
+        let runs = try Binary.run(["runs", "--config", "confide.toml"], in: golden)
+        #expect(runs.stdout.contains(command[0]))
+        let outputs = whole.stdout + whole.stderr + runs.stdout + runs.stderr
+        for text in planted.union(secret.map { [$0] } ?? []) { #expect(!outputs.contains(text), "\(command[0]) printed a planted value") }
 
         var random = SeededGenerator(seed: seed)
         var sides: [String: Int] = [:]
@@ -108,6 +114,7 @@ import Testing
         let rows = try String(contentsOfFile: practice + "/exports/referrals.csv", encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
         let clients = Dictionary(grouping: rows.map { String($0.split(separator: ",")[1]) }, by: { $0 })
         let client = clients.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }!.key
-        try Self.killAtRandomPoints(["forget", "--config", "confide.toml", "--client-id", client], practice: practice, seed: 0x666f_7267)
+        try Self.killAtRandomPoints(["forget", "--config", "confide.toml", "--client-id", client], practice: practice, seed: 0x666f_7267,
+                                    secret: client)
     }
 }
