@@ -70,6 +70,17 @@ public enum ConfigTemplate {
         # epsilon_per_year = 19.8
         # epsilon_per_referral = 0.25
 
+        # How long a referral's rows are kept after it ends (confide purge deletes them; the
+        # defaults are the NHS Records Management Code of Practice's, docs/operations.md,
+        # "Retention and erasure"): adults 20 years; clients under 18 when referred until their
+        # 25th birthday (26th if 17 when treatment ended). Shorter values are allowed; a longer
+        # one needs adult_years_reason or under_18_until_age_reason (else exit 78).
+        # purge_on_run = true makes every confide run purge before it ingests.
+        # [retention]
+        # adult_years = 20
+        # under_18_until_age = 25
+        # purge_on_run = false
+
         [publish]
         # Reports are published to <dir>/<ISO week>/.
         dir = \(tomlString(publishDir))
