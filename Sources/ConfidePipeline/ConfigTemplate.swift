@@ -39,6 +39,9 @@ public enum ConfigTemplate {
         mode = "dp"
         # The smallest number of clients any published cell may rest on.
         min_clients = 5
+        # Cells of an age band holding clients under 18 rest on at least this many (less only
+        # with min_clients_under_18_reason):
+        # min_clients_under_18 = 10
         # Privacy budget (docs/privacy.md, "Lifetime accounting"). Each weekly release charges
         # every client epsilon_per_week for the caseload figures (a client is in them week after
         # week); a referral's events (received, entered, ended, finished with its outcome) are

@@ -37,6 +37,10 @@ public struct Configuration: Sendable {
     public var metrics = MetricSettings()
     /// `[quality]`: the checks an export must pass before a week is released.
     public var quality = QualitySettings()
+    /// `[supervision] case_lists_include_under_18` (default false): whether case lists may hold
+    /// a row of a client under 18 when referred. Case lists (built elsewhere) must honour it;
+    /// no release of this version holds a case list.
+    public var caseListsIncludeUnder18 = false
     /// `[retention]`: how long a referral's rows are kept, and whether `run` purges first.
     public var retention = RetentionSettings()
     /// `[publish] dir`, resolved.
@@ -101,6 +105,16 @@ public struct Configuration: Sendable {
         guard (0..<1).contains(delta) else { throw ConfideError(.config, "\(path): [privacy] delta must be in [0, 1)") }
         let minClients = try reader.int("privacy", "min_clients", default: 5)
         guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
+        let minClientsUnder18 = try reader.int("privacy", "min_clients_under_18", default: PrivacySettings.defaultMinClientsUnder18)
+        guard (1...1000).contains(minClientsUnder18) else { throw ConfideError(.config, "\(path): [privacy] min_clients_under_18 must be between 1 and 1000") }
+        let under18Reason = try reader.string("privacy", "min_clients_under_18_reason", default: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if minClientsUnder18 < PrivacySettings.defaultMinClientsUnder18, under18Reason.isEmpty {
+            throw ConfideError(.config, "\(path): [privacy] min_clients_under_18 = \(minClientsUnder18) is below \(PrivacySettings.defaultMinClientsUnder18), the least a cell of an age band under 18 may rest on unless the practice says why: add min_clients_under_18_reason = \"...\", or remove the key to take \(PrivacySettings.defaultMinClientsUnder18)")
+        }
+        if let flag = try reader.value("supervision", "case_lists_include_under_18") {
+            guard let include = flag.bool else { throw ConfideError(.config, "\(path): [supervision] case_lists_include_under_18 must be true or false") }
+            caseListsIncludeUnder18 = include
+        }
         let periodWeeks = try reader.int("supervision", "period_weeks", default: 4)
         guard SupervisionPeriod.allowedWeeks.contains(periodWeeks) else {
             throw ConfideError(.config, "\(path): [supervision] period_weeks must be one of \(SupervisionPeriod.allowedWeeks.map(String.init).joined(separator: ", ")) (weeks in a supervision period, counted from week 1 of each ISO year)")
@@ -117,6 +131,7 @@ public struct Configuration: Sendable {
                                   weights: try reader.privacyWeights(), supervisionPeriodWeeks: periodWeeks,
                                   supervisionEpsilonPerYear: try supervisionEpsilon("epsilon_per_year", PrivacySettings.defaultSupervisionEpsilonPerYear),
                                   supervisionEpsilonPerReferral: try supervisionEpsilon("epsilon_per_referral", PrivacySettings.defaultSupervisionEpsilonPerReferral))
+        privacy.minClientsUnder18 = minClientsUnder18
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "100")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))

@@ -95,6 +95,22 @@ import Testing
         #expect(try loadConfiguration(reasoned).retention.adultYears == 21)
     }
 
+    @Test func under18ThresholdAndCaseListsDefaultsAndReasons() throws {
+        let defaults = try loadConfiguration("")
+        #expect(defaults.privacy.minClientsUnder18 == 10 && !defaults.caseListsIncludeUnder18)
+        #expect(try loadConfiguration("[privacy]\nmin_clients_under_18 = 15\n[supervision]\ncase_lists_include_under_18 = true\n")
+                    .privacy.minClientsUnder18 == 15)
+        #expect(try loadConfiguration("[supervision]\ncase_lists_include_under_18 = true\n").caseListsIncludeUnder18)
+        // Under 18, the higher of the two thresholds applies.
+        #expect(try loadConfiguration("[privacy]\nmin_clients = 12\n").privacy.minClients(groupType: .ageBand, group: "16-17") == 12)
+        for refused in ["[privacy]\nmin_clients_under_18 = 6\n",
+                        "[supervision]\ncase_lists_include_under_18 = \"yes\"\n"] {
+            #expect { _ = try loadConfiguration(refused) } throws: { ($0 as? ConfideError)?.status == .config }
+        }
+        #expect(try loadConfiguration("[privacy]\nmin_clients_under_18 = 6\nmin_clients_under_18_reason = \"a youth service; agreed with the IG lead\"\n")
+                    .privacy.minClientsUnder18 == 6)
+    }
+
     /// The readers are the one list of keys; the reference in docs/configuration.md follows it.
     @Test func everyKeyTheReadersAskForIsDocumented() throws {
         let text = ConfigTemplate.render() + "\n[source.referrals]\nfile = \"r.csv\"\n[source.appointments]\nfile = \"a.csv\"\n"
