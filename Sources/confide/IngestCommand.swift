@@ -27,6 +27,7 @@ struct IngestCommand: ParsableCommand {
                 for (reason, count) in file.reasons.sorted(by: { $0.key < $1.key }) { print("  quarantined \(reason): \(count)") }
                 for column in file.droppedColumns { print("  dropped column \(column.name)\(column.looksIdentifying ? " (looks identifying)" : "")") }
                 for (field, count) in file.outOfVocabulary.sorted(by: { $0.key < $1.key }) { print("  \(field): \(count) values outside the vocabulary stored as the fallback") }
+                if file.restricted > 0 { print("  restricted: \(file.restricted) loaded rows marked restricted (counted in practice-wide figures only)") }
                 if let encoding = file.encoding, encoding != "utf-8" { print("  read as \(encoding)") }
                 if file.replaced > 0 { print("  replaced \(file.replaced) stored scores by the export's (re-dated scores)") }
                 if let missing = file.missingFromSnapshot, missing > 0 {
