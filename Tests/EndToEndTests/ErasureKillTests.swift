@@ -103,6 +103,28 @@ import Testing
         print("\(command[0]) killed at random points: \(sides)")
     }
 
+    /// `[retention] purge_on_run = true`: `confide run` purges before its ingest, whose
+    /// reconciliation then counts the export's rows of the purged referrals as expired.
+    @Test func aRunPurgesBeforeItIngestsWhenAsked() throws {
+        let practice = try Self.practice()
+        let config = practice + "/confide.toml"
+        try (try String(contentsOfFile: config, encoding: .utf8) + "purge_on_run = true\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let before = try Self.state(practice)
+        let run = try Binary.run(["run", "--config", "confide.toml", "--week", "2025-W20"], in: practice)
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let purge = try #require(lines.firstIndex { $0.hasPrefix("purge: ") && $0.contains("deleted") })
+        let ingest = try #require(lines.firstIndex { $0.hasPrefix("ingest referrals.csv:") })
+        #expect(purge < ingest)
+        #expect(lines[ingest].contains("expired") && !lines[ingest].contains("expired 0,"), "\(lines[ingest])")
+        #expect(try Self.state(practice) != before)
+        let runs = try Binary.run(["runs", "--config", "confide.toml", "--limit", "1"], in: practice)
+        #expect(runs.stdout.contains(" run ") && runs.stdout.contains("ok"), "\(runs.stdout)")
+        // A second run purges nothing more.
+        let again = try Binary.run(["run", "--config", "confide.toml", "--week", "2025-W20"], in: practice)
+        #expect(again.stdout.contains("purge: no referral is past its retention period"), "\(again.stdout)")
+    }
+
     @Test func aPurgeKilledAtRandomPointsLeavesTheStoreBeforeOrAfter() throws {
         let practice = try Self.practice()
         try Self.killAtRandomPoints(["purge", "--config", "confide.toml"], practice: practice, seed: 0x7075_7267)
