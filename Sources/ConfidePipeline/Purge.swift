@@ -19,15 +19,7 @@ public struct PurgeReport: Sendable, Codable, Equatable {
 extension Workspace {
     /// ``purge(dryRun:)`` recorded in the run log (`confide runs`) with its counts.
     public func loggedPurge(dryRun: Bool) throws -> PurgeReport {
-        let runID = try beginRunLog(command: dryRun ? "purge --dry-run" : "purge")
-        do {
-            let report = try purge(dryRun: dryRun)
-            try endRunLog(runID, period: nil, status: .ok, detail: report.summary)
-            return report
-        } catch let error as ConfideError {
-            try? endRunLog(runID, period: nil, status: error.status, detail: error.message)
-            throw error
-        }
+        try logged(dryRun ? "purge --dry-run" : "purge", \.summary) { try purge(dryRun: dryRun) }
     }
 
     /// Deletes every referral whose retention period (``RetentionSettings/keptUntil``) ended

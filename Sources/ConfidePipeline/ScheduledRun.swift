@@ -141,12 +141,20 @@ extension Workspace {
     /// Ingests as `confide ingest` does, recorded in the run log (`confide runs`) with the
     /// ingest's number, so the `run_id` of `ingest --json` is findable there.
     public func loggedIngest(showsProgress: Bool = false) throws -> IngestReport {
-        let runID = try beginRunLog(command: "ingest")
-        do {
-            let report = try ingest(showsProgress: showsProgress)
+        try logged("ingest", { report in
             let read = report.files.map(\.read).reduce(0, +), quarantined = report.files.map(\.quarantined).reduce(0, +)
-            try endRunLog(runID, period: nil, status: .ok, detail: "ingest #\(report.runID): read \(read), quarantined \(quarantined)")
-            return report
+            return "ingest #\(report.runID): read \(read), quarantined \(quarantined)"
+        }) { try ingest(showsProgress: showsProgress) }
+    }
+
+    /// Runs `body` recorded in the run log as `command`: its detail when it ends well (counts,
+    /// never a value), or the error's status and message.
+    func logged<T>(_ command: String, _ detail: (T) -> String, _ body: () throws -> T) throws -> T {
+        let runID = try beginRunLog(command: command)
+        do {
+            let result = try body()
+            try endRunLog(runID, period: nil, status: .ok, detail: detail(result))
+            return result
         } catch let error as ConfideError {
             try? endRunLog(runID, period: nil, status: error.status, detail: error.message)
             throw error
