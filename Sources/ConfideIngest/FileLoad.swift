@@ -17,8 +17,9 @@ struct FileLoad {
     private let quarantine: Statement
     private let referralExists: Statement
     private let pending: PendingRows?
+    private var tombstones: Tombstones
 
-    init(file: CanonicalFile, label: String, db: Database, run: Int,
+    init(file: CanonicalFile, label: String, db: Database, run: Int, pseudonymizer: Pseudonymizer,
          droppedColumns: [DroppedColumn], encoding: ResolvedEncoding?) throws {
         self.file = file
         self.runID = run
@@ -31,6 +32,7 @@ struct FileLoad {
         quarantine = try db.cachedStatement("INSERT INTO quarantine (run_id, file, line, column_name, reason) VALUES (?, ?, ?, ?, ?)")
         referralExists = try db.cachedStatement("SELECT 1 FROM referrals WHERE referral_id = ?")
         pending = file == .referrals ? nil : try PendingRows(db, file: file)
+        tombstones = try Tombstones(db, pseudonymizer: pseudonymizer)
     }
 
     /// Stores, holds or quarantines every record of `batch`.
@@ -53,10 +55,23 @@ struct FileLoad {
             }
             referralStored[index] = lastStored
         }
+        // Erased and expired rows: a stored referral has no tombstone (purge and forget delete
+        // the referrals they mark), so only referral rows and rows waiting for one are asked.
+        var erasures = [Erasure?](repeating: nil, count: rows.count)
+        if !tombstones.isEmpty {
+            for index in rows.indices where file == .referrals || !referralStored[index] {
+                erasures[index] = try tombstones.erasure(of: rows[index], in: file)
+            }
+        }
         var order = rows.indices.map { (key: rows[$0].order, index: $0) }
         order.sort { ($0.key, $0.index) < ($1.key, $1.index) }
         for (_, index) in order {
             let line = batch.rowLines[index]
+            switch erasures[index] {
+            case .forgotten?: report.forgotten += 1; continue
+            case .expired?: report.expired += 1; continue
+            case nil: break
+            }
             guard referralStored[index] else {
                 try pending?.hold(rows[index], run: runID, line: line)
                 rejections.append((line, RowRejection(column: "referral_id", reason: .unknownReferral)))
@@ -83,13 +98,18 @@ struct FileLoad {
 
     /// Loads rows that waited from earlier runs and whose referral is now stored. Returns
     /// their reconciliation (read = loaded + still waiting), or nil when none waited.
-    func releaseWaiting() throws -> FileReport? {
+    mutating func releaseWaiting() throws -> FileReport? {
         guard let pending else { return nil }
         let waiting = try pending.waiting(before: runID)
         guard !waiting.isEmpty else { return nil }
         var release = FileReport(file: report.file + " (waiting)")
         for (row, line) in waiting {
             release.read += 1
+            switch try tombstones.erasure(of: row, in: file) {
+            case .forgotten?: release.forgotten += 1; try pending.discard(keys: row.keys); continue
+            case .expired?: release.expired += 1; try pending.discard(keys: row.keys); continue
+            case nil: break
+            }
             guard let referral = row.referral, try referralIsStored(referral) else {
                 release.reasons[QuarantineReason.unknownReferral.rawValue, default: 0] += 1
                 continue
@@ -111,7 +131,9 @@ struct FileLoad {
     }
 
     private func store(_ row: CanonicalRow, into report: inout FileReport) throws {
-        switch try upserter.upsert(keys: row.keys, content: row.content, run: runID) {
+        let outcome = try upserter.upsert(keys: row.keys, content: row.content, run: runID)
+        if outcome != .conflict, row.isRestricted { report.restricted += 1 }
+        switch outcome {
         case .inserted: report.inserted += 1
         case .updated: report.updated += 1
         case .unchanged: report.unchanged += 1

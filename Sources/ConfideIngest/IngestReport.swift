@@ -34,7 +34,8 @@ public struct DroppedColumn: Sendable, Codable, Equatable {
     public let looksIdentifying: Bool
 }
 
-/// The reconciliation of one input file in one ingest run: read = loaded + quarantined.
+/// The reconciliation of one input file in one ingest run:
+/// read = loaded + quarantined + expired + forgotten.
 public struct FileReport: Sendable, Codable, Equatable {
     /// The file name.
     public var file: String
@@ -48,6 +49,15 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var unchanged = 0
     /// Rows quarantined, by reason.
     public var reasons: [String: Int] = [:]
+    /// Rows of referrals deleted when their retention period passed (`confide purge`),
+    /// recognised by the tombstone of their referral's pseudonym and skipped, never stored.
+    public var expired = 0
+    /// Rows of clients erased on request (`confide forget`), recognised by the tombstone of
+    /// their client's or referral's pseudonym and skipped, never stored.
+    public var forgotten = 0
+    /// Referral rows loaded with `restricted` set (a client who needs more protection);
+    /// counted among the loaded rows, not beside them.
+    public var restricted = 0
     /// Columns dropped at read time.
     public var droppedColumns: [DroppedColumn] = []
     /// Values outside a vocabulary, stored as the fallback, per canonical field.
@@ -71,8 +81,8 @@ public struct FileReport: Sendable, Codable, Equatable {
     public var loaded: Int { inserted + updated + unchanged }
     /// Rows quarantined.
     public var quarantined: Int { reasons.values.reduce(0, +) }
-    /// True when read = loaded + quarantined.
-    public var isReconciled: Bool { read == loaded + quarantined }
+    /// True when read = loaded + quarantined + expired + forgotten.
+    public var isReconciled: Bool { read == loaded + quarantined + expired + forgotten }
 }
 
 /// The outcome of one ingest run.

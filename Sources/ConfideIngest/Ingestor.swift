@@ -55,7 +55,7 @@ public struct Ingestor {
             var report = IngestReport(runID: run, files: [], mode: source.mode.rawValue)
             for file in CanonicalFile.allCases {
                 let indexes = try DeferredIndexes(table: RowParser.tableColumns(file).table, in: db)
-                let (load, fileReport) = try loadFile(file, of: source, sourceDB: sourceDB, into: db, run: run)
+                var (load, fileReport) = try loadFile(file, of: source, sourceDB: sourceDB, into: db, run: run)
                 try indexes.rebuild(in: db)
                 try record(fileReport, run: run, in: db)
                 report.files.append(fileReport)
@@ -143,7 +143,7 @@ public struct Ingestor {
             let record = SQLiteRecord()
             let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
                                      statusColumns: extract.statusColumns)
-            var load = try FileLoad(file: file, label: label, db: db, run: run,
+            var load = try FileLoad(file: file, label: label, db: db, run: run, pseudonymizer: pseudonymizer,
                                     droppedColumns: extract.dropped, encoding: nil)
             var batcher = RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label)
             try extract.run(into: &batcher, record: record) { batch in try load.load(batch) }
@@ -153,7 +153,7 @@ public struct Ingestor {
         let extract = try CSVExtract(file: file, source: source)
         let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
                                  statusColumns: extract.statusColumns)
-        var load = try FileLoad(file: file, label: label, db: db, run: run,
+        var load = try FileLoad(file: file, label: label, db: db, run: run, pseudonymizer: pseudonymizer,
                                 droppedColumns: extract.dropped, encoding: extract.reader.encoding)
         let progress = showsProgress ? ProgressLine(label: label, totalBytes: ProgressLine.size(of: source.csvPath(of: file))) : nil
         let parsing = ParsingThread(extract: extract, progress: progress,
@@ -165,9 +165,11 @@ public struct Ingestor {
 
     private func record(_ report: FileReport, run: Int, in db: Database) throws {
         try db.execute("""
-            INSERT INTO ingest_files (run_id, file, read, inserted, updated, unchanged, quarantined, dropped_columns)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO ingest_files (run_id, file, read, inserted, updated, unchanged, quarantined, dropped_columns,
+                                      expired, forgotten, restricted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [run, report.file, report.read, report.inserted, report.updated, report.unchanged,
-                  report.quarantined, report.droppedColumns.map(\.name).joined(separator: ",")])
+                  report.quarantined, report.droppedColumns.map(\.name).joined(separator: ","),
+                  report.expired, report.forgotten, report.restricted])
     }
 }

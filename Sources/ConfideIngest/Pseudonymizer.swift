@@ -48,10 +48,15 @@ public struct Pseudonymizer: Sendable {
     /// The keyed HMAC with the domain label absorbed, per domain (in `allCases` order), copied
     /// for each value so the key schedule runs once.
     private let bases: [HMAC<SHA256>]
+    /// The keyed HMAC with the tombstone label absorbed (``tombstone(of:)``).
+    private let tombstoneBase: HMAC<SHA256>
 
     /// Creates a pseudonymiser under `key`.
     public init(key: PracticeKey) {
         self.base = HMAC<SHA256>(key: key.key)
+        var tombstone = HMAC<SHA256>(key: key.key)
+        tombstone.update(data: Array("tombstone:".utf8))
+        self.tombstoneBase = tombstone
         self.bases = IdentifierDomain.allCases.map { domain in
             var mac = HMAC<SHA256>(key: key.key)
             mac.update(data: Array((domain.rawValue + ":").utf8))
@@ -70,6 +75,18 @@ public struct Pseudonymizer: Sendable {
     public func pseudonym(_ domain: IdentifierDomain, _ value: String) -> String {
         var mac = bases[domain.index]
         var text = value
+        text.withUTF8 { mac.update(data: $0) }
+        return Self.hex16(mac.finalize())
+    }
+
+    /// The tombstone of a stored pseudonym: its HMAC-SHA256 under the practice key in a domain
+    /// of its own (128 bits, 32 hex digits). The `forgotten` and `expired` tables hold
+    /// tombstones, never the pseudonyms themselves, so after an erasure or a purge no file of the
+    /// store (nor a backup taken before it) can be joined to them, while a re-ingest, which
+    /// computes the same pseudonym and so the same tombstone, still recognises the rows.
+    public func tombstone(of pseudonym: String) -> String {
+        var mac = tombstoneBase
+        var text = pseudonym
         text.withUTF8 { mac.update(data: $0) }
         return Self.hex16(mac.finalize())
     }

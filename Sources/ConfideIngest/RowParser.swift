@@ -10,14 +10,19 @@ struct CanonicalRow: Sendable {
     /// The pseudonym of the referral the row belongs to (appointments and measures), which
     /// must be stored before the row can be.
     var referral: String?
+    /// The pseudonym of the client (referrals only), checked against the erased clients.
+    var client: String?
+    /// True for a referral the practice marked `restricted` (counted in the reconciliation).
+    var isRestricted = false
     /// The first 64 bits of the first key (a hex pseudonym): rows sorted by it reach the
     /// table's B-tree in key order. Equal keys have equal values.
     let order: UInt64
 
-    init(keys: [DatabaseValue], content: [DatabaseValue], referral: String? = nil) {
+    init(keys: [DatabaseValue], content: [DatabaseValue], referral: String? = nil, client: String? = nil) {
         self.keys = keys
         self.content = content
         self.referral = referral
+        self.client = client
         if case .text(let first) = keys.first { order = Self.hexPrefix(first) } else { order = 0 }
     }
 
@@ -60,7 +65,7 @@ struct RowParser {
         switch file {
         case .referrals:
             return ("referrals", ["referral_id"], ["client_id", "received_date", "age", "gender", "ethnicity", "postcode_district",
-                                                   "referral_source", "presenting_problem", "end_date", "end_reason"])
+                                                   "referral_source", "presenting_problem", "end_date", "end_reason", "restricted"])
         case .appointments:
             return ("appointments", ["appointment_id"], ["referral_id", "therapist_id", "date", "kind", "status", "modality",
                                                          "delivery", "duration_minutes"])
@@ -93,11 +98,14 @@ struct RowParser {
         let end = try fields.optionalDay("end_date")
         if let end, end < received { throw RowRejection(column: "end_date", reason: .endBeforeReceived) }
         let reason: EndReason? = end == nil ? nil : try fields.word("end_reason", EndReason.self, missing: .other)
-        return CanonicalRow(keys: [.text(referral)], content: [
+        let restricted = try fields.word("restricted", Restriction.self, missing: .no) == .yes
+        var row = CanonicalRow(keys: [.text(referral)], content: [
             .text(client), .text(received.iso), age.databaseValue, .text(gender.rawValue), .text(ethnicity.rawValue),
             district.databaseValue, .text(source.rawValue), .text(problem.rawValue),
-            (end?.iso).databaseValue, (reason?.rawValue).databaseValue,
-        ])
+            (end?.iso).databaseValue, (reason?.rawValue).databaseValue, .integer(restricted ? 1 : 0),
+        ], client: client)
+        row.isRestricted = restricted
+        return row
     }
 
     private mutating func parseAppointment() throws(RowRejection) -> CanonicalRow {

@@ -5,13 +5,14 @@ public enum VocabularyField: String, Sendable, CaseIterable {
     case status, kind, modality, delivery, instrument
     case endReason = "end_reason", gender, ethnicity
     case referralSource = "referral_source", presentingProblem = "presenting_problem"
+    case restricted
 
     /// The canonical file that holds the field.
     public var file: CanonicalFile {
         switch self {
         case .status, .kind, .modality, .delivery: return .appointments
         case .instrument: return .measures
-        case .endReason, .gender, .ethnicity, .referralSource, .presentingProblem: return .referrals
+        case .endReason, .gender, .ethnicity, .referralSource, .presentingProblem, .restricted: return .referrals
         }
     }
 
@@ -28,6 +29,7 @@ public enum VocabularyField: String, Sendable, CaseIterable {
         case .ethnicity: return Ethnicity.allCases.map(\.rawValue)
         case .referralSource: return ReferralSource.allCases.map(\.rawValue)
         case .presentingProblem: return PresentingProblem.allCases.map(\.rawValue)
+        case .restricted: return Restriction.allCases.map(\.rawValue)
         }
     }
 }

@@ -42,7 +42,8 @@ public struct ExactCase: Sendable, Equatable {
 extension WeeklyMetrics {
     /// The cases of a supervision period: every referral open at some time in the period whose
     /// latest attended contact on or before its last day was with a therapist, with what a
-    /// supervisor reads about it, by therapist then received date.
+    /// supervisor reads about it, by therapist then received date. Restricted clients
+    /// (`restricted`) are left out altogether.
     public func cases(period: SupervisionPeriod) throws -> [ExactCase] {
         try db.read { _ in
             let start = period.first.start, end = period.last.end
@@ -57,7 +58,9 @@ extension WeeklyMetrics {
             let classifier = OutcomeClassifier(settings: settings)
             var cases: [ExactCase] = []
             for course in facts {
-                guard let contact = course.lastContact(onOrBefore: end) else { continue }
+                // A restricted client is on no case list, and not counted among those left out
+                // (a count of them per therapist would itself say something).
+                guard !course.restricted, let contact = course.lastContact(onOrBefore: end) else { continue }
                 let firstTreatment = course.treatmentSessions.first?.day
                 let waitedTo = firstTreatment.map { min($0, end) } ?? end
                 let change = classifier.classify(course).change

@@ -24,6 +24,9 @@ struct ReferralFacts {
     let problem: String
     /// The postcode district, when the export has one.
     var district: String? = nil
+    /// The client is restricted (any of its referrals marked `restricted`): counted in
+    /// practice-wide figures only.
+    var restricted = false
     /// Attended contacts (any kind), by day.
     var attended: [Contact] = []
     /// Scores per instrument, by day.
@@ -35,9 +38,18 @@ struct ReferralFacts {
     /// The latest attended contact on or before `day`.
     func lastContact(onOrBefore day: Day) -> Contact? { attended.last { $0.day <= day } }
 
+    /// The groups of a restricted client: the practice alone, so no breakdown (therapist,
+    /// age band, …) and no supervision release counts it (``TableBuilder/add``).
+    static let practiceOnly: [GroupType: String] = [.practice: Group.practiceName]
+
+    /// SQL, over `referrals r`: 1 when the referral's client is restricted (any of the client's
+    /// referrals is marked), else 0.
+    static let restrictedClientSQL = "EXISTS (SELECT 1 FROM referrals x WHERE x.client_id = r.client_id AND x.restricted = 1)"
+
     /// The breakdown groups of this referral, with therapist, modality and delivery taken from
-    /// `contact` (absent when there is none).
+    /// `contact` (absent when there is none); only the practice for a restricted client.
     func groups(contact: Contact?, ageBands: AgeBands) -> [GroupType: String] {
+        if restricted { return Self.practiceOnly }
         var groups: [GroupType: String] = [
             .practice: Group.practiceName, .presentingProblem: problem, .referralSource: source,
             .ageBand: ageBands.label(age), .gender: gender, .ethnicity: ethnicity,
@@ -71,7 +83,7 @@ struct ReferralFactsLoader {
         var order: [String] = []
         try db.cachedStatement("""
             SELECT r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem, r.postcode_district
+                   r.referral_source, r.presenting_problem, r.postcode_district, \(ReferralFacts.restrictedClientSQL)
             FROM referrals r WHERE \(condition) ORDER BY r.referral_id
             """).forEachRow(arguments) { row in
             guard let received = Day(iso: row.string(2)) else { return }
@@ -81,7 +93,7 @@ struct ReferralFactsLoader {
                 id: id, client: row.string(1), received: received, end: row.optionalString(3).flatMap { Day(iso: $0) },
                 endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
                 gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
-                district: row.optionalString(10))
+                district: row.optionalString(10), restricted: row.int(11) == 1)
         }
         guard !facts.isEmpty else { return [] }
         if contacts { try db.cachedStatement("""

@@ -70,8 +70,11 @@ struct TableBuilder {
         guard held.contains(histogram) else { return }
         let who = client(pseudonym)
         let narrowed = narrowedHistograms[histogram]
+        // A restricted client's groups are the practice alone: no breakdown counts it, not even
+        // a contact breakdown's no-contact group.
+        let practiceOnly = groups.count == 1 && groups[.practice] != nil
         for groupType in breakdowns {
-            guard let group = groups[groupType] ?? (Group.isContactBreakdown(groupType) ? Group.noContactName : nil),
+            guard let group = groups[groupType] ?? (Group.isContactBreakdown(groupType) && !practiceOnly ? Group.noContactName : nil),
                   narrowed?.isPublished(by: groupType) ?? true else { continue }
             let position = cell(ClassCell(histogram: histogram, cls: cls, groupType: groupType, group: group))
             contributions.append(Contribution(client: who, cell: position, amount: amount))

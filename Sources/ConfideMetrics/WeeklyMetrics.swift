@@ -88,11 +88,11 @@ public struct WeeklyMetrics {
     func appointments(from start: Day, to end: Day, into table: inout TableBuilder, seen: Bool = false) throws {
         try db.cachedStatement("""
             SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem
+                   r.referral_source, r.presenting_problem, \(ReferralFacts.restrictedClientSQL)
             FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
             WHERE a.date BETWEEN ? AND ?
             """).forEachRow([start.iso, end.iso]) { row in
-            let groups: [GroupType: String] = [
+            let groups: [GroupType: String] = row.int(10) == 1 ? ReferralFacts.practiceOnly : [
                 .practice: Group.practiceName, .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
                 .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
                 .referralSource: row.string(8), .presentingProblem: row.string(9),

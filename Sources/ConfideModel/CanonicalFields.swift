@@ -11,7 +11,8 @@ public enum CanonicalFile: String, Sendable, CaseIterable, Codable {
         switch self {
         case .referrals:
             return ["referral_id", "client_id", "received_date", "date_of_birth", "age", "gender",
-                    "ethnicity", "postcode", "referral_source", "presenting_problem", "end_date", "end_reason"]
+                    "ethnicity", "postcode", "referral_source", "presenting_problem", "end_date", "end_reason",
+                    "restricted"]
         case .appointments:
             return ["appointment_id", "referral_id", "therapist_id", "date", "kind", "status",
                     "modality", "delivery", "duration_minutes"]

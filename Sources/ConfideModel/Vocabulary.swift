@@ -14,6 +14,15 @@ public enum Gender: String, Vocabulary {
     public static let fallback = Gender.other
 }
 
+/// Whether the practice marked the client as needing more protection (`restricted`: a public
+/// figure, a member of staff in therapy). Such a client is counted in practice-wide figures
+/// only; the value itself is never published.
+public enum Restriction: String, Vocabulary {
+    case yes, no
+    /// A word outside the vocabulary restricts: the safe side when a mark cannot be read.
+    public static let fallback = Restriction.yes
+}
+
 /// ONS 2021 top-level ethnic groups.
 public enum Ethnicity: String, Vocabulary {
     case asian, black, mixed, white, other, notStated = "not_stated"

@@ -39,6 +39,9 @@ public enum ConfigTemplate {
         mode = "dp"
         # The smallest number of clients any published cell may rest on.
         min_clients = 5
+        # Cells of an age band holding clients under 18 rest on at least this many (less only
+        # with min_clients_under_18_reason):
+        # min_clients_under_18 = 10
         # Privacy budget (docs/privacy.md, "Lifetime accounting"). Each weekly release charges
         # every client epsilon_per_week for the caseload figures (a client is in them week after
         # week); a referral's events (received, entered, ended, finished with its outcome) are
@@ -69,6 +72,17 @@ public enum ConfigTemplate {
         # period_weeks = 4
         # epsilon_per_year = 19.8
         # epsilon_per_referral = 0.25
+
+        # How long a referral's rows are kept after it ends (confide purge deletes them; the
+        # defaults are the NHS Records Management Code of Practice's, docs/operations.md,
+        # "Retention and erasure"): adults 20 years; clients under 18 when referred until their
+        # 25th birthday (26th if 17 when treatment ended). Shorter values are allowed; a longer
+        # one needs adult_years_reason or under_18_until_age_reason (else exit 78).
+        # purge_on_run = true makes every confide run purge before it ingests.
+        # [retention]
+        # adult_years = 20
+        # under_18_until_age = 25
+        # purge_on_run = false
 
         [publish]
         # Reports are published to <dir>/<ISO week>/.

@@ -46,6 +46,14 @@ public struct Configuration: Sendable {
     /// `[supervision] stable_case_codes`: the same case code in every period (off: a new code
     /// each period, so that a supervisor cannot link periods).
     public var stableCaseCodes = false
+    /// `[supervision] case_lists_include_under_18` (default false): whether case lists may hold
+    /// a row of a client under 18 when referred (``CaseListSettings/includeUnder18``).
+    public var caseListsIncludeUnder18: Bool {
+        get { caseListSettings.includeUnder18 }
+        set { caseListSettings.includeUnder18 = newValue }
+    }
+    /// `[retention]`: how long a referral's rows are kept, and whether `run` purges first.
+    public var retention = RetentionSettings()
     /// `[publish] dir`, resolved.
     public var publishDir: String
     /// A warning when a client's worst case over 52 weeks at these settings
@@ -108,6 +116,12 @@ public struct Configuration: Sendable {
         guard (0..<1).contains(delta) else { throw ConfideError(.config, "\(path): [privacy] delta must be in [0, 1)") }
         let minClients = try reader.int("privacy", "min_clients", default: 5)
         guard (1...1000).contains(minClients) else { throw ConfideError(.config, "\(path): [privacy] min_clients must be between 1 and 1000") }
+        let minClientsUnder18 = try reader.int("privacy", "min_clients_under_18", default: PrivacySettings.defaultMinClientsUnder18)
+        guard (1...1000).contains(minClientsUnder18) else { throw ConfideError(.config, "\(path): [privacy] min_clients_under_18 must be between 1 and 1000") }
+        let under18Reason = try reader.string("privacy", "min_clients_under_18_reason", default: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if minClientsUnder18 < PrivacySettings.defaultMinClientsUnder18, under18Reason.isEmpty {
+            throw ConfideError(.config, "\(path): [privacy] min_clients_under_18 = \(minClientsUnder18) is below \(PrivacySettings.defaultMinClientsUnder18), the least a cell of an age band under 18 may rest on unless the practice says why: add min_clients_under_18_reason = \"...\", or remove the key to take \(PrivacySettings.defaultMinClientsUnder18)")
+        }
         let periodWeeks = try reader.int("supervision", "period_weeks", default: 4)
         guard SupervisionPeriod.allowedWeeks.contains(periodWeeks) else {
             throw ConfideError(.config, "\(path): [supervision] period_weeks must be one of \(SupervisionPeriod.allowedWeeks.map(String.init).joined(separator: ", ")) (weeks in a supervision period, counted from week 1 of each ISO year)")
@@ -124,6 +138,7 @@ public struct Configuration: Sendable {
                                   weights: try reader.privacyWeights(), supervisionPeriodWeeks: periodWeeks,
                                   supervisionEpsilonPerYear: try supervisionEpsilon("epsilon_per_year", PrivacySettings.defaultSupervisionEpsilonPerYear),
                                   supervisionEpsilonPerReferral: try supervisionEpsilon("epsilon_per_referral", PrivacySettings.defaultSupervisionEpsilonPerReferral))
+        privacy.minClientsUnder18 = minClientsUnder18
         epsilonCapPerYear = Double(try reader.number("privacy", "epsilon_cap_per_year", default: "100")) ?? -1
         guard epsilonCapPerYear > 0 else { throw ConfideError(.config, "\(path): [privacy] epsilon_cap_per_year must be positive") }
         publishDir = resolve(try reader.string("publish", "dir", default: "Reports"))
@@ -142,6 +157,7 @@ public struct Configuration: Sendable {
         quality.futureDays = try reader.int("quality", "future_days", default: quality.futureDays)
         guard (0...3650).contains(quality.futureDays) else { throw ConfideError(.config, "\(path): [quality] future_days must be between 0 and 3650") }
         metrics = try reader.metricSettings()
+        retention = try reader.retentionSettings()
         metrics.referralsPerClientYear = mode == .dp ? referralsPerYear : nil
         metrics.supervisionPeriodWeeks = periodWeeks
         caseLists = try reader.bool("supervision", "case_lists", default: false)
@@ -219,6 +235,32 @@ private struct TableReader {
             s[keyPath: path] = groups.filter { $0 != .practice }
         }
         return s
+    }
+
+    /// `[retention]`: each period may be shortened freely, lengthened past the Code of
+    /// Practice's only with a non-empty `<key>_reason` (else exit 78).
+    func retentionSettings() throws -> RetentionSettings {
+        var settings = RetentionSettings()
+        func period(_ key: String, _ code: Int, _ range: ClosedRange<Int>, _ what: String) throws -> Int {
+            let chosen = try int("retention", key, default: code)
+            guard range.contains(chosen) else {
+                throw ConfideError(.config, "\(file): [retention] \(key) must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            let reason = try value("retention", key + "_reason")
+            if let reason, reason.string == nil { throw ConfideError(.config, "\(file): [retention] \(key)_reason must be a string") }
+            let given = reason?.string?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if chosen > code, given.isEmpty {
+                throw ConfideError(.config, "\(file): [retention] \(key) = \(chosen) keeps records longer than the NHS Records Management Code of Practice (\(what) \(code)); a practice may keep them longer only with a reason: add \(key)_reason = \"...\" (docs/operations.md, \"Retention and erasure\"), or remove the key to take \(code)")
+            }
+            return chosen
+        }
+        settings.adultYears = try period("adult_years", RetentionSettings.codeAdultYears, 1...100, "years after the end of treatment:")
+        settings.under18UntilAge = try period("under_18_until_age", RetentionSettings.codeUnder18UntilAge, 18...100, "the birthday, 26th if 17 when treatment ended:")
+        if let flag = try value("retention", "purge_on_run") {
+            guard let on = flag.bool else { throw ConfideError(.config, "\(file): [retention] purge_on_run must be true or false") }
+            settings.purgeOnRun = on
+        }
+        return settings
     }
 
     /// `[privacy.weights]`: `"histogram/breakdown" = weight`, each a known budget slot and a

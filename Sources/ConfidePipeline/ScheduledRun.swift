@@ -20,6 +20,8 @@ public struct RunSummary: Sendable {
     public let ingest: IngestReport
     /// One outcome per week.
     public let weeks: [WeekOutcome]
+    /// The purge the run made before its ingest (`[retention] purge_on_run`), else nil.
+    public var purge: PurgeReport? = nil
 }
 
 /// A scheduled run: lock, ingest, then publish the selected weeks. Every run is recorded in
@@ -31,11 +33,13 @@ public enum ScheduledRun {
     ///   - wait: wait for another run's lock instead of exiting with code 75.
     ///   - rerelease: re-release weeks whose data changed (charges the budget again).
     ///   - acceptQuality: publish weeks that fail the `[quality]` checks anyway (recorded).
+    ///   - purged: called after the purge that `[retention] purge_on_run` makes before the ingest.
     ///   - ingested: called once the export is ingested (before any week).
     ///   - weekFinished: called as each week is published, with its position and the number of
     ///     weeks, so that a person sees each line as it happens.
     public static func run(_ configuration: Configuration, selection: WeekSelection, wait: Bool = false,
                            rerelease: Bool = false, acceptQuality: Bool = false, logger: Logger,
+                           purged: ((PurgeReport) -> Void)? = nil,
                            ingested: ((IngestReport) -> Void)? = nil,
                            weekFinished: ((WeekOutcome, Int, Int) -> Void)? = nil) throws -> RunSummary {
         let lock = try RunLock(path: configuration.storePath + ".lock", wait: wait)
@@ -50,6 +54,12 @@ public enum ScheduledRun {
                 logger.warning("publishing \(unfinished.map(\.description).joined(separator: ", ")) from their stored releases: they were charged by an earlier run that did not publish them")
             }
             let weeks = unfinished + selected
+            var purge: PurgeReport?
+            if configuration.retention.purgeOnRun {
+                try workspace.noteRunStep(runID, "step: purge")
+                purge = try workspace.purge()
+                purged?(purge!)
+            }
             try workspace.noteRunStep(runID, "step: ingest")
             let ingest = try workspace.ingest()
             ingested?(ingest)
@@ -62,7 +72,7 @@ public enum ScheduledRun {
             }
             try workspace.endRunLog(runID, period: weeks.last?.description, status: .ok,
                                     detail: outcomes.map { "\($0.period) \($0.status)" + ($0.qualityAccepted.isEmpty ? "" : " (quality accepted: \($0.qualityAccepted.joined(separator: "; ")))") }.joined(separator: ", "))
-            return RunSummary(ingest: ingest, weeks: outcomes)
+            return RunSummary(ingest: ingest, weeks: outcomes, purge: purge)
         } catch let error as ConfideError {
             try? workspace.endRunLog(runID, period: nil, status: error.status, detail: error.message)
             throw error
@@ -131,12 +141,20 @@ extension Workspace {
     /// Ingests as `confide ingest` does, recorded in the run log (`confide runs`) with the
     /// ingest's number, so the `run_id` of `ingest --json` is findable there.
     public func loggedIngest(showsProgress: Bool = false) throws -> IngestReport {
-        let runID = try beginRunLog(command: "ingest")
-        do {
-            let report = try ingest(showsProgress: showsProgress)
+        try logged("ingest", { report in
             let read = report.files.map(\.read).reduce(0, +), quarantined = report.files.map(\.quarantined).reduce(0, +)
-            try endRunLog(runID, period: nil, status: .ok, detail: "ingest #\(report.runID): read \(read), quarantined \(quarantined)")
-            return report
+            return "ingest #\(report.runID): read \(read), quarantined \(quarantined)"
+        }) { try ingest(showsProgress: showsProgress) }
+    }
+
+    /// Runs `body` recorded in the run log as `command`: its detail when it ends well (counts,
+    /// never a value), or the error's status and message.
+    func logged<T>(_ command: String, _ detail: (T) -> String, _ body: () throws -> T) throws -> T {
+        let runID = try beginRunLog(command: command)
+        do {
+            let result = try body()
+            try endRunLog(runID, period: nil, status: .ok, detail: detail(result))
+            return result
         } catch let error as ConfideError {
             try? endRunLog(runID, period: nil, status: error.status, detail: error.message)
             throw error

@@ -33,9 +33,14 @@ extension Workspace {
             var charged = 0.0
             var qualityAccepted: [String] = []
             let release: ProtectedRelease
-            if let stored, stored.dataHash == dataHash || !rerelease {
+            // A week released before a purge or an erasure keeps its release: its figures are
+            // never drawn again from a store that no longer holds every row they counted.
+            let frozen = try stored != nil && drawnBeforeErasure(week.description)
+            if let stored, stored.dataHash == dataHash || !rerelease || frozen {
                 release = stored.release
-                if stored.dataHash != dataHash, stored.release.definitionVersion != exact.definitionVersion {
+                if stored.dataHash != dataHash, frozen {
+                    logger.warning("the data of \(week) changed since it was released, and rows were purged or erased after it; publishing the stored release (a week released before a purge or an erasure is never drawn again, even with --rerelease)")
+                } else if stored.dataHash != dataHash, stored.release.definitionVersion != exact.definitionVersion {
                     logger.warning("the metric definitions changed since \(week) was released (\(stored.release.definitionVersion), now \(exact.definitionVersion)); publishing the stored release. Pass --rerelease to release it with today's definitions (charges the budget).")
                 } else if stored.dataHash != dataHash {
                     logger.warning("the data of \(week) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
@@ -76,7 +81,7 @@ extension Workspace {
             case .published(let path): (path, stored == nil || charged > 0 || !existed ? "published" : "republished")
             case .unchanged(let path): (path, "unchanged")
             }
-            let changed = stored != nil && stored!.dataHash != dataHash && !rerelease
+            let changed = stored != nil && stored!.dataHash != dataHash && (!rerelease || frozen)
             return WeekOutcome(period: week.description, path: path, status: status, epsilonCharged: charged,
                                supervisionPeriod: supervision?.release.period, qualityAccepted: qualityAccepted,
                                dataChangedSinceRelease: changed,
@@ -109,7 +114,7 @@ extension Workspace {
         let dataHash = key.authenticationCode(for: exact.canonicalBytes)
         let releases = ReleaseStore(db: db)
         let stored = try releases.find(period)
-        if let stored, stored.dataHash == dataHash || !rerelease {
+        if let stored, try stored.dataHash == dataHash || !rerelease || drawnBeforeErasure(period.description) {
             if stored.dataHash != dataHash {
                 logger.warning("the data of supervision period \(period) changed since it was released; publishing the stored release. Pass --rerelease to release it again (charges the budget).")
             }

@@ -41,6 +41,11 @@ public final class Workspace {
                     try db.execute("INSERT INTO meta (key, value) VALUES ('key_fingerprint', ?)", [fingerprint])
                 }
             }
+            // A purge or an erasure killed after its deletion committed: its bytes go now.
+            if try db.scalarString("SELECT value FROM meta WHERE key = 'erasure_pending'") != nil {
+                logger.info("removing the bytes of rows an interrupted purge or erasure deleted from the store's files")
+                try finishErasure()
+            }
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
         }
@@ -55,10 +60,10 @@ public final class Workspace {
         do {
             let logger = logger
             let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress) { file in
-                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
+                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined) expired=\(file.expired) forgotten=\(file.forgotten)")
             }.ingest(configuration.exportSource, into: db, startedAt: timestamp())
             for file in report.waiting {
-                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined)")
+                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined) expired=\(file.expired) forgotten=\(file.forgotten)")
             }
             for file in report.files {
                 if let missing = file.missingFromSnapshot, missing > 0, file.deleted == 0 {

@@ -65,7 +65,7 @@ enum MeasureEvaluator {
     /// suppression).
     func evaluate(_ measure: Measure, groupType: GroupType, group: String, settings: PrivacySettings,
                   halfWidths: inout [NoiseSum: Double]) -> Figure {
-        let k = settings.minClients
+        let k = settings.minClients(groupType: groupType, group: group)
         func width(_ noise: NoiseSum) -> Double {
             if let cached = halfWidths[noise] { return cached }
             let w = noise.halfWidth90()

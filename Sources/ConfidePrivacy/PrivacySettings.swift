@@ -1,4 +1,4 @@
-import ConfideModel
+public import ConfideModel
 public import ConfideRelease
 import ConfideMetrics
 
@@ -21,6 +21,9 @@ public struct PrivacySettings: Sendable, Equatable {
     public var delta: Double
     /// The smallest number of clients a published cell may rest on.
     public var minClients: Int
+    /// `min_clients_under_18`: the smallest number of clients a published cell of an age band
+    /// holding ages under 18 may rest on (at least ``minClients``; ``minClients(groupType:group:)``).
+    public var minClientsUnder18: Int = PrivacySettings.defaultMinClientsUnder18
     /// `[supervision] period_weeks`: weeks in a supervision period (1, 2, 4 or 13).
     public var supervisionPeriodWeeks: Int
     /// `[supervision] epsilon_per_year`: ε of a year of supervision releases' state figures
@@ -51,6 +54,25 @@ public struct PrivacySettings: Sendable, Equatable {
         self.supervisionPeriodWeeks = supervisionPeriodWeeks
         self.supervisionEpsilonPerYear = supervisionEpsilonPerYear
         self.supervisionEpsilonPerReferral = supervisionEpsilonPerReferral
+    }
+
+    /// The default `min_clients_under_18`.
+    public static let defaultMinClientsUnder18 = 10
+
+    /// The threshold of a cell of `group` in `groupType`: ``minClientsUnder18`` (never less than
+    /// ``minClients``) for an age band that holds ages under 18 (`under_16`, `16-17`, a band
+    /// such as `16-24` that reaches below 18), else ``minClients``.
+    public func minClients(groupType: GroupType, group: String) -> Int {
+        guard groupType == .ageBand, Self.holdsAgesUnder18(band: group) else { return minClients }
+        return max(minClients, minClientsUnder18)
+    }
+
+    /// True when the age band labelled `band` (``AgeBands/label(_:)``) holds an age under 18.
+    static func holdsAgesUnder18(band: String) -> Bool {
+        if band.hasPrefix("under_") { return true }
+        let lower = band.prefix { $0.isNumber }
+        guard let low = Int(lower), !lower.isEmpty else { return false }
+        return low < 18
     }
 
     /// The default ε of each weekly release's state figures.

@@ -126,7 +126,7 @@ public struct Protector: Sendable {
             }
         }
         if settings.mode == .sdc {
-            SecondarySuppression(table: table, evaluator: evaluator, minClients: settings.minClients).apply(to: &result, figures: figures)
+            SecondarySuppression(table: table, evaluator: evaluator, minClients: settings.minClients(groupType:group:)).apply(to: &result, figures: figures)
         }
         return result
     }

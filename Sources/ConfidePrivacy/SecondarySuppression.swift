@@ -21,7 +21,7 @@ struct FigureKey {
 ///   numerator and denominator, a mean's sum and count.
 ///
 /// A primarily suppressed figure makes its small parts (those resting on fewer than
-/// `min_clients` clients) sensitive. Published figures are visited from the most to the least
+/// `min_clients` clients, `min_clients_under_18` in an age band under 18) sensitive. Published figures are visited from the most to the least
 /// useful (practice figures first, then by size, largest first); each one is published only
 /// when, with it, no sensitive part lies in the span of what is known. Otherwise it is
 /// suppressed as well. At the end no sensitive part is a linear function of published
@@ -29,10 +29,12 @@ struct FigureKey {
 struct SecondarySuppression {
     let table: ExactTable
     let evaluator: MeasureEvaluator
-    let minClients: Int
+    /// The threshold of a group's cells (`min_clients`, or `min_clients_under_18` for an age
+    /// band under 18: ``PrivacySettings/minClients(groupType:group:)``).
+    let minClients: (GroupType, String) -> Int
     private let index: [ClassCell: Int]
 
-    init(table: ExactTable, evaluator: MeasureEvaluator, minClients: Int) {
+    init(table: ExactTable, evaluator: MeasureEvaluator, minClients: @escaping (GroupType, String) -> Int) {
         self.table = table
         self.evaluator = evaluator
         self.minClients = minClients
@@ -74,7 +76,8 @@ struct SecondarySuppression {
     func sensitiveRows(_ figure: FigureKey) -> [[Double]] {
         let parts = figure.measure.parts
         let totals = parts.map { evaluator.total($0, groupType: figure.groupType, group: figure.group) }
-        var small = parts.indices.filter { totals[$0].clients < minClients }
+        let threshold = minClients(figure.groupType, figure.group)
+        var small = parts.indices.filter { totals[$0].clients < threshold }
         if case .mean = figure.measure.formula, !small.isEmpty { small = Array(parts.indices) }
         if small.isEmpty { small = Array(parts.indices) }
         return small.map { row(parts[$0], figure.groupType, figure.group) }

@@ -51,7 +51,7 @@ struct CaseListSummary {
         let after = lists.filter { $0.withheld == nil }.map(\.riskAfter.prosecutorMax).max() ?? 0
         var text = "Case lists for consultation (supervision/<therapist>-cases.csv): \(lists.count) therapists, \(rows) cases listed"
         text += ", \(suppressed) with their details suppressed (shown as *)"
-        if excluded > 0 { text += ", \(excluded) left out (clients under 18 or restricted)" }
+        if excluded > 0 { text += ", \(excluded) left out (clients under 18)" }
         if withheld > 0 { text += ", \(withheld) lists withheld (too few cases or outcomes to hide a case among)" }
         text += ". Every listed combination of age band, gender, ethnicity, district and referral month is shared by at least \(first.k) cases"
         text += " with at least \(first.l) different outcomes. Re-identification risk (prosecutor, the highest of any case): \(share(before)) before, \(share(after)) after;"

@@ -66,8 +66,8 @@ public struct ProtectedCaseList: Sendable, Equatable, Encodable {
     public let l: Int
     /// Cases on the therapist's caseload before anything was left out.
     public let cases: Int
-    /// Cases left out before anonymisation (clients under 18 unless the practice opts in,
-    /// restricted clients).
+    /// Cases left out before anonymisation (clients under 18 unless the practice opts in;
+    /// restricted clients are not on the caseload at all, so not counted here).
     public let excluded: Int
     /// Rows whose quasi-identifiers are suppressed.
     public let suppressed: Int

@@ -7,7 +7,7 @@ public import ConfideStore
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6])
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7])
 
     static let version1 = """
     CREATE TABLE meta (
@@ -175,9 +175,52 @@ public enum Schema {
     ) STRICT;
     """
 
+    /// Version 6 (retention and erasure, issue 16):
+    ///
+    /// - `forgotten`: the clients a practice asked to be erased (`confide forget`) and their
+    ///   referrals, each as a *tombstone*: a keyed HMAC of the stored pseudonym in a domain of
+    ///   its own, so the table matches none of the pseudonyms the store held (in this file or in
+    ///   a backup) and holds no raw id; a re-ingest skips their rows (`forgotten`).
+    /// - `expired`: the tombstones of referrals deleted when their retention period passed
+    ///   (`confide purge`); a re-ingest skips their rows (`expired`).
+    /// - `ingest_files` gains the two counts and a reconciliation that includes them
+    ///   (read = inserted + updated + unchanged + quarantined + expired + forgotten), and the
+    ///   count of referral rows marked `restricted`; the table is rebuilt for the new check.
+    /// - `referrals.restricted`: 1 when the practice marked the client as needing more
+    ///   protection (excluded from supervision-level figures and case lists).
+    static let version6 = """
+    CREATE TABLE forgotten (
+        tombstone TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('client', 'referral'))
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE expired (
+        tombstone TEXT PRIMARY KEY
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE ingest_files_v6 (
+        run_id INTEGER NOT NULL REFERENCES ingest_runs(run_id),
+        file TEXT NOT NULL,
+        read INTEGER NOT NULL,
+        inserted INTEGER NOT NULL,
+        updated INTEGER NOT NULL,
+        unchanged INTEGER NOT NULL,
+        quarantined INTEGER NOT NULL,
+        dropped_columns TEXT NOT NULL,
+        expired INTEGER NOT NULL DEFAULT 0,
+        forgotten INTEGER NOT NULL DEFAULT 0,
+        restricted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, file),
+        CHECK (read = inserted + updated + unchanged + quarantined + expired + forgotten)
+    ) STRICT;
+    INSERT INTO ingest_files_v6 (run_id, file, read, inserted, updated, unchanged, quarantined, dropped_columns)
+        SELECT run_id, file, read, inserted, updated, unchanged, quarantined, dropped_columns FROM ingest_files;
+    DROP TABLE ingest_files;
+    ALTER TABLE ingest_files_v6 RENAME TO ingest_files;
+    ALTER TABLE referrals ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
+    """
+
     /// Case lists (`[supervision] case_lists`): each therapist's protected list of a period,
     /// made with the period's release and re-published from here, never re-made.
-    static let version6 = """
+    static let version7 = """
     CREATE TABLE case_lists (
         period TEXT NOT NULL,
         therapist TEXT NOT NULL,

@@ -131,6 +131,28 @@ public final class Database {
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Removes the bytes of deleted rows from the database file and its WAL, outside any
+    /// transaction: checkpoints the WAL into the file and truncates it to zero bytes, rebuilds
+    /// the file (`VACUUM`: no free page or free space keeps old content; `secure_delete` has
+    /// already zeroed the deleted cells), and truncates the WAL again.
+    ///
+    /// - Throws: `DatabaseError` with `SQLITE_BUSY` when another connection keeps the WAL from
+    ///   being checkpointed to its end (its old frames would stay in the file).
+    public func eraseDeletedBytes() throws {
+        try checkpointAndTruncate()
+        try execute("VACUUM")
+        try checkpointAndTruncate()
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`, throwing when it could not complete.
+    private func checkpointAndTruncate() throws {
+        var busy = 0
+        try cachedStatement("PRAGMA wal_checkpoint(TRUNCATE)").forEachRow([]) { row in busy = row.int(0) }
+        guard busy == 0 else {
+            throw DatabaseError(resultCode: SQLITE_BUSY, message: "another connection is reading the store; the WAL could not be checkpointed and truncated")
+        }
+    }
+
     /// Runs `PRAGMA quick_check` and throws when the file is damaged.
     public func quickCheck() throws {
         let result = try scalarString("PRAGMA quick_check")

@@ -15,7 +15,8 @@ struct Confide: ParsableCommand {
         version: confideVersion,
         subcommands: [DemoCommand.self, InitCommand.self, SynthCommand.self, IngestCommand.self, RunCommand.self,
                       BudgetCommand.self, AuditCommand.self, RunsCommand.self, QuarantineCommand.self,
-                      AnonymizeCommand.self, RiskCommand.self, CaseCommand.self]
+                      AnonymizeCommand.self, RiskCommand.self, CaseCommand.self,
+                      ForgetCommand.self, PurgeCommand.self]
     )
 
     /// Runs the command under umask 077: the store, its WAL and journal, the exports `synth`

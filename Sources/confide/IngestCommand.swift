@@ -23,10 +23,11 @@ struct IngestCommand: ParsableCommand {
             print(jsonText(IngestJSON.object(report)))
         } else {
             for file in report.files + report.waiting {
-                print("\(file.file): read \(file.read), loaded \(file.loaded) (new \(file.inserted), updated \(file.updated), unchanged \(file.unchanged)), quarantined \(file.quarantined)")
+                print("\(file.file): read \(file.read), loaded \(file.loaded) (new \(file.inserted), updated \(file.updated), unchanged \(file.unchanged)), quarantined \(file.quarantined)" + file.erasedText)
                 for (reason, count) in file.reasons.sorted(by: { $0.key < $1.key }) { print("  quarantined \(reason): \(count)") }
                 for column in file.droppedColumns { print("  dropped column \(column.name)\(column.looksIdentifying ? " (looks identifying)" : "")") }
                 for (field, count) in file.outOfVocabulary.sorted(by: { $0.key < $1.key }) { print("  \(field): \(count) values outside the vocabulary stored as the fallback") }
+                if file.restricted > 0 { print("  restricted: \(file.restricted) loaded rows marked restricted (counted in practice-wide figures only)") }
                 if let encoding = file.encoding, encoding != "utf-8" { print("  read as \(encoding)") }
                 if file.replaced > 0 { print("  replaced \(file.replaced) stored scores by the export's (re-dated scores)") }
                 if let missing = file.missingFromSnapshot, missing > 0 {
@@ -41,6 +42,15 @@ struct IngestCommand: ParsableCommand {
     }
 }
 
+extension FileReport {
+    /// `, expired N, forgotten N` when a file had rows of expired referrals or forgotten
+    /// clients, else nothing: the rest of a reconciliation line (read = loaded + quarantined +
+    /// expired + forgotten).
+    var erasedText: String {
+        expired == 0 && forgotten == 0 ? "" : ", expired \(expired), forgotten \(forgotten)"
+    }
+}
+
 /// The `--json` shape of an ingest report.
 enum IngestJSON {
     static func object(_ report: IngestReport) -> [String: Any] {
@@ -52,6 +62,7 @@ enum IngestJSON {
 
     static func file(_ file: FileReport) -> [String: Any] {
         var object: [String: Any] = ["file": file.file, "read": file.read, "loaded": file.loaded, "quarantined": file.quarantined,
+             "expired": file.expired, "forgotten": file.forgotten, "restricted": file.restricted,
              "deleted": file.deleted, "replaced": file.replaced,
              "inserted": file.inserted, "updated": file.updated, "unchanged": file.unchanged, "reasons": file.reasons,
              "dropped_columns": file.droppedColumns.map { ["name": $0.name, "looks_identifying": $0.looksIdentifying] as [String: Any] },

@@ -69,9 +69,9 @@ struct RunCommand: ParsableCommand {
         let progress = isatty(2) == 1
         _ = try failing {
             try ScheduledRun.run(configuration, selection: selection, wait: wait, rerelease: rerelease, acceptQuality: acceptQuality,
-                                 logger: makeLogger(quiet: quiet), ingested: { report in
+                                 logger: makeLogger(quiet: quiet), purged: { report in print("purge: " + report.summary) }, ingested: { report in
                 for file in report.files {
-                    print("ingest \(file.file): read \(file.read), loaded \(file.loaded), quarantined \(file.quarantined)")
+                    print("ingest \(file.file): read \(file.read), loaded \(file.loaded), quarantined \(file.quarantined)" + file.erasedText)
                 }
             }, weekFinished: { outcome, done, total in
                 if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }

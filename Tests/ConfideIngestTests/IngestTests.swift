@@ -166,3 +166,27 @@ import Testing
         #expect(throws: PseudonymError.keyTooShort(16)) { try PracticeKey(bytes: Array(repeating: 1, count: 16)) }
     }
 }
+
+@Suite struct RestrictedColumnTests {
+    @Test func theRestrictedColumnIsStoredAsAFlagCountedAndNeverAsTyped() throws {
+        let folder = TempFolder()
+        writeValidExport(folder)
+        folder.write("referrals.csv", "referral_id,client_id,received_date,restricted\n"
+            + "R1,C1,2026-01-05,yes\nR2,C2,2026-01-06,no\nR3,C3,2026-01-06,\nR4,C4,2026-01-07,Staff member\n")
+        let db = try openStore(folder)
+        let report = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
+        let referrals = report.files[0]
+        #expect(referrals.loaded == 4 && referrals.restricted == 2 && referrals.isReconciled)
+        // A word outside yes/no restricts (the safe side) and is counted, never stored as typed.
+        #expect(referrals.outOfVocabulary == ["restricted": 1])
+        #expect(try db.scalarInt("SELECT sum(restricted) FROM referrals") == 2)
+        #expect(try db.scalarInt("SELECT restricted FROM ingest_files WHERE file = 'referrals.csv'") == 2)
+        #expect(try db.scalarInt("SELECT count(*) FROM referrals WHERE client_id LIKE '%Staff%'") == 0)
+        // Unmarking updates the stored flag.
+        folder.write("referrals.csv", "referral_id,client_id,received_date,restricted\n"
+            + "R1,C1,2026-01-05,no\nR2,C2,2026-01-06,no\nR3,C3,2026-01-06,\nR4,C4,2026-01-07,yes\n")
+        let again = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
+        #expect(again.files[0].updated == 1 && again.files[0].restricted == 1)
+        #expect(try db.scalarInt("SELECT sum(restricted) FROM referrals") == 1)
+    }
+}

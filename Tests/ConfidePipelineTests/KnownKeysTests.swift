@@ -82,6 +82,35 @@ import Testing
                 && configuration.privacy.supervisionEpsilonPerReferral == PrivacySettings.defaultSupervisionEpsilonPerReferral)
     }
 
+    @Test func theWrittenRetentionSectionLoadsWhenUncommentedWithTheCodeOfPracticeDefaults() throws {
+        var text = ConfigTemplate.render()
+        for line in ["[retention]", "adult_years = 20", "under_18_until_age = 25", "purge_on_run = false"] {
+            #expect(text.contains("# " + line))
+            text = text.replacingOccurrences(of: "# " + line, with: line)
+        }
+        #expect(try loadConfiguration(text).retention == RetentionSettings())
+        let longer = text.replacingOccurrences(of: "adult_years = 20", with: "adult_years = 21")
+        #expect { _ = try loadConfiguration(longer) } throws: { ($0 as? ConfideError)?.status == .config }
+        let reasoned = longer.replacingOccurrences(of: "[retention]", with: "[retention]\nadult_years_reason = \"insurer requires 21 years\"")
+        #expect(try loadConfiguration(reasoned).retention.adultYears == 21)
+    }
+
+    @Test func under18ThresholdAndCaseListsDefaultsAndReasons() throws {
+        let defaults = try loadConfiguration("")
+        #expect(defaults.privacy.minClientsUnder18 == 10 && !defaults.caseListsIncludeUnder18)
+        #expect(try loadConfiguration("[privacy]\nmin_clients_under_18 = 15\n[supervision]\ncase_lists_include_under_18 = true\n")
+                    .privacy.minClientsUnder18 == 15)
+        #expect(try loadConfiguration("[supervision]\ncase_lists_include_under_18 = true\n").caseListsIncludeUnder18)
+        // Under 18, the higher of the two thresholds applies.
+        #expect(try loadConfiguration("[privacy]\nmin_clients = 12\n").privacy.minClients(groupType: .ageBand, group: "16-17") == 12)
+        for refused in ["[privacy]\nmin_clients_under_18 = 6\n",
+                        "[supervision]\ncase_lists_include_under_18 = \"yes\"\n"] {
+            #expect { _ = try loadConfiguration(refused) } throws: { ($0 as? ConfideError)?.status == .config }
+        }
+        #expect(try loadConfiguration("[privacy]\nmin_clients_under_18 = 6\nmin_clients_under_18_reason = \"a youth service; agreed with the IG lead\"\n")
+                    .privacy.minClientsUnder18 == 6)
+    }
+
     /// The readers are the one list of keys; the reference in docs/configuration.md follows it.
     @Test func everyKeyTheReadersAskForIsDocumented() throws {
         let text = ConfigTemplate.render() + "\n[source.referrals]\nfile = \"r.csv\"\n[source.appointments]\nfile = \"a.csv\"\n"
@@ -89,7 +118,7 @@ import Testing
         let docs = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("docs/configuration.md").path, encoding: .utf8)
         let sections = try #require(known[""])
-        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics", "supervision", "quality"])
+        #expect(sections == ["practice", "source", "store", "privacy", "publish", "metrics", "supervision", "quality", "retention"])
         for section in sections {
             let keys = try #require(known[section])
             for key in keys.sorted() where !["referrals", "appointments", "measures"].contains(key) {

@@ -8,10 +8,12 @@ extension Preset {
         dateOrder: .dayMonthYear,
         files: [
             .referrals: FileMapping(file: "Cases.csv", columns: [
+                "restricted": "Restricted",
                 "referral_id": "Case ID", "client_id": "Patient ID", "received_date": "Issue Date",
                 "date_of_birth": "Date of Birth", "gender": "Sex", "postcode": "Post Code",
                 "referral_source": "Referral Source", "end_date": "Closed Date", "end_reason": "Closure Reason",
             ], values: [
+                "restricted": restrictedWords,
                 "gender": genderWords,
                 "referral_source": ["GP": "gp", "Doctor": "gp", "Self": "self", "Self-referral": "self", "Employer": "employer",
                                     "Insurer": "insurer", "Insurance": "insurer"],

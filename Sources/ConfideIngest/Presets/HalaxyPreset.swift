@@ -8,10 +8,12 @@ extension Preset {
         dateOrder: .dayMonthYear,
         files: [
             .referrals: FileMapping(file: "Referrals.csv", columns: [
+                "restricted": "Restricted",
                 "referral_id": "Referral ID", "client_id": "Patient ID", "received_date": "Referral Date",
                 "date_of_birth": "Date of Birth", "gender": "Gender", "referral_source": "Referrer Type",
                 "end_date": "Closed Date", "end_reason": "Closed Reason",
             ], values: [
+                "restricted": restrictedWords,
                 "gender": genderWords,
                 "referral_source": ["GP": "gp", "General Practitioner": "gp", "Self": "self", "Employer": "employer", "Insurer": "insurer"],
                 "end_reason": ["Completed": "completed", "Treatment Completed": "completed", "Referred On": "referred_on",

@@ -9,10 +9,12 @@ extension Preset {
         dateOrder: .iso,
         files: [
             .referrals: FileMapping(file: "referrals.csv", columns: [
+                "restricted": "Restricted",
                 "referral_id": "ServiceRequestId", "client_id": "LocalPatientId", "received_date": "ReferralRequestReceivedDate",
                 "date_of_birth": "PersonBirthDate", "gender": "Gender", "ethnicity": "EthnicCategory", "postcode": "Postcode",
                 "end_date": "ServDischDate", "end_reason": "EndCode",
             ], values: [
+                "restricted": restrictedWords,
                 "end_reason": [
                     "10": "not_suitable", "11": "not_suitable", "12": "other", "13": "referred_on", "14": "declined",
                     "16": "dropped_out", "17": "other", "95": "other", "50": "not_assessed",

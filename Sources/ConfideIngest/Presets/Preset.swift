@@ -37,3 +37,11 @@ let genderWords: [String: String] = [
     "Non-binary": "non_binary", "Nonbinary": "non_binary",
     "Prefer not to say": "not_stated", "Not stated": "not_stated", "Unknown": "not_stated",
 ]
+
+/// The practice's own yes/no column `Restricted` (a custom field: no vendor has one), read as
+/// `restricted` by every preset [PROJECT CONVENTION, docs/presets.md]; case is ignored. A
+/// value outside these restricts the client (``Restriction/fallback``).
+let restrictedWords: [String: String] = [
+    "yes": "yes", "y": "yes", "true": "yes", "1": "yes", "restricted": "yes",
+    "no": "no", "n": "no", "false": "no", "0": "no",
+]

@@ -9,10 +9,12 @@ extension Preset {
         dateOrder: .monthDayYear,
         files: [
             .referrals: FileMapping(file: "Clients.csv", columns: [
+                "restricted": "Restricted",
                 "referral_id": "Client ID", "client_id": "Client ID", "received_date": "Date Created",
                 "date_of_birth": "Date of Birth", "gender": "Sex", "referral_source": "Referral Source",
                 "end_date": "Discharge Date",
             ], values: [
+                "restricted": restrictedWords,
                 "gender": genderWords,
                 "referral_source": ["Physician": "gp", "Doctor": "gp", "Self": "self", "Employer": "employer",
                                     "EAP": "employer", "Insurance": "insurer"],

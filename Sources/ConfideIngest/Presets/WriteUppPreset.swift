@@ -9,11 +9,13 @@ extension Preset {
         dateOrder: .dayMonthYear,
         files: [
             .referrals: FileMapping(file: "Episodes.csv", columns: [
+                "restricted": "Restricted",
                 "referral_id": "Episode ID", "client_id": "Patient ID", "received_date": "Created Date",
                 "date_of_birth": "Date of Birth", "gender": "Gender", "postcode": "Postcode",
                 "referral_source": "Referral Source", "presenting_problem": "Presenting Problem",
                 "end_date": "Discharge Date", "end_reason": "Discharge Reason",
             ], values: [
+                "restricted": restrictedWords,
                 "gender": genderWords,
                 "referral_source": ["GP": "gp", "Self": "self", "Self Referral": "self", "Employer": "employer",
                                     "Occupational Health": "employer", "Insurer": "insurer", "Insurance": "insurer"],

@@ -1,0 +1,59 @@
+import ConfideModel
+import ConfideStore
+
+/// Why a row offered to the store is skipped without being stored or held: its client or
+/// referral was erased on request, or its referral passed its retention period.
+enum Erasure {
+    /// The client, or the referral, was erased (`confide forget`).
+    case forgotten
+    /// The referral was deleted when its retention period passed (`confide purge`).
+    case expired
+}
+
+/// The tombstones of the store (`forgotten` and `expired`), read when a file's load starts: a
+/// row whose client or referral has one is counted (`forgotten`, `expired`) and skipped.
+///
+/// A referral row of a forgotten client also makes its referral's tombstone known, in memory
+/// and in `forgotten`, so that the referral's appointments and scores, in this export or a
+/// later one, are skipped as well, even though the client's id is not on them.
+struct Tombstones {
+    private var forgottenClients: Set<String> = []
+    private var forgottenReferrals: Set<String> = []
+    private var expiredReferrals: Set<String> = []
+    private let pseudonymizer: Pseudonymizer
+    private let learn: Statement
+
+    /// Reads the tombstones of `db`.
+    init(_ db: Database, pseudonymizer: Pseudonymizer) throws {
+        self.pseudonymizer = pseudonymizer
+        learn = try db.cachedStatement("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'referral')")
+        var clients: Set<String> = [], referrals: Set<String> = [], expired: Set<String> = []
+        try db.cachedStatement("SELECT tombstone, kind FROM forgotten").forEachRow([]) { row in
+            if row.string(1) == "client" { clients.insert(row.string(0)) } else { referrals.insert(row.string(0)) }
+        }
+        try db.cachedStatement("SELECT tombstone FROM expired").forEachRow([]) { row in expired.insert(row.string(0)) }
+        forgottenClients = clients
+        forgottenReferrals = referrals
+        expiredReferrals = expired
+    }
+
+    /// True when the store holds no tombstone: nothing is skipped and no HMAC is computed.
+    var isEmpty: Bool { forgottenClients.isEmpty && forgottenReferrals.isEmpty && expiredReferrals.isEmpty }
+
+    /// Whether `row` of `file` belongs to an erased client or referral, or an expired referral.
+    mutating func erasure(of row: CanonicalRow, in file: CanonicalFile) throws -> Erasure? {
+        guard !isEmpty else { return nil }
+        let referral: String?
+        if file == .referrals, case .text(let own) = row.keys.first { referral = own } else { referral = row.referral }
+        guard let referral else { return nil }
+        let referralTombstone = pseudonymizer.tombstone(of: referral)
+        if forgottenReferrals.contains(referralTombstone) { return .forgotten }
+        if let client = row.client, !forgottenClients.isEmpty, forgottenClients.contains(pseudonymizer.tombstone(of: client)) {
+            forgottenReferrals.insert(referralTombstone)
+            try learn.execute([referralTombstone])
+            return .forgotten
+        }
+        if expiredReferrals.contains(referralTombstone) { return .expired }
+        return nil
+    }
+}

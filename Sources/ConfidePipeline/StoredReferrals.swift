@@ -1,0 +1,68 @@
+import ConfideStore
+public import Logging
+
+extension Workspace {
+    /// Opens the workspace of `configuration` holding the run lock (exit 75 at once when a run
+    /// holds it), so that a purge or an erasure never interleaves with a run, and calls `body`.
+    public static func locked<T>(_ configuration: Configuration, logger: Logger, _ body: (Workspace) throws -> T) throws -> T {
+        let lock = try RunLock(path: configuration.storePath + ".lock", wait: false)
+        defer { withExtendedLifetime(lock) {} }
+        return try body(Workspace(configuration: configuration, logger: logger))
+    }
+
+    /// True when the latest release of `period` (a week, or a supervision period) was charged
+    /// before the latest purge or erasure deleted rows.
+    func drawnBeforeErasure(_ period: String) throws -> Bool {
+        guard let mark = try db.scalarString("SELECT value FROM meta WHERE key = 'erased_after_ledger_entry'"), let last = Int(mark),
+              let entry = try db.scalarInt("SELECT max(entry_id) FROM ledger WHERE period = ?", [period]) else { return false }
+        return entry <= last
+    }
+
+    /// Removes the bytes of rows a purge or an erasure deleted from the store's files, and
+    /// clears the mark that says it is still to do. Called right after the deletion, and when a
+    /// workspace opens a store whose last purge or erasure was interrupted before it.
+    func finishErasure() throws {
+        try db.eraseDeletedBytes()
+        try db.execute("DELETE FROM meta WHERE key = 'erasure_pending'")
+        try db.eraseDeletedBytes()
+    }
+}
+
+/// Deletes stored referrals with everything that hangs on them.
+enum StoredReferrals {
+    /// Rows deleted, per table.
+    struct Deleted {
+        var referrals = 0, appointments = 0, measures = 0, waiting = 0
+    }
+
+    /// Deletes the referrals `pseudonyms`, their appointments and scores, and rows waiting
+    /// for them, inside the caller's transaction.
+    static func delete(_ pseudonyms: [String], in db: Database) throws -> Deleted {
+        var deleted = Deleted()
+        for referral in pseudonyms {
+            try db.execute("DELETE FROM measures WHERE referral_id = ?", [referral])
+            deleted.measures += db.changes
+            try db.execute("DELETE FROM appointments WHERE referral_id = ?", [referral])
+            deleted.appointments += db.changes
+            try db.execute("DELETE FROM pending_measures WHERE referral_id = ?", [referral])
+            deleted.waiting += db.changes
+            try db.execute("DELETE FROM pending_appointments WHERE referral_id = ?", [referral])
+            deleted.waiting += db.changes
+            try db.execute("DELETE FROM referrals WHERE referral_id = ?", [referral])
+            deleted.referrals += db.changes
+        }
+        return deleted
+    }
+
+    /// Marks, in the deleting transaction, that the deleted bytes are still to be removed from
+    /// the store's files (the mark is cleared once they are, ``Workspace/finishErasure()``), and
+    /// that every release charged so far was drawn before this deletion
+    /// (``Workspace/drawnBeforeErasure(_:)``).
+    static func markErasure(in db: Database) throws {
+        try db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('erasure_pending', '1')")
+        try db.execute("""
+            INSERT OR REPLACE INTO meta (key, value)
+            VALUES ('erased_after_ledger_entry', CAST((SELECT coalesce(max(entry_id), 0) FROM ledger) AS TEXT))
+            """)
+    }
+}
