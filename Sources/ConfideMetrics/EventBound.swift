@@ -20,12 +20,15 @@ final class EventBound {
     let limit: Int
     private let db: Database
     private let upTo: Day
+    /// ``upTo`` as the store writes it, made once rather than for every client.
+    private let upToISO: String
     private var history: [String: [ReferralEvent: [(day: Day, referral: String)]]] = [:]
 
     init(limit: Int, db: Database, upTo: Day) {
         self.limit = limit
         self.db = db
         self.upTo = upTo
+        upToISO = upTo.iso
     }
 
     /// True when `client`'s event `kind` of `referral` on `day` counts.
@@ -40,18 +43,18 @@ final class EventBound {
         if let known = history[client] { return known }
         var events: [ReferralEvent: [(day: Day, referral: String)]] = [:]
         try db.cachedStatement("SELECT referral_id, received_date, end_date FROM referrals WHERE client_id = ?1 AND received_date <= ?2")
-            .forEachRow([client, upTo.iso]) { row in
+            .forEachRow([client, upToISO]) { row in
                 let referral = row.string(0)
-                if let received = Day(iso: row.string(1)) { events[.received, default: []].append((received, referral)) }
-                if let end = row.optionalString(2).flatMap({ Day(iso: $0) }), end <= upTo { events[.ended, default: []].append((end, referral)) }
+                if let received = row.withUTF8(1, { Day(isoBytes: $0) }) { events[.received, default: []].append((received, referral)) }
+                if !row.isNull(2), let end = row.withUTF8(2, { Day(isoBytes: $0) }), end <= upTo { events[.ended, default: []].append((end, referral)) }
             }
         var sessions: [String: [Day]] = [:]
         try db.cachedStatement("""
             SELECT a.referral_id, a.date FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
             WHERE r.client_id = ?1 AND a.date <= ?2 AND a.kind = 'treatment' AND a.status IN ('attended', 'attended_late')
             ORDER BY a.referral_id, a.date
-            """).forEachRow([client, upTo.iso]) { row in
-                if let day = Day(iso: row.string(1)) { sessions[row.string(0), default: []].append(day) }
+            """).forEachRow([client, upToISO]) { row in
+                if let day = row.withUTF8(1, { Day(isoBytes: $0) }) { sessions[row.string(0), default: []].append(day) }
             }
         for (referral, days) in sessions {
             events[.entered, default: []].append((days[0], referral))

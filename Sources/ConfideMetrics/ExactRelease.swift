@@ -94,13 +94,44 @@ public struct ExactRelease: Sendable {
     /// A canonical serialisation of the inputs, to be keyed-hashed by the caller so that a
     /// re-run can tell whether the period's data changed. Never store it unkeyed.
     public var canonicalBytes: [UInt8] {
-        var text = "\(label)|\(definitionVersion)\n"
+        // Written straight into bytes (no `String` per line): at 1,000,000 clients a week has
+        // hundreds of thousands of contributions. The text is that of the line comments.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + tables.map { $0.cells.count * 48 + $0.contributions.count * 16 }.reduce(0, +))
+        bytes += "\(label)|\(definitionVersion)\n".utf8
         for table in tables {
-            text += "#\(table.name.rawValue)/\(table.weeksCovered)\n"
-            for cell in table.cells { text += "\(cell.histogram)/\(cell.cls)/\(cell.groupType.rawValue)/\(cell.group)\n" }
+            bytes += "#\(table.name.rawValue)/\(table.weeksCovered)\n".utf8
+            // histogram/class/group type/group
+            for cell in table.cells {
+                bytes += cell.histogram.utf8; bytes.append(UInt8(ascii: "/"))
+                bytes += cell.cls.utf8; bytes.append(UInt8(ascii: "/"))
+                bytes += cell.groupType.rawValue.utf8; bytes.append(UInt8(ascii: "/"))
+                bytes += cell.group.utf8; bytes.append(UInt8(ascii: "\n"))
+            }
+            // cell:client:amount, by cell, client and amount
             let sorted = table.contributions.sorted { ($0.cell, $0.client, $0.amount) < ($1.cell, $1.client, $1.amount) }
-            for c in sorted { text += "\(c.cell):\(c.client):\(c.amount)\n" }
+            for c in sorted {
+                Self.appendDecimal(c.cell, to: &bytes); bytes.append(UInt8(ascii: ":"))
+                Self.appendDecimal(c.client, to: &bytes); bytes.append(UInt8(ascii: ":"))
+                Self.appendDecimal(c.amount, to: &bytes); bytes.append(UInt8(ascii: "\n"))
+            }
         }
-        return Array(text.utf8)
+        return bytes
+    }
+
+    /// Appends `value` in decimal, as `"\(value)"` writes it.
+    private static func appendDecimal(_ value: Int32, to bytes: inout [UInt8]) {
+        var magnitude = value.magnitude
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ConfideModel
 import ConfideStore
+import Glibc
 
 /// An attended contact of a referral.
 struct Contact {
@@ -42,10 +43,6 @@ struct ReferralFacts {
     /// age band, …) and no supervision release counts it (``TableBuilder/add``).
     static let practiceOnly: [GroupType: String] = [.practice: Group.practiceName]
 
-    /// SQL, over `referrals r`: 1 when the referral's client is restricted (any of the client's
-    /// referrals is marked), else 0.
-    static let restrictedClientSQL = "EXISTS (SELECT 1 FROM referrals x WHERE x.client_id = r.client_id AND x.restricted = 1)"
-
     /// The breakdown groups of this referral, with therapist, modality and delivery taken from
     /// `contact` (absent when there is none); only the practice for a restricted client.
     func groups(contact: Contact?, ageBands: AgeBands) -> [GroupType: String] {
@@ -63,9 +60,43 @@ struct ReferralFacts {
     }
 }
 
+/// The clients the practice marked as needing more protection: those with any referral marked
+/// `restricted` (``ReferralFacts/restricted``). Read once per load from the partial index
+/// `referrals_restricted`, which holds the marked referrals only, instead of a subquery per row.
+struct RestrictedClients {
+    private let pseudonyms: Set<String>
+
+    /// The restricted clients of `db`, in the caller's read transaction.
+    init(db: Database) throws {
+        pseudonyms = Set(try db.cachedStatement("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").map([]) { $0.string(0) })
+    }
+
+    /// True when `client` is restricted.
+    func contains(_ client: String) -> Bool { !pseudonyms.isEmpty && pseudonyms.contains(client) }
+}
+
 /// Loads ``ReferralFacts`` for the referrals that match a condition on `referrals r`.
 struct ReferralFactsLoader {
     let db: Database
+    /// The restricted clients, read when the loader is made.
+    let restricted: RestrictedClients
+
+    /// A loader over `db`.
+    init(db: Database) throws {
+        self.db = db
+        restricted = try RestrictedClients(db: db)
+    }
+
+    /// Which attended contacts a load reads.
+    enum Contacts {
+        /// None.
+        case none
+        /// Every attended contact.
+        case all
+        /// Attended treatment sessions only (``ReferralFacts/treatmentSessions``), for a measure
+        /// that looks at nothing else.
+        case treatment
+    }
 
     /// The referrals matching `condition` (SQL over alias `r`, parameters `?1…?n` from
     /// `arguments`), with attended contacts and scores dated on or before `upTo` (each only
@@ -75,46 +106,88 @@ struct ReferralFactsLoader {
     /// the referral index. Left to itself the planner walks every appointment up to `upTo` by the
     /// date index, so a week's cost grew with the whole history (16 s against 1.6 s for a week
     /// of the 100,000-client practice, docs/performance.md).
+    ///
+    /// Every query is ordered by referral id (SQLite's byte order), so contacts and scores are
+    /// matched to their referral by walking the referrals in step (``FactsCursor``), without a
+    /// dictionary or a `String` per row.
     func load(where condition: String, _ arguments: [DatabaseValueConvertible], upTo: Day,
-              contacts: Bool = true, scores: Bool = true) throws -> [ReferralFacts] {
+              contacts: Contacts = .all, scores: Bool = true) throws -> [ReferralFacts] {
         let limit = "?\(arguments.count + 1)"
         let all = arguments + [upTo.iso]
-        var facts: [String: ReferralFacts] = [:]
-        var order: [String] = []
+        var facts: [ReferralFacts] = []
         try db.cachedStatement("""
             SELECT r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem, r.postcode_district, \(ReferralFacts.restrictedClientSQL)
+                   r.referral_source, r.presenting_problem, r.postcode_district
             FROM referrals r WHERE \(condition) ORDER BY r.referral_id
             """).forEachRow(arguments) { row in
-            guard let received = Day(iso: row.string(2)) else { return }
-            let id = row.string(0)
-            order.append(id)
-            facts[id] = ReferralFacts(
-                id: id, client: row.string(1), received: received, end: row.optionalString(3).flatMap { Day(iso: $0) },
+            guard let received = row.withUTF8(2, { Day(isoBytes: $0) }) else { return }
+            let client = row.string(1)
+            facts.append(ReferralFacts(
+                id: row.string(0), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
                 endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
                 gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
-                district: row.optionalString(10), restricted: row.int(11) == 1)
+                district: row.optionalString(10), restricted: restricted.contains(client)))
         }
         guard !facts.isEmpty else { return [] }
-        if contacts { try db.cachedStatement("""
-            SELECT a.referral_id, a.date, a.therapist_id, a.modality, a.delivery, a.kind
-            FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
-            WHERE \(condition) AND a.date <= \(limit) AND a.status IN ('attended', 'attended_late')
-            ORDER BY a.referral_id, a.date, a.appointment_id
-            """).forEachRow(all) { row in
-            guard let day = Day(iso: row.string(1)) else { return }
-            facts[row.string(0)]?.attended.append(Contact(day: day, therapist: row.string(2), modality: row.string(3),
-                                                          delivery: row.string(4), kind: AppointmentKind(rawValue: row.string(5)) ?? .followUp))
-        } }
-        if scores { try db.cachedStatement("""
-            SELECT m.referral_id, m.date, m.instrument, m.score
-            FROM referrals r CROSS JOIN measures m ON m.referral_id = r.referral_id
-            WHERE \(condition) AND m.date <= \(limit)
-            ORDER BY m.referral_id, m.date
-            """).forEachRow(all) { row in
-            guard let day = Day(iso: row.string(1)), let instrument = Instrument(rawValue: row.string(2)) else { return }
-            facts[row.string(0)]?.scores[instrument, default: []].append((day, row.int(3)))
-        } }
-        return order.compactMap { facts[$0] }
+        if contacts != .none {
+            var cursor = FactsCursor()
+            try db.cachedStatement("""
+                SELECT a.referral_id, a.date, a.therapist_id, a.modality, a.delivery, a.kind
+                FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
+                WHERE \(condition) AND a.date <= \(limit) AND a.status IN ('attended', 'attended_late')\(contacts == .treatment ? " AND a.kind = 'treatment'" : "")
+                ORDER BY a.referral_id, a.date, a.appointment_id
+                """).forEachRow(all) { row in
+                guard let index = cursor.position(of: row, in: facts), let day = row.withUTF8(1, { Day(isoBytes: $0) }) else { return }
+                facts[index].attended.append(Contact(day: day, therapist: row.string(2), modality: row.string(3),
+                                                     delivery: row.string(4), kind: AppointmentKind(rawValue: row.string(5)) ?? .followUp))
+            }
+        }
+        if scores {
+            var cursor = FactsCursor()
+            try db.cachedStatement("""
+                SELECT m.referral_id, m.date, m.instrument, m.score
+                FROM referrals r CROSS JOIN measures m ON m.referral_id = r.referral_id
+                WHERE \(condition) AND m.date <= \(limit)
+                ORDER BY m.referral_id, m.date
+                """).forEachRow(all) { row in
+                guard let index = cursor.position(of: row, in: facts), let day = row.withUTF8(1, { Day(isoBytes: $0) }),
+                      let instrument = Instrument(rawValue: row.string(2)) else { return }
+                facts[index].scores[instrument, default: []].append((day, row.int(3)))
+            }
+        }
+        return facts
+    }
+}
+
+/// Walks referrals ordered by id in step with rows ordered by the same id (column 0), as
+/// SQLite orders text (bytes, then length).
+struct FactsCursor {
+    private var next = 0
+
+    /// The index in `facts` of the referral of `row`, or nil when it is not there; moves past
+    /// the referrals ordered before it.
+    mutating func position(of row: Row, in facts: [ReferralFacts]) -> Int? {
+        row.withUTF8(0) { id in
+            while next < facts.count {
+                let order = Self.compare(facts[next].id, id)
+                if order == 0 { return next }
+                if order > 0 { return nil }
+                next += 1
+            }
+            return nil
+        }
+    }
+
+    /// The byte order of `text` against `bytes`: negative, zero or positive.
+    static func compare(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var text = text
+        return text.withUTF8 { own in
+            let common = min(own.count, bytes.count)
+            if common > 0, let a = own.baseAddress, let b = bytes.baseAddress {
+                let order = memcmp(a, b, common)
+                if order != 0 { return Int(order) }
+            }
+            return own.count - bytes.count
+        }
     }
 }

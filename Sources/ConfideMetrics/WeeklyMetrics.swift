@@ -61,7 +61,9 @@ public struct WeeklyMetrics {
         ]
     }
 
-    var loader: ReferralFactsLoader { ReferralFactsLoader(db: db) }
+    /// A loader of referral facts (it reads the restricted clients as it is made, so make one
+    /// per measure, inside the computation's read transaction).
+    var loader: ReferralFactsLoader { get throws { try ReferralFactsLoader(db: db) } }
 
     /// Whether a referral's event counts under the lifetime bound (``EventBound``).
     typealias EventCounts = (ReferralEvent, ReferralFacts, Day) throws -> Bool
@@ -75,7 +77,7 @@ public struct WeeklyMetrics {
 
     private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
         for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end,
-                                           contacts: false, scores: false) {
+                                           contacts: .none, scores: false) {
             guard try counts(.received, facts, facts.received) else { continue }
             let groups = facts.groups(contact: nil, ageBands: settings.ageBands)
             table.add("referrals_received", "received", client: facts.client, groups: groups)
@@ -86,20 +88,25 @@ public struct WeeklyMetrics {
     /// Appointments dated `start` to `end` by class; with `seen`, also each client with an
     /// attended one, once per therapist (``Catalogue/supervisionHistograms(periodWeeks:)``).
     func appointments(from start: Day, to end: Day, into table: inout TableBuilder, seen: Bool = false) throws {
+        let restricted = try RestrictedClients(db: db)
+        // In the order of the date index (date, therapist, appointment id), as before the order
+        // was written down: clients are numbered in the order they are first added.
         try db.cachedStatement("""
             SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem, \(ReferralFacts.restrictedClientSQL)
+                   r.referral_source, r.presenting_problem
             FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
             WHERE a.date BETWEEN ? AND ?
+            ORDER BY a.date, a.therapist_id, a.appointment_id
             """).forEachRow([start.iso, end.iso]) { row in
-            let groups: [GroupType: String] = row.int(10) == 1 ? ReferralFacts.practiceOnly : [
+            let client = row.string(0)
+            let groups: [GroupType: String] = restricted.contains(client) ? ReferralFacts.practiceOnly : [
                 .practice: Group.practiceName, .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
                 .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
                 .referralSource: row.string(8), .presentingProblem: row.string(9),
             ]
             let cls = Catalogue.appointmentClass(row.string(4))
-            table.add("appointments", cls, client: row.string(0), groups: groups)
-            if seen, cls == AppointmentStatus.attended.rawValue { table.add("clients_seen", "seen", client: row.string(0), groups: groups) }
+            table.add("appointments", cls, client: client, groups: groups)
+            if seen, cls == AppointmentStatus.attended.rawValue { table.add("clients_seen", "seen", client: client, groups: groups) }
         }
     }
 
@@ -132,7 +139,7 @@ public struct WeeklyMetrics {
             r.referral_id IN (SELECT referral_id FROM appointments WHERE date BETWEEN ?1 AND ?2
                               AND kind = 'treatment' AND status IN ('attended', 'attended_late'))
             """
-        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, scores: false) {
+        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, contacts: .treatment, scores: false) {
             let sessions = facts.treatmentSessions
             let groups = { (contact: Contact) in facts.groups(contact: contact, ageBands: settings.ageBands) }
             if let first = sessions.first, first.day >= week.start, try counts(.entered, facts, first.day) {

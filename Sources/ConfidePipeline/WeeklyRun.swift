@@ -60,14 +60,14 @@ extension Workspace {
                 let history = try releases.history(before: week, weeks: settings.outcomeWindowWeeks - 1)
                 release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease") {
                     try self.folder($0, supervision: nil, week: week, releases: releases, qualityAccepted: qualityAccepted)
-                        .preflight(isSourceIdentifier: { self.isSourceIdentifier($0) })
+                        .preflight(isSourceIdentifier: self.sourceIdentifierTest())
                 }
                 charged = release.charge.worstCase
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
             let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease) {
                 try self.folder(release, supervision: $0, caseLists: $1, week: week, releases: releases, qualityAccepted: qualityAccepted)
-                    .preflight(isSourceIdentifier: { self.isSourceIdentifier($0) })
+                    .preflight(isSourceIdentifier: self.sourceIdentifierTest())
             }
             charged += supervision?.charged ?? 0
             // "republished" only for a folder that was there before (a stored release whose
@@ -228,7 +228,7 @@ extension Workspace {
     private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, caseLists: [ProtectedCaseList], week: ISOWeek,
                         releases: ReleaseStore, qualityAccepted: [String]) throws -> PublishOutcome {
         try folder(release, supervision: supervision, caseLists: caseLists, week: week, releases: releases, qualityAccepted: qualityAccepted)
-            .publish(root: configuration.publishDir, isSourceIdentifier: { self.isSourceIdentifier($0) })
+            .publish(root: configuration.publishDir, isSourceIdentifier: self.sourceIdentifierTest())
     }
 
     /// The week's folder of `release` (and the supervision period's, if any).

@@ -10,7 +10,11 @@ public import Logging
 public final class Workspace {
     /// The configuration in force.
     public let configuration: Configuration
-    private(set) var key: PracticeKey
+    private(set) var key: PracticeKey {
+        didSet { pseudonymizer = Pseudonymizer(key: key) }
+    }
+    /// The pseudonymiser under ``key`` (its key schedule runs once per workspace).
+    private(set) var pseudonymizer: Pseudonymizer
     let db: Database
     let logger: Logger
 
@@ -20,7 +24,9 @@ public final class Workspace {
     public init(configuration: Configuration, logger: Logger = Logger(label: "confide")) throws {
         self.configuration = configuration
         self.logger = logger
-        key = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
+        let loaded = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
+        key = loaded
+        pseudonymizer = Pseudonymizer(key: loaded)
         do {
             db = try Database(path: configuration.storePath)
             try Schema.migrator.migrate(db)
@@ -103,16 +109,15 @@ public final class Workspace {
     /// True when `token` is a client, referral or appointment id of the source (checked by
     /// pseudonymising it under the practice key and looking it up in the store).
     public func isSourceIdentifier(_ token: String) -> Bool {
-        let pseudonymizer = Pseudonymizer(key: key)
-        let checks = [
-            ("SELECT 1 FROM referrals WHERE client_id = ? LIMIT 1", IdentifierDomain.client),
-            ("SELECT 1 FROM referrals WHERE referral_id = ? LIMIT 1", .referral),
-            ("SELECT 1 FROM appointments WHERE appointment_id = ? LIMIT 1", .appointment),
-        ]
-        for (sql, domain) in checks {
-            if (try? db.scalarInt(sql, [pseudonymizer.pseudonym(domain, token)])) != nil { return true }
-        }
-        return false
+        SourceIdentifierTest(pseudonymizer: pseudonymizer, db: db).isSourceIdentifier(token)
+    }
+
+    /// A source-identifier test for one audit (``SourceIdentifierTest``): each distinct token
+    /// is pseudonymised and looked up once, under one pseudonymiser. Made afresh for each
+    /// audit, so an answer never outlives the store it was read from.
+    public func sourceIdentifierTest() -> (String) -> Bool {
+        let test = SourceIdentifierTest(pseudonymizer: pseudonymizer, db: db)
+        return { test.isSourceIdentifier($0) }
     }
 }
 

@@ -56,7 +56,7 @@ struct ReleaseStagesCommand: ParsableCommand {
                                         epsilonCap: String(configuration.epsilonCapPerYear), toolVersion: confideVersion)
             let folder = WeekFolder(release: protected!, context: context, configurationHash: configuration.sha256)
             let files = folder.files
-            _ = try folder.publish(root: configuration.publishDir, isSourceIdentifier: { workspace.isSourceIdentifier($0) })
+            _ = try folder.publish(root: configuration.publishDir, isSourceIdentifier: workspace.sourceIdentifierTest())
             return ["files": Double(files.count), "bytes": Double(files.map(\.content.utf8.count).reduce(0, +))]
         }.emit()
     }

@@ -26,7 +26,7 @@ struct AuditCommand: ParsableCommand {
             var workspace: Workspace?
             if let config {
                 workspace = try Workspace(configuration: try Configuration(path: config), logger: makeLogger(quiet: true))
-                audit.isSourceIdentifier = { workspace!.isSourceIdentifier($0) }
+                audit.isSourceIdentifier = workspace!.sourceIdentifierTest()
             }
             var all: [(String, LeakFinding)] = []
             for path in paths {
