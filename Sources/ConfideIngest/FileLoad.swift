@@ -161,8 +161,10 @@ struct FileLoad {
         }
     }
 
+    /// Upserts `row` (from `line`) and counts the outcome; a changed row that makes later
+    /// records of this batch recognised by the replaced digest conflicts adds them to `rejections`.
     private func store(_ row: CanonicalRow, line: Int, into report: inout FileReport,
-                                rejections: inout [(line: Int, rejection: RowRejection)]) throws {
+                       rejections: inout [(line: Int, rejection: RowRejection)]) throws {
         let known = self.known
         let claims = self.claims
         let outcome = try upserter.upsert(keys: row.keys, content: row.content, digest: row.digest, fallbacks: row.fallbacks,
