@@ -19,10 +19,14 @@ public struct BenchReport: Codable, Sendable, Equatable {
     public var targets: [TargetCheck]
     /// Where and how it ran.
     public var machine: Machine
+    /// Bytes of the store after the first load (the SQLite file with its WAL, if any).
+    public var storeBytes: Int?
+    /// Bytes of the export the first load read (its three CSV files).
+    public var exportBytes: Int?
 
     /// Creates a report.
     public init(clients: Int, rows: RowCounts, stages: Stages, baselines: Baselines, dpCounts: DPFigures,
-                targets: [TargetCheck], machine: Machine) {
+                targets: [TargetCheck], machine: Machine, storeBytes: Int? = nil, exportBytes: Int? = nil) {
         self.clients = clients
         self.rows = rows
         self.stages = stages
@@ -30,11 +34,28 @@ public struct BenchReport: Codable, Sendable, Equatable {
         self.dpCounts = dpCounts
         self.targets = targets
         self.machine = machine
+        self.storeBytes = storeBytes
+        self.exportBytes = exportBytes
     }
 
     enum CodingKeys: String, CodingKey {
         case clients, rows, stages, baselines, targets, machine
         case dpCounts = "dp_counts"
+        case storeBytes = "store_bytes"
+        case exportBytes = "export_bytes"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(clients, forKey: .clients)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(stages, forKey: .stages)
+        try container.encode(baselines, forKey: .baselines)
+        try container.encode(dpCounts, forKey: .dpCounts)
+        try container.encode(targets, forKey: .targets)
+        try container.encode(machine, forKey: .machine)
+        try container.encode(storeBytes, forKey: .storeBytes)
+        try container.encode(exportBytes, forKey: .exportBytes)
     }
 
     /// The report as one line of JSON (keys sorted, `null` for anything not measured).
@@ -86,19 +107,30 @@ public struct Stages: Codable, Sendable, Equatable {
     public var publish: StageFigures
     /// End to end: a scheduled run that ingests the one-week delta and publishes that week.
     public var weeklyRun: StageFigures
+    /// The same base export ingested again in snapshot mode into the loaded store (every row
+    /// unchanged).
+    public var snapshotUnchanged: StageFigures
+    /// Then the base export with 1% of its rows changed, in snapshot mode.
+    public var snapshotChanged: StageFigures
 
     /// Creates the stages.
-    public init(ingest: StageFigures, metrics: StageFigures, protect: StageFigures, publish: StageFigures, weeklyRun: StageFigures) {
+    public init(ingest: StageFigures, metrics: StageFigures, protect: StageFigures, publish: StageFigures, weeklyRun: StageFigures,
+                snapshotUnchanged: StageFigures = StageFigures(error: "not run"),
+                snapshotChanged: StageFigures = StageFigures(error: "not run")) {
         self.ingest = ingest
         self.metrics = metrics
         self.protect = protect
         self.publish = publish
         self.weeklyRun = weeklyRun
+        self.snapshotUnchanged = snapshotUnchanged
+        self.snapshotChanged = snapshotChanged
     }
 
     enum CodingKeys: String, CodingKey {
         case ingest, metrics, protect, publish
         case weeklyRun = "weekly_run"
+        case snapshotUnchanged = "snapshot_unchanged"
+        case snapshotChanged = "snapshot_changed"
     }
 }
 
@@ -379,8 +411,10 @@ public struct Machine: Codable, Sendable, Equatable {
 }
 
 extension TargetCheck {
-    /// The targets of issue 7 and issue 5's speed check, from one run's figures.
-    public static func all(stages: Stages, baselines: Baselines, dpCounts: DPFigures) -> [TargetCheck] {
+    /// The targets of issue 7, issue 5's speed check and issue 17's snapshot re-ingest, from
+    /// one run's figures.
+    public static func all(stages: Stages, baselines: Baselines, dpCounts: DPFigures,
+                           storeBytes: Int? = nil, exportBytes: Int? = nil) -> [TargetCheck] {
         func ratio(_ numerator: Double?, _ denominator: Double?) -> Double? {
             guard let numerator, let denominator, denominator > 0 else { return nil }
             return numerator / denominator
@@ -408,6 +442,16 @@ extension TargetCheck {
                         value: ratio(fastestDP, dpCounts.dpSeconds), target: 10, atLeast: true),
             TargetCheck(id: "dp_counts_error_vs_best_dp_baseline", description: "confide's count MAE ÷ the lower DP baseline count MAE",
                         value: ratio(dpCounts.countMAE, lowestError), target: 1, atLeast: false),
+            TargetCheck(id: "snapshot_unchanged_vs_ingest", description: "snapshot re-ingest of the unchanged export, seconds ÷ first load seconds",
+                        value: ratio(stages.snapshotUnchanged.seconds, stages.ingest.seconds), target: 0.3, atLeast: false),
+            TargetCheck(id: "snapshot_changed_vs_ingest", description: "snapshot re-ingest with 1% of rows changed, seconds ÷ first load seconds",
+                        value: ratio(stages.snapshotChanged.seconds, stages.ingest.seconds), target: 0.4, atLeast: false),
+            TargetCheck(id: "snapshot_unchanged_seconds", description: "snapshot re-ingest of the unchanged export, seconds (target at 1,000,000 clients)",
+                        value: stages.snapshotUnchanged.seconds, target: 30, atLeast: false),
+            TargetCheck(id: "snapshot_changed_seconds", description: "snapshot re-ingest with 1% of rows changed, seconds (target at 1,000,000 clients)",
+                        value: stages.snapshotChanged.seconds, target: 30, atLeast: false),
+            TargetCheck(id: "store_bytes_vs_export_bytes", description: "store bytes after the first load ÷ export bytes (recorded; not expected to be met)",
+                        value: ratio(storeBytes.map(Double.init), exportBytes.map(Double.init)), target: 1.5, atLeast: false),
         ]
     }
 }

@@ -9,7 +9,9 @@ import Foundation
 /// - `base/`: the same practice as it stood one ISO week earlier (every row dated after
 ///   ``baseLastDay`` left out, and end dates after it blanked);
 /// - `delta/`: what that last week added or changed, as a delta export (new referrals,
-///   referrals that ended in the week, the week's appointments and scores).
+///   referrals that ended in the week, the week's appointments and scores);
+/// - `base-changed/`: `base/` with 1% of the rows of each file changed (``ChangedExport``),
+///   the weekly snapshot of a practice whose history changed a little.
 public struct SyntheticPractice: Sendable {
     /// Clients in the practice.
     public let clients: Int
@@ -40,6 +42,8 @@ public struct SyntheticPractice: Sendable {
     public var base: String { folder + "/base" }
     /// The last week's delta export.
     public var delta: String { folder + "/delta" }
+    /// The base export with one row in a hundred of each file changed (``ChangedExport``).
+    public var changed: String { folder + "/base-changed" }
 
     /// Writes whatever of `exports/`, `base/` and `delta/` is missing. Returns true when it
     /// had to synthesise the practice.
@@ -56,6 +60,10 @@ public struct SyntheticPractice: Sendable {
             try? files.removeItem(atPath: base)
             try? files.removeItem(atPath: delta)
             try WeekSplit(cutoff: Self.baseLastDay).split(exports: exports, base: base, delta: delta)
+        }
+        if synthesised || !files.fileExists(atPath: changed + "/measures.csv") {
+            try? files.removeItem(atPath: changed)
+            try ChangedExport(every: 100).write(base: base, to: changed)
         }
         return synthesised
     }

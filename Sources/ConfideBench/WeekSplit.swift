@@ -70,27 +70,27 @@ struct WeekSplit {
         let end = index < commas.count ? commas[index] : line.endIndex
         return start..<end
     }
+}
 
-    /// Calls `body` with each line of the file, without its newline.
-    private func forEachLine(of path: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot read \(path)") }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        while let data = try handle.read(upToCount: 4 << 20), !data.isEmpty {
-            pending += data
-            var start = 0
-            while let newline = pending[start...].firstIndex(of: 10) {
-                try body(pending[start..<newline])
-                start = newline + 1
-            }
-            pending.removeFirst(start)
+/// Calls `body` with each line of the file, without its newline.
+func forEachLine(of path: String, _ body: (ArraySlice<UInt8>) throws -> Void) throws {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot read \(path)") }
+    defer { try? handle.close() }
+    var pending: [UInt8] = []
+    while let data = try handle.read(upToCount: 4 << 20), !data.isEmpty {
+        pending += data
+        var start = 0
+        while let newline = pending[start...].firstIndex(of: 10) {
+            try body(pending[start..<newline])
+            start = newline + 1
         }
-        if !pending.isEmpty { try body(pending[...]) }
+        pending.removeFirst(start)
     }
+    if !pending.isEmpty { try body(pending[...]) }
 }
 
 /// Appends lines to a file through a large buffer.
-private final class ByteWriter {
+final class ByteWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
 

@@ -21,6 +21,9 @@ struct FieldReader {
     /// Canonical field → (normalised source value → canonical word).
     let valueMaps: [String: [String: String]]
     var outOfVocabulary: [String: Int] = [:]
+    /// The number of values counted in ``outOfVocabulary`` so far (a record that fell back
+    /// changes it).
+    var fallbackCount = 0
     /// The listed status columns when the status is derived from several (nil: one `status` column).
     var statusColumns: StatusColumns? = nil
 
@@ -80,6 +83,7 @@ struct FieldReader {
         guard let text = try text(field) else { return missing }
         if let value = lookUp(field, text, type) { return value }
         outOfVocabulary[field, default: 0] += 1
+        fallbackCount += 1
         return V.fallback
     }
 

@@ -18,9 +18,15 @@ struct FileLoad {
     private let referralExists: Statement
     private let pending: PendingRows?
     private var tombstones: Tombstones
+    /// The digests the table held when a snapshot ingest started (nil in delta mode).
+    let known: KnownDigests?
+    /// Which records recognised by their digest claimed each slot of ``known``.
+    private let claims: DigestClaims
 
     init(file: CanonicalFile, label: String, db: Database, run: Int, pseudonymizer: Pseudonymizer,
-         droppedColumns: [DroppedColumn], encoding: ResolvedEncoding?) throws {
+         droppedColumns: [DroppedColumn], encoding: ResolvedEncoding?, known: KnownDigests?) throws {
+        self.known = known
+        self.claims = DigestClaims(slots: known?.slotCount ?? 0)
         self.file = file
         self.runID = run
         var report = FileReport(file: label)
@@ -43,6 +49,7 @@ struct FileLoad {
     mutating func load(_ batch: RecordBatch) throws {
         report.read += batch.count
         var rejections = batch.rejected
+        if let known { recognise(batch.recognised, known: known, rejections: &rejections) }
         let rows = batch.rows
         var referralStored = [Bool](repeating: true, count: rows.count)
         var lastReferral: String?
@@ -78,12 +85,13 @@ struct FileLoad {
                 continue
             }
             do {
-                try store(rows[index], into: &report)
+                try store(rows[index], line: line, into: &report, rejections: &rejections)
                 try pending?.discard(keys: rows[index].keys)
             } catch let rejection as RowRejection {
                 rejections.append((line, rejection))
             }
         }
+        claims.endBatch()
         rejections.sort { $0.line < $1.line }
         for (line, rejection) in rejections {
             try reject(rejection, line: line, in: &report, file: report.file)
@@ -115,7 +123,8 @@ struct FileLoad {
                 continue
             }
             do {
-                try store(row, into: &release)
+                var none: [(line: Int, rejection: RowRejection)] = []
+                try store(row, line: line, into: &release, rejections: &none)
             } catch let rejection as RowRejection {
                 try reject(rejection, line: line, in: &release, file: report.file)
             }
@@ -130,15 +139,78 @@ struct FileLoad {
         return found
     }
 
-    private func store(_ row: CanonicalRow, into report: inout FileReport) throws {
-        let outcome = try upserter.upsert(keys: row.keys, content: row.content, run: runID)
+    /// The rejection of the second of two rows with one key and different content.
+    private var conflict: RowRejection {
+        RowRejection(column: file == .appointments ? "appointment_id" : "referral_id", reason: .duplicateConflict)
+    }
+
+    /// Counts the records recognised by their digest as unchanged, in file order, without
+    /// parsing or storing them. A record whose stored row was already replaced in this run by
+    /// a different row with its key is the second of two different rows: a conflict.
+    private mutating func recognise(_ recognised: [(slot: Int, line: Int)], known: KnownDigests,
+                                    rejections: inout [(line: Int, rejection: RowRejection)]) {
+        claims.beginBatch(recognised)
+        for (slot, line) in recognised {
+            if claims.wasReplaced(slot) {
+                rejections.append((line, conflict))
+                continue
+            }
+            claims.claim(slot)
+            report.unchanged += 1
+            if known.isRestricted(slot) { report.restricted += 1 }
+        }
+    }
+
+    /// Upserts `row` (from `line`) and counts the outcome; a changed row that makes later
+    /// records of this batch recognised by the replaced digest conflicts adds them to `rejections`.
+    private func store(_ row: CanonicalRow, line: Int, into report: inout FileReport,
+                       rejections: inout [(line: Int, rejection: RowRejection)]) throws {
+        let known = self.known
+        let claims = self.claims
+        let outcome = try upserter.upsert(keys: row.keys, content: row.content, digest: row.digest, fallbacks: row.fallbacks,
+                                          run: runID) { stored in
+            guard let known, let slot = known.slot(of: stored) else { return false }
+            return claims.isClaimed(slot, before: line)
+        }
         if outcome != .conflict, row.isRestricted { report.restricted += 1 }
         switch outcome {
         case .inserted: report.inserted += 1
-        case .updated: report.updated += 1
-        case .unchanged: report.unchanged += 1
-        case .conflict: throw RowRejection(column: file == .appointments ? "appointment_id" : "referral_id", reason: .duplicateConflict)
+        case .updated(let previous):
+            report.updated += 1
+            // Records recognised by the replaced row's digest later in the file (in this batch)
+            // are now the second row with this key: conflicts, no longer unchanged.
+            if let known, let previous, let slot = known.slot(of: previous) {
+                for later in claims.replace(slot) {
+                    report.unchanged -= 1
+                    if known.isRestricted(slot) { report.restricted -= 1 }
+                    rejections.append((later, conflict))
+                }
+            }
+        case .unchanged(let previous):
+            report.unchanged += 1
+            if let known, let previous, let slot = known.slot(of: previous) { claims.see(slot) }
+        case .conflict: throw conflict
         }
+    }
+
+    /// The digests of ``known`` whose rows no record of this file claimed and no parsed row
+    /// updated or compared: the stored rows the export may no longer hold, and whether some
+    /// stored rows have no digest (those are absent unless this run saw them).
+    func unclaimedDigests() -> (digests: [Int64], undigested: Bool) {
+        guard let known else { return ([], true) }
+        var digests: [Int64] = []
+        for slot in 0..<known.slotCount where known.digest(at: slot) != 0 && !claims.isPresent(slot) {
+            digests.append(known.digest(at: slot))
+        }
+        return (digests, known.undigestedRows > 0)
+    }
+
+    /// Drops rows waiting for a referral under a key whose stored row a record recognised by
+    /// its digest: the export holds that key as a loaded row, as when it is stored.
+    func discardWaitingRecognised() throws {
+        guard let known, let pending else { return }
+        let claims = self.claims
+        try pending.discardLoaded { digest in known.slot(of: digest).map { claims.isClaimed($0) } ?? false }
     }
 
     private func reject(_ rejection: RowRejection, line: Int, in report: inout FileReport, file: String) throws {

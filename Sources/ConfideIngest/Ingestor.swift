@@ -7,6 +7,7 @@ import ConfideModel
 /// file, line, column and reason. The whole run is one transaction.
 public struct Ingestor {
     private let pseudonymizer: Pseudonymizer
+    private let key: PracticeKey
     private let timeZone: TimeZone
     private let showsProgress: Bool
 
@@ -20,6 +21,7 @@ public struct Ingestor {
     ///   commits), so that a person or journald sees one line per file as it finishes.
     public init(key: PracticeKey, timeZone: TimeZone, showsProgress: Bool = false, fileFinished: (@Sendable (FileReport) -> Void)? = nil) {
         self.pseudonymizer = Pseudonymizer(key: key)
+        self.key = key
         self.timeZone = timeZone
         self.showsProgress = showsProgress
         self.fileFinished = fileFinished
@@ -53,22 +55,41 @@ public struct Ingestor {
                            [startedAt, source.format.rawValue, source.mode.rawValue])
             let run = try db.scalarInt("SELECT last_insert_rowid()")!
             var report = IngestReport(runID: run, files: [], mode: source.mode.rawValue)
-            for file in CanonicalFile.allCases {
-                let indexes = try DeferredIndexes(table: RowParser.tableColumns(file).table, in: db)
-                var (load, fileReport) = try loadFile(file, of: source, sourceDB: sourceDB, into: db, run: run)
+            var presence: SnapshotPresence?
+            if source.mode == .snapshot { presence = try SnapshotPresence(in: db) }
+            // Snapshot mode: each file's stored digests, the next file's read while this one loads.
+            var nextDigests = try source.mode == .snapshot ? KnownDigestsReader(file: CanonicalFile.allCases[0], db: db) : nil
+            for (position, file) in CanonicalFile.allCases.enumerated() {
+                let table = RowParser.tableColumns(file).table
+                let known = try nextDigests?.finish()
+                nextDigests = nil
+                if source.mode == .snapshot, position + 1 < CanonicalFile.allCases.count {
+                    nextDigests = try KnownDigestsReader(file: CanonicalFile.allCases[position + 1], db: db)
+                }
+                let indexes = try DeferredIndexes(table: table, in: db)
+                var (load, fileReport) = try loadFile(file, of: source, sourceDB: sourceDB, into: db, run: run,
+                                                      known: known, nextDigests: nextDigests)
                 try indexes.rebuild(in: db)
+                try load.discardWaitingRecognised()
+                if presence != nil {
+                    let unclaimed = load.unclaimedDigests()
+                    try presence!.record(table: table, unclaimed: unclaimed.digests, undigested: unclaimed.undigested, in: db)
+                }
                 try record(fileReport, run: run, in: db)
                 report.files.append(fileReport)
                 fileFinished?(fileReport)
-                if file == .referrals, source.mode == .snapshot {
-                    report.missingFromSnapshot = try db.scalarInt("SELECT count(*) FROM referrals WHERE seen_run <> ?", [run])
+                if file == .referrals, let presence {
+                    report.missingFromSnapshot = try count(absentFrom: "referrals", presence, run: run, in: db)
                 }
                 if let released = try load.releaseWaiting() {
                     try record(released, run: run, in: db)
                     report.waiting.append(released)
                 }
             }
-            if source.mode == .snapshot { try reconcileSnapshot(&report, deletes: source.snapshotDeletes, run: run, in: db) }
+            if let presence {
+                try reconcileSnapshot(&report, presence: presence, deletes: source.snapshotDeletes, run: run, in: db)
+                try presence.drop(in: db)
+            }
             try db.execute("UPDATE ingest_runs SET missing_from_snapshot = ? WHERE run_id = ?", [report.missingFromSnapshot, run])
             return report
         }
@@ -83,42 +104,48 @@ public struct Ingestor {
     ///   and with `deletes` removed (a referral with its appointments and scores).
     /// - Nothing is replaced or deleted from a file that had quarantined rows: a row the export
     ///   holds but could not be read is not absent, and a broken export must not empty the store.
-    func reconcileSnapshot(_ report: inout IngestReport, deletes: Bool, run: Int, in db: Database) throws {
+    func reconcileSnapshot(_ report: inout IngestReport, presence: SnapshotPresence, deletes: Bool, run: Int, in db: Database) throws {
         // The files are reported in the order of `CanonicalFile.allCases`.
         guard report.files.count == CanonicalFile.allCases.count else { return }
         let referrals = 0, appointments = 1, measures = 2
         let quarantined = report.files.map(\.quarantined)
         let clean = { (i: Int) in quarantined[i] == 0 }
-        if clean(measures) {
+        if clean(measures), !presence.allPresent("measures") {
             try db.execute("""
-                DELETE FROM measures WHERE seen_run <> ?1
-                AND referral_id IN (SELECT DISTINCT referral_id FROM measures WHERE seen_run = ?1)
+                DELETE FROM measures WHERE \(presence.absent("measures"))
+                AND EXISTS (SELECT 1 FROM measures AS other WHERE other.referral_id = measures.referral_id
+                            AND NOT \(presence.absent("measures", alias: "other")))
                 """, [run])
             report.files[measures].replaced = db.changes
         }
-        let missing = { (table: String) in try db.scalarInt("SELECT count(*) FROM \(table) WHERE seen_run <> ?", [run]) ?? 0 }
-        report.files[referrals].missingFromSnapshot = try missing("referrals")
-        report.files[appointments].missingFromSnapshot = try missing("appointments")
-        report.files[measures].missingFromSnapshot = try missing("measures")
+        report.files[referrals].missingFromSnapshot = try count(absentFrom: "referrals", presence, run: run, in: db)
+        report.files[appointments].missingFromSnapshot = try count(absentFrom: "appointments", presence, run: run, in: db)
+        report.files[measures].missingFromSnapshot = try count(absentFrom: "measures", presence, run: run, in: db)
         guard deletes else { return }
-        if clean(measures) {
-            try db.execute("DELETE FROM measures WHERE seen_run <> ?", [run])
+        if clean(measures), !presence.allPresent("measures") {
+            try db.execute("DELETE FROM measures WHERE \(presence.absent("measures"))", [run])
             report.files[measures].deleted += db.changes
         }
-        if clean(appointments) {
-            try db.execute("DELETE FROM appointments WHERE seen_run <> ?", [run])
+        if clean(appointments), !presence.allPresent("appointments") {
+            try db.execute("DELETE FROM appointments WHERE \(presence.absent("appointments"))", [run])
             report.files[appointments].deleted += db.changes
         }
-        if clean(referrals) {
-            let gone = "SELECT referral_id FROM referrals WHERE seen_run <> ?"
+        if clean(referrals), !presence.allPresent("referrals") {
+            let gone = "SELECT referral_id FROM referrals WHERE \(presence.absent("referrals"))"
             try db.execute("DELETE FROM measures WHERE referral_id IN (\(gone))", [run])
             report.files[measures].deleted += db.changes
             try db.execute("DELETE FROM appointments WHERE referral_id IN (\(gone))", [run])
             report.files[appointments].deleted += db.changes
-            try db.execute("DELETE FROM referrals WHERE seen_run <> ?", [run])
+            try db.execute("DELETE FROM referrals WHERE \(presence.absent("referrals"))", [run])
             report.files[referrals].deleted += db.changes
         }
         report.missingFromSnapshot = report.files[referrals].missingFromSnapshot
+    }
+
+    /// The rows of `table` the snapshot no longer holds.
+    private func count(absentFrom table: String, _ presence: SnapshotPresence, run: Int, in db: Database) throws -> Int {
+        guard !presence.allPresent(table) else { return 0 }
+        return try db.scalarInt("SELECT count(*) FROM \(table) WHERE \(presence.absent(table))", [run]) ?? 0
     }
 
     /// Opens an SQLite source read-only (`trusted_schema` off, defensive) and checks it.
@@ -134,7 +161,10 @@ public struct Ingestor {
         }
     }
 
-    private func loadFile(_ file: CanonicalFile, of source: ExportSource, sourceDB: Database?, into db: Database, run: Int) throws -> (FileLoad, FileReport) {
+    /// Loads one file. In snapshot mode `known` holds the table's stored digests, and
+    /// `nextDigests` reads the next file's between batches (it has finished when this returns).
+    private func loadFile(_ file: CanonicalFile, of source: ExportSource, sourceDB: Database?, into db: Database, run: Int,
+                          known: KnownDigests?, nextDigests: KnownDigestsReader?) throws -> (FileLoad, FileReport) {
         let dates = DateParser(order: source.dateOrder, timeZone: timeZone)
         let mapping = source.mapping(file)
         let label = source.label(of: file)
@@ -144,24 +174,35 @@ public struct Ingestor {
             let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
                                      statusColumns: extract.statusColumns)
             var load = try FileLoad(file: file, label: label, db: db, run: run, pseudonymizer: pseudonymizer,
-                                    droppedColumns: extract.dropped, encoding: nil)
-            var batcher = RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label)
+                                    droppedColumns: extract.dropped, encoding: nil, known: known)
+            var batcher = RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label,
+                                        digester: RowDigester(file: file, fields: fields, key: key), known: known)
             try extract.run(into: &batcher, record: record) { batch in try load.load(batch) }
             let report = load.finish(outOfVocabulary: batcher.parser.fields.outOfVocabulary)
+            _ = try nextDigests?.finish()
             return (load, report)
         }
         let extract = try CSVExtract(file: file, source: source)
         let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
                                  statusColumns: extract.statusColumns)
         var load = try FileLoad(file: file, label: label, db: db, run: run, pseudonymizer: pseudonymizer,
-                                droppedColumns: extract.dropped, encoding: extract.reader.encoding)
+                                droppedColumns: extract.dropped, encoding: extract.reader.encoding, known: known)
         let progress = showsProgress ? ProgressLine(label: label, totalBytes: ProgressLine.size(of: source.csvPath(of: file))) : nil
         let parsing = ParsingThread(extract: extract, progress: progress,
-                                    batcher: RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label))
-        let outOfVocabulary = try parsing.run { batch in try load.load(batch) }
+                                    batcher: RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label,
+                                                           digester: RowDigester(file: file, fields: fields, key: key), known: known))
+        let outOfVocabulary = try parsing.run { batch in
+            try load.load(batch)
+            try nextDigests?.advance(rows: Self.digestsReadPerBatch)
+        }
+        _ = try nextDigests?.finish()
         let report = load.finish(outOfVocabulary: outOfVocabulary)
         return (load, report)
     }
+
+    /// Stored digests of the next file read after each batch: about as long as the parsing
+    /// thread takes to read a batch when most records are recognised.
+    static let digestsReadPerBatch = 65_536
 
     private func record(_ report: FileReport, run: Int, in db: Database) throws {
         try db.execute("""

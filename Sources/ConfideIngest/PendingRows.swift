@@ -8,6 +8,7 @@ final class PendingRows {
     private let hold: Statement
     private let drop: Statement
     private let select: Statement
+    private let loadedKeys: Statement
     private let keyCount: Int
     private let contentCount: Int
     /// True when rows may be waiting under keys that this run loads (so they must be dropped).
@@ -23,6 +24,11 @@ final class PendingRows {
             """)
         drop = try db.makeStatement("DELETE FROM \(pendingTable) WHERE \(keys.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND "))")
         select = try db.makeStatement("SELECT \(all.joined(separator: ", ")), line FROM \(pendingTable) WHERE deferred_run < ?1 ORDER BY deferred_run, line")
+        let join = keys.map { "t.\($0) = p.\($0)" }.joined(separator: " AND ")
+        loadedKeys = try db.makeStatement("""
+            SELECT \(keys.map { "p.\($0)" }.joined(separator: ", ")), t.row_digest FROM \(pendingTable) p
+            JOIN \(table) t ON \(join) WHERE t.row_digest IS NOT NULL
+            """)
         keyCount = keys.count
         contentCount = content.count
         mayHoldKeys = (try db.scalarInt("SELECT count(*) FROM \(pendingTable)") ?? 0) > 0
@@ -37,6 +43,16 @@ final class PendingRows {
     /// Forgets a waiting row whose key was just loaded from the export itself.
     func discard(keys: [DatabaseValue]) throws {
         if mayHoldKeys { try drop.execute(values: keys) }
+    }
+
+    /// Forgets the waiting rows whose key is stored with a digest for which `isLoaded` is true
+    /// (a record recognised by its digest, which stands for the stored row, was in the export).
+    func discardLoaded(where isLoaded: (Int64) -> Bool) throws {
+        guard mayHoldKeys else { return }
+        let keys = try loadedKeys.map([]) { row in
+            (keys: (0..<keyCount).map { row.value($0) }, digest: Int64(row.int(keyCount)))
+        }
+        for (key, digest) in keys where isLoaded(digest) { try drop.execute(values: key) }
     }
 
     /// The rows that waited from earlier runs: their keys, content and the line they came from.

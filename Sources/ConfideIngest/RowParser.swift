@@ -14,6 +14,12 @@ struct CanonicalRow: Sendable {
     var client: String?
     /// True for a referral the practice marked `restricted` (counted in the reconciliation).
     var isRestricted = false
+    /// The keyed digest of the source record (``RowDigester``), stored with the row so that a
+    /// later snapshot recognises the record unparsed; nil when the row has none.
+    var digest: Int64?
+    /// The fields whose value fell back to the vocabulary's fallback, as bits of their
+    /// positions in `CanonicalFile.fields` (reported again when the record is recognised).
+    var fallbacks = 0
     /// The first 64 bits of the first key (a hex pseudonym): rows sorted by it reach the
     /// table's B-tree in key order. Equal keys have equal values.
     let order: UInt64
@@ -92,7 +98,10 @@ struct RowParser {
         let ethnicity = try fields.word("ethnicity", Ethnicity.self, missing: .notStated)
         let postcode = try fields.text("postcode")
         let district = postcode.flatMap(postcodeDistrict)
-        if postcode != nil, district == nil { fields.outOfVocabulary["postcode", default: 0] += 1 }
+        if postcode != nil, district == nil {
+            fields.outOfVocabulary["postcode", default: 0] += 1
+            fields.fallbackCount += 1
+        }
         let source = try fields.word("referral_source", ReferralSource.self, missing: .other)
         let problem = try fields.word("presenting_problem", PresentingProblem.self, missing: .other)
         let end = try fields.optionalDay("end_date")

@@ -7,7 +7,7 @@ public import ConfideStore
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8])
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9])
 
     static let version1 = """
     CREATE TABLE meta (
@@ -249,5 +249,22 @@ public enum Schema {
     DROP INDEX appointments_attended;
     CREATE INDEX appointments_attended ON appointments(referral_id, date, kind, therapist_id, modality, delivery, status)
         WHERE status IN ('attended', 'attended_late');
+    """
+
+    /// Version 9 (snapshot re-ingest at national scale, issue 17): each stored row keeps the
+    /// keyed digest of the source record it was loaded from (`row_digest`: SipHash-2-4 under a
+    /// key derived from the practice key and the file's mapping, 64 bits; without the key it
+    /// cannot be linked to any source value) and the fields whose value fell back to a
+    /// vocabulary's fallback (`row_fallbacks`, a bit per position in the file's canonical
+    /// fields). A snapshot ingest reads the digests once and counts a record it recognises as
+    /// unchanged without parsing it or writing to the store. Rows stored before this version
+    /// have no digest: the next ingest compares them as before and fills it in.
+    static let version9 = """
+    ALTER TABLE referrals ADD COLUMN row_digest INTEGER;
+    ALTER TABLE referrals ADD COLUMN row_fallbacks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE appointments ADD COLUMN row_digest INTEGER;
+    ALTER TABLE appointments ADD COLUMN row_fallbacks INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE measures ADD COLUMN row_digest INTEGER;
+    ALTER TABLE measures ADD COLUMN row_fallbacks INTEGER NOT NULL DEFAULT 0;
     """
 }

@@ -104,6 +104,26 @@ public final class Statement {
         }
     }
 
+    /// Steps the statement (without arguments) for at most `limit` rows, calling `body` with
+    /// each, and returns true when it has no more rows (it is then reset). The next call goes
+    /// on where this one stopped, so a long read can be spread between other statements of the
+    /// connection, as long as they do not change the schema.
+    public func step(limit: Int, _ body: (Row) throws -> Void) throws -> Bool {
+        let row = Row(statement: self)
+        var taken = 0
+        while taken < limit {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { sqlite3_reset(handle); return true }
+            guard code == SQLITE_ROW else {
+                sqlite3_reset(handle)
+                throw database.error(code: code, sql: sql)
+            }
+            try body(row)
+            taken += 1
+        }
+        return false
+    }
+
     /// Runs the statement and maps every row.
     public func map<T>(_ arguments: [DatabaseValueConvertible] = [], _ transform: (Row) throws -> T) throws -> [T] {
         var result: [T] = []

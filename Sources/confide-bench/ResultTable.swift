@@ -10,7 +10,9 @@ enum ResultTable {
         lines.append(row(["stage / tool", "seconds", "rows/s", "peak MiB", "count MAE", "mean MAE"]))
         let stages: [(String, StageFigures)] = [("ingest", report.stages.ingest), ("metrics", report.stages.metrics),
                                                 ("protect", report.stages.protect), ("publish", report.stages.publish),
-                                                ("weekly_run", report.stages.weeklyRun)]
+                                                ("weekly_run", report.stages.weeklyRun),
+                                                ("snapshot_unchanged", report.stages.snapshotUnchanged),
+                                                ("snapshot_changed", report.stages.snapshotChanged)]
         for (name, figures) in stages {
             lines.append(row([name, number(figures.seconds, "%.3f"), number(figures.rowsPerSecond, "%.0f"), number(figures.peakRSSMiB, "%.1f"), "", ""])
                          + (figures.error.map { "  error: \($0)" } ?? ""))
@@ -28,6 +30,9 @@ enum ResultTable {
             if let compute = figures.computeSeconds { line += "  (after reading: \(number(compute, "%.3f")) s)" }
             if let error = figures.error { line += "  error: \(error)" }
             lines.append(line)
+        }
+        if let store = report.storeBytes, let export = report.exportBytes {
+            lines.append("store \(store) bytes after the first load, export \(export) bytes")
         }
         lines.append("targets:")
         for target in report.targets {

@@ -80,6 +80,30 @@ struct SuiteCommand: ParsableCommand {
             progress("\(size) clients: \(stage) done in \(String(format: "%.2f", m.seconds)) s (\(Int(Double(rows) / max(m.seconds, 1e-9))) rows/s)")
         }
         done("ingest", ingest["ingest"], rows: rows.base)
+        var storeBytes: Int?
+        let exportBytes = CanonicalFile.allCases.reduce(0) { $0 + fileSize(practice.base + "/" + $1.fileName) }
+        var snapshotUnchanged: Result<StageMeasurement, BenchError> = .failure(BenchError("the ingest stage failed"))
+        var snapshotChanged = snapshotUnchanged
+        if case .success = ingest["ingest"]! {
+            storeBytes = workspace.storeBytes()
+            do {
+                let snapshot = try workspace.snapshotCopy(practice: practice)
+                progress("\(size) clients: snapshot re-ingest of the unchanged base export")
+                snapshotUnchanged = stageChild(["snapshot-stage", "--config", snapshot.unchanged, "--stage", "snapshot_unchanged"],
+                                               stages: ["snapshot_unchanged"],
+                                               progress: ("\(size) clients: snapshot, unchanged", rows.base), rates: &rates)["snapshot_unchanged"]!
+                done("snapshot unchanged", snapshotUnchanged, rows: rows.base)
+                progress("\(size) clients: snapshot re-ingest with 1% of rows changed")
+                snapshotChanged = stageChild(["snapshot-stage", "--config", snapshot.changed, "--stage", "snapshot_changed"],
+                                             stages: ["snapshot_changed"],
+                                             progress: ("\(size) clients: snapshot, 1% changed", rows.base), rates: &rates)["snapshot_changed"]!
+                done("snapshot changed", snapshotChanged, rows: rows.base)
+            } catch {
+                snapshotUnchanged = .failure(BenchError("\(error)"))
+                snapshotChanged = snapshotUnchanged
+            }
+            try? FileManager.default.removeItem(atPath: practice.folder + "/run-snapshot")
+        }
         var release: [String: Result<StageMeasurement, BenchError>] = [:]
         var dp: Result<StageMeasurement, BenchError> = .failure(BenchError("the ingest stage failed"))
         var weekly: Result<StageMeasurement, BenchError> = .failure(BenchError("the ingest stage failed"))
@@ -107,7 +131,9 @@ struct SuiteCommand: ParsableCommand {
         }
         let stages = Stages(ingest: figures(ingest["ingest"], rows: rows.base), metrics: figures(release["metrics"], rows: rows.base),
                             protect: figures(release["protect"], rows: rows.base), publish: figures(release["publish"], rows: rows.base),
-                            weeklyRun: figures(weekly, rows: rows.delta))
+                            weeklyRun: figures(weekly, rows: rows.delta),
+                            snapshotUnchanged: figures(snapshotUnchanged, rows: rows.base),
+                            snapshotChanged: figures(snapshotChanged, rows: rows.base))
         let dpCounts: DPFigures
         switch dp {
         case .success(let m):
@@ -140,7 +166,9 @@ struct SuiteCommand: ParsableCommand {
         var counts = rows
         counts.attendedAppointments = dpCounts.rows
         return BenchReport(clients: size, rows: counts, stages: stages, baselines: baselineFigures, dpCounts: dpCounts,
-                           targets: TargetCheck.all(stages: stages, baselines: baselineFigures, dpCounts: dpCounts), machine: machine)
+                           targets: TargetCheck.all(stages: stages, baselines: baselineFigures, dpCounts: dpCounts,
+                                                    storeBytes: storeBytes, exportBytes: exportBytes),
+                           machine: machine, storeBytes: storeBytes, exportBytes: exportBytes)
     }
 
     /// Runs this program with `arguments` (a stage subcommand) and collects the measurements

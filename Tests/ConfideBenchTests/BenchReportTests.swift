@@ -6,7 +6,9 @@ import Testing
 private func sampleReport() -> BenchReport {
     let stage = StageFigures(seconds: 2, rows: 1_000, peakRSSMiB: 30)
     let stages = Stages(ingest: stage, metrics: StageFigures(seconds: 0.1, rows: 1_000, peakRSSMiB: 31), protect: stage,
-                        publish: stage, weeklyRun: StageFigures(seconds: 1, rows: 10, peakRSSMiB: 40))
+                        publish: stage, weeklyRun: StageFigures(seconds: 1, rows: 10, peakRSSMiB: 40),
+                        snapshotUnchanged: StageFigures(seconds: 0.5, rows: 1_000, peakRSSMiB: 50),
+                        snapshotChanged: StageFigures(seconds: 0.7, rows: 1_000, peakRSSMiB: 52))
     let baselines = Baselines(
         sqliteImport: BaselineFigures(isDP: false, seconds: 0.5, peakRSSMiB: 6, rowsPerSecond: 2_000),
         pandas: BaselineFigures(isDP: false, seconds: 30, peakRSSMiB: 80, readSeconds: 20, computeSeconds: 10),
@@ -15,8 +17,9 @@ private func sampleReport() -> BenchReport {
     let dp = DPFigures(epsilon: 1, seconds: 0.2, readSeconds: 0.1, dpSeconds: 0.1, peakRSSMiB: 35, rows: 900, partitions: 40,
                        countMAE: 3, countMAERaw: 3.5, meanMAE: 25)
     return BenchReport(clients: 2_000, rows: RowCounts(base: 1_000, delta: 10, attendedAppointments: 900), stages: stages,
-                       baselines: baselines, dpCounts: dp, targets: TargetCheck.all(stages: stages, baselines: baselines, dpCounts: dp),
-                       machine: Machine(cores: 2, loadAverage: 1.5, system: "test"))
+                       baselines: baselines, dpCounts: dp,
+                       targets: TargetCheck.all(stages: stages, baselines: baselines, dpCounts: dp, storeBytes: 3_000, exportBytes: 1_000),
+                       machine: Machine(cores: 2, loadAverage: 1.5, system: "test"), storeBytes: 3_000, exportBytes: 1_000)
 }
 
 private func object(_ text: String) throws -> [String: Any] {
@@ -28,12 +31,14 @@ private func object(_ text: String) throws -> [String: Any] {
         let text = try sampleReport().jsonText()
         #expect(!text.contains("\n"), "one object on one line")
         let json = try object(text)
-        #expect(Set(json.keys) == ["clients", "rows", "stages", "baselines", "dp_counts", "targets", "machine"])
+        #expect(Set(json.keys) == ["clients", "rows", "stages", "baselines", "dp_counts", "targets", "machine",
+                                   "store_bytes", "export_bytes"])
+        #expect(json["store_bytes"] as? Int == 3_000 && json["export_bytes"] as? Int == 1_000)
         let stages = try #require(json["stages"] as? [String: Any])
-        #expect(Set(stages.keys) == ["ingest", "metrics", "protect", "publish", "weekly_run"])
+        #expect(Set(stages.keys) == ["ingest", "metrics", "protect", "publish", "weekly_run", "snapshot_unchanged", "snapshot_changed"])
         for (name, value) in stages {
             let stage = try #require(value as? [String: Any], "\(name)")
-            for key in ["seconds", "rows_per_second", "peak_rss_mib"] {
+            for key in ["seconds", "rows_per_second", "peak_rss_mib", "rows"] {
                 #expect(stage[key] is NSNumber, "stages.\(name).\(key)")
             }
         }
@@ -50,7 +55,7 @@ private func object(_ text: String) throws -> [String: Any] {
         #expect(Set(dp.keys) == ["epsilon", "seconds", "read_seconds", "dp_seconds", "peak_rss_mib", "rows", "partitions",
                                  "count_mae", "count_mae_raw", "mean_mae"])
         let targets = try #require(json["targets"] as? [[String: Any]])
-        #expect(targets.count == 8 && targets.allSatisfy { Set($0.keys) == ["id", "description", "value", "target", "met"] })
+        #expect(targets.count == 13 && targets.allSatisfy { Set($0.keys) == ["id", "description", "value", "target", "met"] })
     }
 
     @Test func rowsPerSecondIsTheStagesRowsOverItsSeconds() throws {
@@ -83,6 +88,14 @@ private func object(_ text: String) throws -> [String: Any] {
         let publish = try #require((try object(try report.jsonText())["stages"] as? [String: Any])?["publish"] as? [String: Any])
         #expect(publish["seconds"] is NSNull && publish["rows_per_second"] is NSNull && publish["peak_rss_mib"] is NSNull)
         #expect(publish["error"] as? String == "exit code 73: audit failed")
+    }
+
+    @Test func sizesNotMeasuredAreNull() throws {
+        var report = sampleReport()
+        report.storeBytes = nil
+        report.exportBytes = nil
+        let json = try object(try report.jsonText())
+        #expect(json["store_bytes"] is NSNull && json["export_bytes"] is NSNull)
     }
 
     @Test func theReportDecodesBackToItself() throws {
@@ -128,6 +141,21 @@ private func object(_ text: String) throws -> [String: Any] {
             ("dp_counts_error_vs_best_dp_baseline", "exactly 1", { $0.dp.countMAE = 4 }, 1, false),
             ("dp_counts_error_vs_best_dp_baseline", "PipelineDP failed: OpenDP's is the lower",
              { $0.pipelinedp = BaselineFigures(isDP: true, error: "exit code 1"); $0.dp.countMAE = 4 }, 4.0 / 6, true),
+            // Snapshot re-ingest against the first load's 2 s: below 0.3 (unchanged) and 0.4 (1% changed).
+            ("snapshot_unchanged_vs_ingest", "below", { $0.snapshotUnchanged = StageFigures(seconds: 0.5, rows: 1_000, peakRSSMiB: nil) }, 0.25, true),
+            ("snapshot_unchanged_vs_ingest", "exactly 0.3", { $0.snapshotUnchanged = StageFigures(seconds: 0.6, rows: 1_000, peakRSSMiB: nil) }, 0.3, false),
+            ("snapshot_unchanged_vs_ingest", "not run", { $0.snapshotUnchanged = StageFigures(error: "the ingest stage failed") }, nil, nil),
+            ("snapshot_changed_vs_ingest", "below", { $0.snapshotChanged = StageFigures(seconds: 0.5, rows: 1_000, peakRSSMiB: nil) }, 0.25, true),
+            ("snapshot_changed_vs_ingest", "above", { $0.snapshotChanged = StageFigures(seconds: 1, rows: 1_000, peakRSSMiB: nil) }, 0.5, false),
+            ("snapshot_changed_vs_ingest", "ingest failed", { $0.ingest = StageFigures(error: "exit code 1") }, nil, nil),
+            // Seconds (the target is for 1,000,000 clients): under 30.
+            ("snapshot_unchanged_seconds", "below", { $0.snapshotUnchanged = StageFigures(seconds: 29, rows: 1_000, peakRSSMiB: nil) }, 29, true),
+            ("snapshot_unchanged_seconds", "exactly 30", { $0.snapshotUnchanged = StageFigures(seconds: 30, rows: 1_000, peakRSSMiB: nil) }, 30, false),
+            ("snapshot_changed_seconds", "above", { $0.snapshotChanged = StageFigures(seconds: 31, rows: 1_000, peakRSSMiB: nil) }, 31, false),
+            // Store bytes against export bytes: at most 1.5.
+            ("store_bytes_vs_export_bytes", "below", { $0.storeBytes = 1_400 }, 1.4, true),
+            ("store_bytes_vs_export_bytes", "above", { $0.storeBytes = 3_500 }, 3.5, false),
+            ("store_bytes_vs_export_bytes", "not measured", { $0.storeBytes = nil }, nil, nil),
         ]
         for c in cases {
             var figures = RunFigures()
@@ -142,8 +170,10 @@ private func object(_ text: String) throws -> [String: Any] {
         let targets = RunFigures().targets
         #expect(targets.map(\.id) == ["ingest_vs_sqlite_import", "metrics_protect_vs_pandas", "metrics_protect_vs_pipelinedp",
                                       "weekly_run_seconds", "weekly_run_peak_rss_mib", "dp_counts_vs_fastest_dp_baseline",
-                                      "dp_counts_vs_fastest_dp_baseline_without_reading", "dp_counts_error_vs_best_dp_baseline"])
-        #expect(targets.map(\.target) == [0.5, 10, 10, 5, 1_024, 10, 10, 1])
+                                      "dp_counts_vs_fastest_dp_baseline_without_reading", "dp_counts_error_vs_best_dp_baseline",
+                                      "snapshot_unchanged_vs_ingest", "snapshot_changed_vs_ingest", "snapshot_unchanged_seconds",
+                                      "snapshot_changed_seconds", "store_bytes_vs_export_bytes"])
+        #expect(targets.map(\.target) == [0.5, 10, 10, 5, 1_024, 10, 10, 1, 0.3, 0.4, 30, 30, 1.5])
     }
 }
 
@@ -158,10 +188,15 @@ private struct RunFigures {
     var pipelinedp = BaselineFigures(isDP: true, seconds: 40, computeSeconds: 8, countMAE: 4, meanMAE: 10)
     var opendp = BaselineFigures(isDP: true, seconds: 2.5, computeSeconds: 1, countMAE: 6, meanMAE: 10)
     var dp = DPFigures(seconds: 0.25, dpSeconds: 0.0625, countMAE: 3)
+    var snapshotUnchanged = StageFigures(seconds: 0.4, rows: 1_000, peakRSSMiB: 30)
+    var snapshotChanged = StageFigures(seconds: 0.6, rows: 1_000, peakRSSMiB: 30)
+    var storeBytes: Int? = 2_000
+    var exportBytes: Int? = 1_000
 
     var targets: [TargetCheck] {
-        TargetCheck.all(stages: Stages(ingest: ingest, metrics: metrics, protect: protect, publish: protect, weeklyRun: weeklyRun),
+        TargetCheck.all(stages: Stages(ingest: ingest, metrics: metrics, protect: protect, publish: protect, weeklyRun: weeklyRun,
+                                       snapshotUnchanged: snapshotUnchanged, snapshotChanged: snapshotChanged),
                         baselines: Baselines(sqliteImport: sqlite, pandas: pandas, pipelinedp: pipelinedp, opendp: opendp),
-                        dpCounts: dp)
+                        dpCounts: dp, storeBytes: storeBytes, exportBytes: exportBytes)
     }
 }

@@ -37,4 +37,22 @@ private func lines(_ path: String) throws -> [[Substring]] {
         #expect(delta.count == all.filter { $0[2] > cutoff || $0[9] > cutoff }.count)
         #expect(try exportRows(practice.base) + exportRows(practice.delta) - endedLastWeek.count == exportRows(practice.exports))
     }
+
+    /// The changed snapshot has the base's rows and keys, with one row in a hundred of each file
+    /// changed in one column, to a different value.
+    @Test func theChangedExportChangesOneRowInAHundred() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("confide-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let practice = SyntheticPractice(clients: 300, work: work)
+        try practice.prepare()
+        for (file, key, column) in [("referrals.csv", 0...0, 7), ("appointments.csv", 0...0, 8), ("measures.csv", 0...2, 3)] {
+            let base = try lines(practice.base + "/" + file), changed = try lines(practice.changed + "/" + file)
+            #expect(base.count == changed.count && base.count >= 200, "\(file)")
+            for (index, (old, new)) in zip(base, changed).enumerated() {
+                #expect(old[key] == new[key], "\(file) keeps its keys")
+                let differing = old.indices.filter { old[$0] != new[$0] }
+                #expect(differing == ((index + 1) % 100 == 0 ? [column] : []), "\(file) row \(index + 1)")
+            }
+        }
+    }
 }

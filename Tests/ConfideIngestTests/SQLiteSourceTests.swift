@@ -67,8 +67,15 @@ private func sqliteSource(_ path: String) -> ExportSource {
         let fromCSV = try openStore(csv)
         _ = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(path: csv.path), into: fromCSV, startedAt: "t")
         for table in ["referrals", "appointments", "measures"] {
+            // Every column but the digest of the source record (and its fallbacks), which is of
+            // each source's own bytes by design.
             let dump: (Database) throws -> [String] = { db in
-                try db.cachedStatement("SELECT * FROM \(table) ORDER BY 1, 2").map { row in (0..<(row.count - 1)).map { "\(row.value($0))" }.joined(separator: "|") }
+                let columns = try db.makeStatement("SELECT name FROM pragma_table_info(?1) WHERE name NOT IN ('row_digest', 'row_fallbacks') ORDER BY cid")
+                    .map([table]) { $0.string(0) }
+                #expect(columns.count >= 5)
+                return try db.cachedStatement("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY 1, 2").map { row in
+                    (0..<row.count).map { "\(row.value($0))" }.joined(separator: "|")
+                }
             }
             let a = try dump(fromSQLite), b = try dump(fromCSV)
             #expect(a == b, "\(table) differs")

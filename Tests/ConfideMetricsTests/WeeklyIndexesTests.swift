@@ -79,7 +79,7 @@ import Testing
         let cases = try metrics.cases(period: period)
 
         try Schema.migrator.migrate(db)
-        #expect(try db.scalarInt("PRAGMA user_version") == 8)
+        #expect(try db.scalarInt("PRAGMA user_version") == Schema.migrator.latestVersion)
         #expect(try metrics.compute(week: week).canonicalBytes == weekly)
         #expect(try metrics.compute(week: week, outcomeWeeks: 13).canonicalBytes == outcomes)
         #expect(try metrics.compute(period: period, outcomeWeeks: 1).canonicalBytes == supervision)
