@@ -72,6 +72,16 @@ public enum ConfigTemplate {
         # period_weeks = 4
         # epsilon_per_year = 19.8
         # epsilon_per_referral = 0.25
+        # case_lists = true writes supervision/<therapist>-cases.csv too: each therapist's cases
+        # of the period, de-identified (k-anonymous, l-diverse; docs/case-lists.md), with
+        # keyed codes that `confide case CODE` maps back inside the practice.
+        # case_lists = false
+        # case_list_k = 5
+        # case_list_l = 2
+        # case_list_max_suppression = 0.2
+        # case_lists_include_under_18 = false
+        # not_on_track_sessions = 6
+        # stable_case_codes = false
 
         # How long a referral's rows are kept after it ends (confide purge deletes them; the
         # defaults are the NHS Records Management Code of Practice's, docs/operations.md,

@@ -95,6 +95,25 @@ import Testing
         #expect(try loadConfiguration(reasoned).retention.adultYears == 21)
     }
 
+    @Test func theWrittenCaseListKeysLoadWhenUncommentedWithTheDefaults() throws {
+        var text = ConfigTemplate.render()
+        let lines = ["[supervision]", "case_lists = false", "case_list_k = 5", "case_list_l = 2", "case_list_max_suppression = 0.2",
+                     "case_lists_include_under_18 = false", "not_on_track_sessions = 6", "stable_case_codes = false"]
+        for line in lines {
+            #expect(text.contains("# " + line))
+            text = text.replacingOccurrences(of: "# " + line, with: line)
+        }
+        let configuration = try loadConfiguration(text)
+        #expect(!configuration.caseLists && configuration.caseListSettings == CaseListSettings() && !configuration.stableCaseCodes)
+        #expect(configuration.metrics.notOnTrackSessions == 6)
+        let on = try loadConfiguration(text.replacingOccurrences(of: "case_lists = false", with: "case_lists = true")
+            .replacingOccurrences(of: "case_list_k = 5", with: "case_list_k = 8"))
+        #expect(on.caseLists && on.caseListSettings.k == 8)
+        #expect { _ = try loadConfiguration(text.replacingOccurrences(of: "case_list_l = 2", with: "case_list_l = 5")) } throws: {
+            ($0 as? ConfideError)?.status == .config
+        }
+    }
+
     @Test func under18ThresholdAndCaseListsDefaultsAndReasons() throws {
         let defaults = try loadConfiguration("")
         #expect(defaults.privacy.minClientsUnder18 == 10 && !defaults.caseListsIncludeUnder18)
