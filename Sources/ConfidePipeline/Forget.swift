@@ -50,12 +50,7 @@ extension Workspace {
                 for referral in referrals {
                     try db.execute("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'referral')", [pseudonymizer.tombstone(of: referral)])
                 }
-                let deleted = try StoredReferrals.delete(referrals, in: db)
-                report.referrals = deleted.referrals
-                report.appointments = deleted.appointments
-                report.measures = deleted.measures
-                report.waiting = deleted.waiting
-                try StoredReferrals.markErasure(in: db)
+                try StoredReferrals.erase(referrals, countingInto: &report, in: db)
                 return report
             }
             try finishErasure()

@@ -50,12 +50,7 @@ extension Workspace {
                 for referral in expired {
                     try db.execute("INSERT OR IGNORE INTO expired (tombstone) VALUES (?)", [pseudonymizer.tombstone(of: referral)])
                 }
-                let deleted = try StoredReferrals.delete(expired, in: db)
-                report.referrals = deleted.referrals
-                report.appointments = deleted.appointments
-                report.measures = deleted.measures
-                report.waiting = deleted.waiting
-                try StoredReferrals.markErasure(in: db)
+                try StoredReferrals.erase(expired, countingInto: &report, in: db)
                 return report
             }
             if report.referrals > 0 { try finishErasure() }

@@ -35,6 +35,18 @@ enum StoredReferrals {
         var referrals = 0, appointments = 0, measures = 0, waiting = 0
     }
 
+    /// Deletes the referrals `pseudonyms` with everything that hangs on them (``delete(_:in:)``)
+    /// and marks the erasure (``markErasure(in:)``), inside the caller's transaction; adds what
+    /// was deleted to `report`.
+    static func erase(_ pseudonyms: [String], countingInto report: inout some ErasureCounts, in db: Database) throws {
+        let deleted = try delete(pseudonyms, in: db)
+        report.referrals = deleted.referrals
+        report.appointments = deleted.appointments
+        report.measures = deleted.measures
+        report.waiting = deleted.waiting
+        try markErasure(in: db)
+    }
+
     /// Deletes the referrals `pseudonyms`, their appointments and scores, and rows waiting
     /// for them, inside the caller's transaction.
     static func delete(_ pseudonyms: [String], in db: Database) throws -> Deleted {
@@ -66,3 +78,14 @@ enum StoredReferrals {
             """)
     }
 }
+
+/// A report of the rows an erasure deleted, per table (``ForgetReport``, ``PurgeReport``).
+protocol ErasureCounts {
+    var referrals: Int { get set }
+    var appointments: Int { get set }
+    var measures: Int { get set }
+    var waiting: Int { get set }
+}
+
+extension ForgetReport: ErasureCounts {}
+extension PurgeReport: ErasureCounts {}

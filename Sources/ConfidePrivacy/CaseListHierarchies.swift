@@ -1,14 +1,11 @@
 import ConfideMetrics
 import ConfideModel
-import ConfideRelease
 
-/// The quasi-identifiers of a case list and the generalisation hierarchy of each: what the
-/// project ships for its own columns (`docs/anonymize.md`, "Case lists"). Each level is a
-/// function of the level below it, as full-domain generalisation needs.
+/// The generalisation hierarchy of each quasi-identifier of a case list
+/// (`ProtectedCaseList.quasiIdentifiers`): what the project ships for its own columns
+/// (`docs/case-lists.md`). Each level is a function of the level below it, as full-domain
+/// generalisation needs.
 enum CaseListHierarchies {
-    /// The quasi-identifier columns, in the order of the case list.
-    static let columns = ProtectedCaseList.quasiIdentifiers
-
     /// A case's value of each quasi-identifier at level 0 (never the exact age or postcode).
     static func values(of item: ExactCase) -> [String] {
         [ageBand(item.age), item.gender, item.ethnicity, item.district.map { $0.uppercased() } ?? notKnown,

@@ -33,9 +33,6 @@ public struct CaseListProtection: Sendable {
     /// Protection with `settings`.
     public init(settings: CaseListSettings) { self.settings = settings }
 
-    /// The columns of every case list, in order.
-    public static let header = ProtectedCaseList.contractHeader
-
     /// The protected list of `therapist`'s `cases` in `period`, each case coded by `code`.
     public func protect(_ cases: [ExactCase], therapist: String, period: SupervisionPeriod,
                         code: (ExactCase) -> String) -> ProtectedCaseList {
@@ -44,7 +41,7 @@ public struct CaseListProtection: Sendable {
         let values = kept.map(CaseListHierarchies.values(of:))
         let before = Self.risk(ReidentificationRisk(classSizes: Self.classSizes(values)))
         func withheld(_ reason: String) -> ProtectedCaseList {
-            ProtectedCaseList(therapist: therapist, period: period.description, header: Self.header, rows: [], k: settings.k, l: settings.l,
+            ProtectedCaseList(therapist: therapist, period: period.description, header: ProtectedCaseList.contractHeader, rows: [], k: settings.k, l: settings.l,
                               cases: cases.count, excluded: excluded, suppressed: 0, classes: 0, smallestClass: 0, levels: [:],
                               riskBefore: before, riskAfter: Self.risk(ReidentificationRisk(classSizes: [])), withheld: reason)
         }
@@ -67,17 +64,17 @@ public struct CaseListProtection: Sendable {
         }
         var rows: [[String]] = []
         for (index, item) in kept.enumerated() {
-            let generalised = CaseListHierarchies.columns.indices.map { column in
-                applied.suppressed[index] ? "*" : CaseListHierarchies.row(CaseListHierarchies.columns[column], values[index][column])[applied.levels[column]]
+            let generalised = ProtectedCaseList.quasiIdentifiers.indices.map { column in
+                applied.suppressed[index] ? "*" : CaseListHierarchies.row(ProtectedCaseList.quasiIdentifiers[column], values[index][column])[applied.levels[column]]
             }
             rows.append([code(item)] + generalised + Self.clinical(item))
         }
         let order = rows.indices.sorted { rows[$0][0] < rows[$1][0] }  // by code: the list's order says nothing of the referral dates
         return ProtectedCaseList(
-            therapist: therapist, period: period.description, header: Self.header, rows: order.map { rows[$0] }, k: settings.k, l: settings.l,
+            therapist: therapist, period: period.description, header: ProtectedCaseList.contractHeader, rows: order.map { rows[$0] }, k: settings.k, l: settings.l,
             cases: cases.count, excluded: excluded, suppressed: applied.statistics.suppressed, classes: applied.statistics.classes,
             smallestClass: applied.statistics.smallestClass,
-            levels: Dictionary(uniqueKeysWithValues: zip(CaseListHierarchies.columns, applied.levels)),
+            levels: Dictionary(uniqueKeysWithValues: zip(ProtectedCaseList.quasiIdentifiers, applied.levels)),
             riskBefore: before, riskAfter: Self.risk(applied.riskAfter), withheld: nil)
     }
 
@@ -91,11 +88,11 @@ public struct CaseListProtection: Sendable {
     /// The anonymisation problem: the quasi-identifiers and the outcome class as `;`-separated
     /// text in memory, with the hierarchies of the values present.
     static func problem(values: [[String]], outcomes: [String], settings: CaseListSettings) throws(AnonymityError) -> AnonymizationProblem {
-        var text = (CaseListHierarchies.columns + ["outcome"]).joined(separator: ";") + "\n"
+        var text = (ProtectedCaseList.quasiIdentifiers + ["outcome"]).joined(separator: ";") + "\n"
         for (row, outcome) in zip(values, outcomes) { text += (row + [outcome]).joined(separator: ";") + "\n" }
-        let table = try InputTable(text: DelimitedText(path: "case list", bytes: Array(text.utf8)), encode: CaseListHierarchies.columns + ["outcome"])
+        let table = try InputTable(text: DelimitedText(path: "case list", bytes: Array(text.utf8)), encode: ProtectedCaseList.quasiIdentifiers + ["outcome"])
         var hierarchies: [String: Hierarchy] = [:]
-        for (column, name) in CaseListHierarchies.columns.enumerated() {
+        for (column, name) in ProtectedCaseList.quasiIdentifiers.enumerated() {
             let rows = Set(values.map { $0[column] }).sorted().map { CaseListHierarchies.row(name, $0).joined(separator: ";") }
             hierarchies[name] = try Hierarchy(text: DelimitedText(path: "hierarchy of \(name)", bytes: Array((rows.joined(separator: "\n") + "\n").utf8)),
                                               column: name)

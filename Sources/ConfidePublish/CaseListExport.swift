@@ -1,4 +1,5 @@
 public import ConfideRelease
+import Foundation
 
 /// A therapist's case list as CSV (`supervision/<therapist>-cases.csv`): the header, then one
 /// row per case, every field through ``TextSafety/csvCell(_:isNumber:)``. A list withheld (too
@@ -13,19 +14,14 @@ public enum CaseListExport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The manifest entry of `list` at `file`: k, l, the cases left out and suppressed, the
-    /// classes, the levels and the risks before and after.
+    /// The manifest entry of `list` at `file`: the list's own encoding (k, l, the cases left out
+    /// and suppressed, the classes, the levels, the risks before and after, why it is withheld)
+    /// with the count of its rows instead of the rows, and without what the file holds or names.
     static func manifestEntry(_ list: ProtectedCaseList, file: String) -> [String: Any] {
-        func risk(_ r: CaseListRisk) -> [String: Any] {
-            ["prosecutor_max": r.prosecutorMax, "prosecutor_avg": r.prosecutorAverage, "journalist_max": r.journalistMax,
-             "marketer": r.marketer, "sample_uniques": r.sampleUniques, "records_at_max": r.recordsAtMax]
-        }
-        var entry: [String: Any] = [
-            "file": file, "k": list.k, "l": list.l, "cases": list.cases, "excluded": list.excluded, "rows": list.rows.count,
-            "suppressed": list.suppressed, "classes": list.classes, "min_class": list.smallestClass, "levels": list.levels,
-            "risk_before": risk(list.riskBefore), "risk_after": risk(list.riskAfter),
-        ]
-        if let reason = list.withheld { entry["withheld"] = reason }
+        var entry = ((try? list.encoded()).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any]) ?? [:]
+        for key in ["therapist", "period", "header"] { entry[key] = nil }
+        entry["rows"] = list.rows.count
+        entry["file"] = file
         return entry
     }
 }

@@ -136,8 +136,5 @@ private struct StoredCaseList: Decodable {
     let suppressed: Int, classes: Int, smallestClass: Int, levels: [String: Int], riskBefore: CaseListRisk, riskAfter: CaseListRisk
     let withheld: String?
 
-    enum CodingKeys: String, CodingKey {
-        case therapist, period, header, rows, k, l, cases, excluded, suppressed, classes
-        case smallestClass = "min_class", levels, riskBefore = "risk_before", riskAfter = "risk_after", withheld
-    }
+    typealias CodingKeys = ProtectedCaseList.CodingKeys
 }
