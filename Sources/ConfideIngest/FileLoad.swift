@@ -135,7 +135,7 @@ struct FileLoad {
 
     private func referralIsStored(_ pseudonym: String) throws -> Bool {
         var found = false
-        try referralExists.forEachRow([pseudonym]) { _ in found = true }
+        try referralExists.forEachRow([DatabaseValue.blob(hex: pseudonym)]) { _ in found = true }
         return found
     }
 

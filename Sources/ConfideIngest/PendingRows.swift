@@ -60,7 +60,7 @@ final class PendingRows {
         try select.map([run]) { r in
             let keys = (0..<keyCount).map { r.value($0) }
             let content = (0..<contentCount).map { r.value(keyCount + $0) }
-            let referral: String? = if case .text(let text) = (keyCount == 1 ? content[0] : keys[0]) { text } else { nil }
+            let referral: String? = if case .blob(let bytes) = (keyCount == 1 ? content[0] : keys[0]) { HexBlob.text(bytes) } else { nil }
             return (CanonicalRow(keys: keys, content: content, referral: referral), r.int(keyCount + contentCount))
         }
     }

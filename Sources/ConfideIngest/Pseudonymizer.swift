@@ -1,3 +1,4 @@
+import ConfideStore
 import Crypto
 
 /// The practice's secret key for pseudonyms. Held in memory only; never logged.
@@ -77,6 +78,16 @@ public struct Pseudonymizer: Sendable {
         var text = value
         text.withUTF8 { mac.update(data: $0) }
         return Self.hex16(mac.finalize())
+    }
+
+    /// The pseudonym of `value` in `domain`, as hex text (as confide holds it in memory) and
+    /// as the 16-byte BLOB the store keeps (schema version 10).
+    func pseudonymKey(_ domain: IdentifierDomain, _ value: String) -> (text: String, stored: DatabaseValue) {
+        var mac = bases[domain.index]
+        var text = value
+        text.withUTF8 { mac.update(data: $0) }
+        let code = mac.finalize()
+        return (Self.hex16(code), .blob(code.withUnsafeBytes { Array($0.prefix(16)) }))
     }
 
     /// The tombstone of a stored pseudonym: its HMAC-SHA256 under the practice key in a domain

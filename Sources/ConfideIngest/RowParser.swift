@@ -20,7 +20,7 @@ struct CanonicalRow: Sendable {
     /// The fields whose value fell back to the vocabulary's fallback, as bits of their
     /// positions in `CanonicalFile.fields` (reported again when the record is recognised).
     var fallbacks = 0
-    /// The first 64 bits of the first key (a hex pseudonym): rows sorted by it reach the
+    /// The first 64 bits of the first key (a pseudonym's BLOB): rows sorted by it reach the
     /// table's B-tree in key order. Equal keys have equal values.
     let order: UInt64
 
@@ -29,24 +29,14 @@ struct CanonicalRow: Sendable {
         self.content = content
         self.referral = referral
         self.client = client
-        if case .text(let first) = keys.first { order = Self.hexPrefix(first) } else { order = 0 }
+        if case .blob(let first) = keys.first { order = Self.prefix(first) } else { order = 0 }
     }
 
-    /// The leading 16 hex digits of `text` as a number (in the same order as the text);
-    /// other characters count as 0.
-    private static func hexPrefix(_ text: String) -> UInt64 {
+    /// The leading 8 bytes of `bytes` as a big-endian number (in the same order as the bytes).
+    private static func prefix(_ bytes: [UInt8]) -> UInt64 {
         var value: UInt64 = 0
-        var taken = 0
-        for byte in text.utf8 where taken < 16 {
-            let digit: UInt8 = switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
-            default: 0
-            }
-            value = value << 4 | UInt64(digit)
-            taken += 1
-        }
-        return value << (4 * UInt64(16 - taken))
+        for index in 0..<8 { value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0) }
+        return value
     }
 }
 
@@ -81,8 +71,8 @@ struct RowParser {
     }
 
     private mutating func parseReferral() throws(RowRejection) -> CanonicalRow {
-        let referral = pseudonymizer.pseudonym(.referral, try fields.identifier("referral_id"))
-        let client = pseudonymizer.pseudonym(.client, try fields.identifier("client_id"))
+        let referral = pseudonymizer.pseudonymKey(.referral, try fields.identifier("referral_id"))
+        let client = pseudonymizer.pseudonymKey(.client, try fields.identifier("client_id"))
         let received = try fields.day("received_date")
         var age = try fields.optionalInt("age", in: 0...120, reason: .badAge)
         if let birth = try? fields.optionalDay("date_of_birth") {
@@ -108,18 +98,18 @@ struct RowParser {
         if let end, end < received { throw RowRejection(column: "end_date", reason: .endBeforeReceived) }
         let reason: EndReason? = end == nil ? nil : try fields.word("end_reason", EndReason.self, missing: .other)
         let restricted = try fields.word("restricted", Restriction.self, missing: .no) == .yes
-        var row = CanonicalRow(keys: [.text(referral)], content: [
-            .text(client), .text(received.iso), age.databaseValue, .text(gender.rawValue), .text(ethnicity.rawValue),
+        var row = CanonicalRow(keys: [referral.stored], content: [
+            client.stored, .text(received.iso), age.databaseValue, .text(gender.rawValue), .text(ethnicity.rawValue),
             district.databaseValue, .text(source.rawValue), .text(problem.rawValue),
             (end?.iso).databaseValue, (reason?.rawValue).databaseValue, .integer(restricted ? 1 : 0),
-        ], client: client)
+        ], client: client.text)
         row.isRestricted = restricted
         return row
     }
 
     private mutating func parseAppointment() throws(RowRejection) -> CanonicalRow {
-        let appointment = pseudonymizer.pseudonym(.appointment, try fields.identifier("appointment_id"))
-        let referral = pseudonymizer.pseudonym(.referral, try fields.identifier("referral_id"))
+        let appointment = pseudonymizer.pseudonymKey(.appointment, try fields.identifier("appointment_id"))
+        let referral = pseudonymizer.pseudonymKey(.referral, try fields.identifier("referral_id"))
         let therapist = try fields.required("therapist_id")
         guard therapist.utf8.count <= 64, therapist.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-. ".contains($0)) }) else {
             throw RowRejection(column: "therapist_id", reason: .badTherapistID)
@@ -130,19 +120,19 @@ struct RowParser {
         let modality = try fields.word("modality", Modality.self, missing: .other)
         let delivery = try fields.word("delivery", Delivery.self, missing: .inPerson)
         let minutes = try fields.optionalInt("duration_minutes", in: 0...1440, reason: .badDuration)
-        return CanonicalRow(keys: [.text(appointment)], content: [
-            .text(referral), .text(therapist), .text(date.iso), .text(kind.rawValue), .text(status.rawValue),
+        return CanonicalRow(keys: [appointment.stored], content: [
+            referral.stored, .text(therapist), .text(date.iso), .text(kind.rawValue), .text(status.rawValue),
             .text(modality.rawValue), .text(delivery.rawValue), minutes.databaseValue,
-        ], referral: referral)
+        ], referral: referral.text)
     }
 
     private mutating func parseMeasure() throws(RowRejection) -> CanonicalRow {
-        let referral = pseudonymizer.pseudonym(.referral, try fields.identifier("referral_id"))
+        let referral = pseudonymizer.pseudonymKey(.referral, try fields.identifier("referral_id"))
         let date = try fields.day("date")
         let instrument = try fields.strictWord("instrument", Instrument.self, reason: .unknownInstrument)
         guard let score = Int(try fields.required("score")) else { throw RowRejection(column: "score", reason: .badScore) }
         guard instrument.range.contains(score) else { throw RowRejection(column: "score", reason: .scoreOutOfRange) }
-        return CanonicalRow(keys: [.text(referral), .text(date.iso), .text(instrument.rawValue)],
-                            content: [.integer(Int64(score))], referral: referral)
+        return CanonicalRow(keys: [referral.stored, .text(date.iso), .text(instrument.rawValue)],
+                            content: [.integer(Int64(score))], referral: referral.text)
     }
 }

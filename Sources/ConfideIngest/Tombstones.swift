@@ -44,7 +44,7 @@ struct Tombstones {
     mutating func erasure(of row: CanonicalRow, in file: CanonicalFile) throws -> Erasure? {
         guard !isEmpty else { return nil }
         let referral: String?
-        if file == .referrals, case .text(let own) = row.keys.first { referral = own } else { referral = row.referral }
+        if file == .referrals, case .blob(let own) = row.keys.first { referral = HexBlob.text(own) } else { referral = row.referral }
         guard let referral else { return nil }
         let referralTombstone = pseudonymizer.tombstone(of: referral)
         if forgottenReferrals.contains(referralTombstone) { return .forgotten }

@@ -54,7 +54,7 @@ extension WeeklyMetrics {
                 SELECT a.referral_id, count(*) FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
                 WHERE r.received_date <= ?2 AND (r.end_date IS NULL OR r.end_date >= ?1) AND a.date <= ?2 AND a.status = 'dna'
                 GROUP BY a.referral_id
-                """).forEachRow([start.iso, end.iso]) { row in dnas[row.string(0)] = row.int(1) }
+                """).forEachRow([start.iso, end.iso]) { row in dnas[row.hex(0)] = row.int(1) }
             let classifier = OutcomeClassifier(settings: settings)
             var cases: [ExactCase] = []
             for course in facts {

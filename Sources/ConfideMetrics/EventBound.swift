@@ -43,8 +43,8 @@ final class EventBound {
         if let known = history[client] { return known }
         var events: [ReferralEvent: [(day: Day, referral: String)]] = [:]
         try db.cachedStatement("SELECT referral_id, received_date, end_date FROM referrals WHERE client_id = ?1 AND received_date <= ?2")
-            .forEachRow([client, upToISO]) { row in
-                let referral = row.string(0)
+            .forEachRow([DatabaseValue.blob(hex: client), upToISO]) { row in
+                let referral = row.hex(0)
                 if let received = row.withUTF8(1, { Day(isoBytes: $0) }) { events[.received, default: []].append((received, referral)) }
                 if !row.isNull(2), let end = row.withUTF8(2, { Day(isoBytes: $0) }), end <= upTo { events[.ended, default: []].append((end, referral)) }
             }
@@ -53,8 +53,8 @@ final class EventBound {
             SELECT a.referral_id, a.date FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
             WHERE r.client_id = ?1 AND a.date <= ?2 AND a.kind = 'treatment' AND a.status IN ('attended', 'attended_late')
             ORDER BY a.referral_id, a.date
-            """).forEachRow([client, upToISO]) { row in
-                if let day = row.withUTF8(1, { Day(isoBytes: $0) }) { sessions[row.string(0), default: []].append(day) }
+            """).forEachRow([DatabaseValue.blob(hex: client), upToISO]) { row in
+                if let day = row.withUTF8(1, { Day(isoBytes: $0) }) { sessions[row.hex(0), default: []].append(day) }
             }
         for (referral, days) in sessions {
             events[.entered, default: []].append((days[0], referral))

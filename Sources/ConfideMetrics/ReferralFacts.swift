@@ -68,7 +68,7 @@ struct RestrictedClients {
 
     /// The restricted clients of `db`, in the caller's read transaction.
     init(db: Database) throws {
-        pseudonyms = Set(try db.cachedStatement("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").map([]) { $0.string(0) })
+        pseudonyms = Set(try db.cachedStatement("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").map([]) { $0.hex(0) })
     }
 
     /// True when `client` is restricted.
@@ -121,9 +121,9 @@ struct ReferralFactsLoader {
             FROM referrals r WHERE \(condition) ORDER BY r.referral_id
             """).forEachRow(arguments) { row in
             guard let received = row.withUTF8(2, { Day(isoBytes: $0) }) else { return }
-            let client = row.string(1)
+            let client = row.hex(1)
             facts.append(ReferralFacts(
-                id: row.string(0), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
+                id: row.hex(0), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
                 endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
                 gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
                 district: row.optionalString(10), restricted: restricted.contains(client)))
@@ -159,23 +159,37 @@ struct ReferralFactsLoader {
     }
 }
 
-/// Walks referrals ordered by id in step with rows ordered by the same id (column 0), as
-/// SQLite orders text (bytes, then length).
+/// Walks referrals ordered by id in step with rows ordered by the same id (column 0, a
+/// pseudonym's BLOB), as SQLite orders BLOBs (bytes, then length); a referral's id is the
+/// BLOB's hex text, which sorts the same way.
 struct FactsCursor {
     private var next = 0
 
     /// The index in `facts` of the referral of `row`, or nil when it is not there; moves past
     /// the referrals ordered before it.
     mutating func position(of row: Row, in facts: [ReferralFacts]) -> Int? {
-        row.withUTF8(0) { id in
-            while next < facts.count {
-                let order = Self.compare(facts[next].id, id)
-                if order == 0 { return next }
-                if order > 0 { return nil }
-                next += 1
+        row.withBlob(0) { key in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count * 2) { digits in
+                for (index, byte) in key.enumerated() {
+                    digits[2 * index] = Self.hexDigits[Int(byte >> 4)]
+                    digits[2 * index + 1] = Self.hexDigits[Int(byte & 0x0f)]
+                }
+                return step(to: UnsafeBufferPointer(digits), in: facts)
             }
-            return nil
         }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Moves past the referrals ordered before `id` (hex text); the index of the one equal to it.
+    private mutating func step(to id: UnsafeBufferPointer<UInt8>, in facts: [ReferralFacts]) -> Int? {
+        while next < facts.count {
+            let order = Self.compare(facts[next].id, id)
+            if order == 0 { return next }
+            if order > 0 { return nil }
+            next += 1
+        }
+        return nil
     }
 
     /// The byte order of `text` against `bytes`: negative, zero or positive.

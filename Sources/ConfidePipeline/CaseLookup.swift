@@ -40,7 +40,7 @@ extension Workspace {
                    (SELECT max(date) FROM appointments a WHERE a.referral_id = r.referral_id AND a.status IN ('attended', 'attended_late'))
             FROM referrals r WHERE r.received_date <= ?
             """).forEachRow([period.last.end.iso]) { row in
-            guard lookup == nil, codes.code(referral: row.string(0), period: period) == wanted else { return }
+            guard lookup == nil, codes.code(referral: row.hex(0), period: period) == wanted else { return }
             lookup = CaseLookup(code: wanted, period: found.period, therapist: found.therapist, received: row.string(1),
                                 ended: row.optionalString(2), attended: row.int(3), firstAttended: row.optionalString(4),
                                 latestAttended: row.optionalString(5))

@@ -45,7 +45,7 @@ extension Workspace {
             let report = try db.write { db in
                 var report = ForgetReport()
                 report.alreadyForgotten = try db.scalarInt("SELECT 1 FROM forgotten WHERE tombstone = ?", [clientTombstone]) != nil
-                let referrals = try db.cachedStatement("SELECT referral_id FROM referrals WHERE client_id = ?").map([client]) { $0.string(0) }
+                let referrals = try db.cachedStatement("SELECT referral_id FROM referrals WHERE client_id = ?").map([DatabaseValue.blob(hex: client)]) { $0.hex(0) }
                 try db.execute("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'client')", [clientTombstone])
                 for referral in referrals {
                     try db.execute("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'referral')", [pseudonymizer.tombstone(of: referral)])

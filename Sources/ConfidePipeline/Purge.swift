@@ -37,8 +37,8 @@ extension Workspace {
                     let expired = try expiredReferrals(today: today, counting: &report, in: db)
                     report.referrals = expired.count
                     for referral in expired {
-                        report.appointments += try db.scalarInt("SELECT count(*) FROM appointments WHERE referral_id = ?", [referral]) ?? 0
-                        report.measures += try db.scalarInt("SELECT count(*) FROM measures WHERE referral_id = ?", [referral]) ?? 0
+                        report.appointments += try db.scalarInt("SELECT count(*) FROM appointments WHERE referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
+                        report.measures += try db.scalarInt("SELECT count(*) FROM measures WHERE referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
                     }
                     return report
                 }
@@ -76,7 +76,7 @@ extension Workspace {
             guard let received = Day(iso: row.string(1)), let ended = Day(iso: row.string(3)), let last = Day(iso: row.string(4)),
                   let until = rule.keptUntil(received: received, age: row.optionalInt(2), ended: ended, lastActivity: last),
                   until < today else { return }
-            expired.append(row.string(0))
+            expired.append(row.hex(0))
             switch row.optionalInt(2) {
             case nil: report.unknownAgeReferrals += 1
             case let age? where age < 18: report.under18Referrals += 1

@@ -28,7 +28,7 @@ final class SourceIdentifierTest {
     func isSourceIdentifier(_ token: String) -> Bool {
         if let known = answers[token] { return known }
         let found = Self.lookups.contains { sql, domain in
-            (try? db.scalarInt(sql, [pseudonymizer.pseudonym(domain, token)])) != nil
+            (try? db.scalarInt(sql, [DatabaseValue.blob(hex: pseudonymizer.pseudonym(domain, token))])) != nil
         }
         answers[token] = found
         return found

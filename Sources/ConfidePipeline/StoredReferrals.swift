@@ -51,7 +51,8 @@ enum StoredReferrals {
     /// for them, inside the caller's transaction.
     static func delete(_ pseudonyms: [String], in db: Database) throws -> Deleted {
         var deleted = Deleted()
-        for referral in pseudonyms {
+        for pseudonym in pseudonyms {
+            let referral = DatabaseValue.blob(hex: pseudonym)
             try db.execute("DELETE FROM measures WHERE referral_id = ?", [referral])
             deleted.measures += db.changes
             try db.execute("DELETE FROM appointments WHERE referral_id = ?", [referral])

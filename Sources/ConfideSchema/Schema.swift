@@ -7,7 +7,9 @@ public import ConfideStore
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9])
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]) { db in
+        try db.defineHexDecoder(named: "confide_unhex")
+    }
 
     static let version1 = """
     CREATE TABLE meta (
@@ -266,5 +268,118 @@ public enum Schema {
     ALTER TABLE appointments ADD COLUMN row_fallbacks INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE measures ADD COLUMN row_digest INTEGER;
     ALTER TABLE measures ADD COLUMN row_fallbacks INTEGER NOT NULL DEFAULT 0;
+    """
+
+    /// Version 10 (a smaller store, issue 17): every pseudonym (`referral_id`, `client_id`,
+    /// `appointment_id`) is the 16-byte BLOB of its HMAC prefix instead of 32 hex digits, in the
+    /// three data tables and the two waiting tables, and so in every index that holds one. The
+    /// keys sort as before (hex keeps the byte order), so every query returns its rows in the
+    /// order it did and every release is computed byte for byte as before.
+    ///
+    /// The tables are rebuilt in place, in one transaction: each copied into a new table with
+    /// its keys decoded (`confide_unhex`, defined by ``migrator``), the old ones dropped, the new
+    /// ones renamed (SQLite rewrites the foreign keys to the new names) and their indexes built
+    /// again under the same names. Tombstones (`forgotten`, `expired`) keep their text: they are
+    /// keyed HMACs of the hex pseudonym, compared as text.
+    static let version10 = """
+    CREATE TABLE referrals_v10 (
+        referral_id BLOB PRIMARY KEY,
+        client_id BLOB NOT NULL,
+        received_date TEXT NOT NULL,
+        age INTEGER,
+        gender TEXT NOT NULL,
+        ethnicity TEXT NOT NULL,
+        postcode_district TEXT,
+        referral_source TEXT NOT NULL,
+        presenting_problem TEXT NOT NULL,
+        end_date TEXT,
+        end_reason TEXT,
+        seen_run INTEGER NOT NULL DEFAULT 0,
+        restricted INTEGER NOT NULL DEFAULT 0,
+        row_digest INTEGER,
+        row_fallbacks INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO referrals_v10
+        SELECT confide_unhex(referral_id), confide_unhex(client_id), received_date, age, gender, ethnicity, postcode_district,
+               referral_source, presenting_problem, end_date, end_reason, seen_run, restricted, row_digest, row_fallbacks
+        FROM referrals ORDER BY referral_id;
+    CREATE TABLE appointments_v10 (
+        appointment_id BLOB PRIMARY KEY,
+        referral_id BLOB NOT NULL REFERENCES referrals_v10(referral_id),
+        therapist_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        delivery TEXT NOT NULL,
+        duration_minutes INTEGER,
+        seen_run INTEGER NOT NULL DEFAULT 0,
+        row_digest INTEGER,
+        row_fallbacks INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO appointments_v10
+        SELECT confide_unhex(appointment_id), confide_unhex(referral_id), therapist_id, date, kind, status, modality, delivery,
+               duration_minutes, seen_run, row_digest, row_fallbacks
+        FROM appointments ORDER BY appointment_id;
+    CREATE TABLE measures_v10 (
+        referral_id BLOB NOT NULL REFERENCES referrals_v10(referral_id),
+        date TEXT NOT NULL,
+        instrument TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        seen_run INTEGER NOT NULL DEFAULT 0,
+        row_digest INTEGER,
+        row_fallbacks INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (referral_id, date, instrument)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO measures_v10
+        SELECT confide_unhex(referral_id), date, instrument, score, seen_run, row_digest, row_fallbacks
+        FROM measures ORDER BY referral_id, date, instrument;
+    CREATE TABLE pending_appointments_v10 (
+        appointment_id BLOB PRIMARY KEY,
+        referral_id BLOB NOT NULL,
+        therapist_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        modality TEXT NOT NULL,
+        delivery TEXT NOT NULL,
+        duration_minutes INTEGER,
+        deferred_run INTEGER NOT NULL,
+        line INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO pending_appointments_v10
+        SELECT confide_unhex(appointment_id), confide_unhex(referral_id), therapist_id, date, kind, status, modality, delivery,
+               duration_minutes, deferred_run, line
+        FROM pending_appointments;
+    CREATE TABLE pending_measures_v10 (
+        referral_id BLOB NOT NULL,
+        date TEXT NOT NULL,
+        instrument TEXT NOT NULL,
+        score INTEGER NOT NULL,
+        deferred_run INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        PRIMARY KEY (referral_id, date, instrument)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO pending_measures_v10
+        SELECT confide_unhex(referral_id), date, instrument, score, deferred_run, line FROM pending_measures;
+    DROP TABLE measures;
+    DROP TABLE appointments;
+    DROP TABLE pending_measures;
+    DROP TABLE pending_appointments;
+    DROP TABLE referrals;
+    ALTER TABLE referrals_v10 RENAME TO referrals;
+    ALTER TABLE appointments_v10 RENAME TO appointments;
+    ALTER TABLE measures_v10 RENAME TO measures;
+    ALTER TABLE pending_appointments_v10 RENAME TO pending_appointments;
+    ALTER TABLE pending_measures_v10 RENAME TO pending_measures;
+    CREATE INDEX referrals_client ON referrals(client_id);
+    CREATE INDEX referrals_received ON referrals(received_date);
+    CREATE INDEX referrals_ended ON referrals(end_date) WHERE end_date IS NOT NULL;
+    CREATE INDEX referrals_restricted ON referrals(client_id) WHERE restricted = 1;
+    CREATE INDEX appointments_referral ON appointments(referral_id);
+    CREATE INDEX appointments_date ON appointments(date, therapist_id);
+    CREATE INDEX appointments_attended ON appointments(referral_id, date, kind, therapist_id, modality, delivery, status)
+        WHERE status IN ('attended', 'attended_late');
+    CREATE INDEX pending_appointments_referral ON pending_appointments(referral_id);
     """
 }

@@ -5,8 +5,14 @@ public struct Migrator: Sendable {
     /// The SQL of each version; version N is `steps[N - 1]`.
     public let steps: [String]
 
-    /// Creates a migrator from the ordered steps.
-    public init(steps: [String]) { self.steps = steps }
+    /// What a connection needs before the steps run (SQL functions a step calls).
+    public let prepare: @Sendable (Database) throws -> Void
+
+    /// Creates a migrator from the ordered steps; `prepare` runs on the connection first.
+    public init(steps: [String], prepare: @escaping @Sendable (Database) throws -> Void = { _ in }) {
+        self.steps = steps
+        self.prepare = prepare
+    }
 
     /// The schema version this migrator brings a database to.
     public var latestVersion: Int { steps.count }
@@ -18,6 +24,7 @@ public struct Migrator: Sendable {
         guard current <= steps.count else {
             throw DatabaseError(resultCode: 1, message: "the store has schema version \(current), newer than this confide understands (\(steps.count)); upgrade confide")
         }
+        if current < steps.count { try prepare(db) }
         for version in (current + 1)...max(current + 1, steps.count) where version <= steps.count {
             try db.write { db in
                 try db.execute(steps[version - 1])

@@ -13,7 +13,7 @@ import Testing
         #expect(report.files.map(\.read) == [2, 3, 2])
         #expect(report.files.map(\.inserted) == [2, 3, 2])
         #expect(report.files.allSatisfy { $0.isReconciled })
-        #expect(try db.scalarInt("SELECT age FROM referrals WHERE referral_id = ?", [Pseudonymizer(key: testKey).pseudonym(.referral, "R1")]) == 35)
+        #expect(try db.scalarInt("SELECT age FROM referrals WHERE referral_id = ?", [DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.referral, "R1"))]) == 35)
         #expect(try db.scalarString("SELECT postcode_district FROM referrals WHERE postcode_district IS NOT NULL") == "LS6")
         #expect(try db.scalarInt("SELECT count(*) FROM ingest_files") == 3)
     }
@@ -23,9 +23,11 @@ import Testing
         writeValidExport(folder)
         let db = try openStore(folder)
         _ = try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
-        let clients = try db.cachedStatement("SELECT client_id FROM referrals").map { $0.string(0) }
+        let clients = try db.cachedStatement("SELECT client_id FROM referrals").map { $0.hex(0) }
         #expect(!clients.contains("C1"))
         #expect(clients.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        // Kept as 16-byte BLOBs (schema version 10), never as text.
+        #expect(try db.scalarString("SELECT group_concat(DISTINCT typeof(client_id) || length(client_id)) FROM referrals") == "blob16")
         let pseudonymizer = Pseudonymizer(key: testKey)
         #expect(clients.contains(pseudonymizer.pseudonym(.client, "C1")))
         #expect(pseudonymizer.pseudonym(.client, "C1") != pseudonymizer.pseudonym(.referral, "C1"))

@@ -61,7 +61,7 @@ import Testing
         let report = try ingest(folder, db)
         #expect(report.files[1].updated == 1 && report.files[1].unchanged == 2)
         let a2 = Pseudonymizer(key: testKey).pseudonym(.appointment, "A2")
-        #expect(try db.scalarString("SELECT status FROM appointments WHERE appointment_id = ?", [a2]) == "attended")
+        #expect(try db.scalarString("SELECT status FROM appointments WHERE appointment_id = ?", [DatabaseValue.blob(hex: a2)]) == "attended")
         #expect(report.files.map(\.missingFromSnapshot) == [0, 0, 0])
         // The updated row's digest is the new record's: the next run recognises it.
         let third = try ingest(folder, db)
@@ -115,7 +115,7 @@ import Testing
             #expect(report.files[1].isReconciled)
             #expect(try db.scalarInt("SELECT line FROM quarantine WHERE file = 'appointments.csv'") == 4, "the second of the two")
             let a2 = Pseudonymizer(key: testKey).pseudonym(.appointment, "A2")
-            #expect(try db.scalarString("SELECT status FROM appointments WHERE appointment_id = ?", [a2]) == (changedFirst ? "attended" : "dna"))
+            #expect(try db.scalarString("SELECT status FROM appointments WHERE appointment_id = ?", [DatabaseValue.blob(hex: a2)]) == (changedFirst ? "attended" : "dna"))
         }
     }
 
@@ -160,7 +160,9 @@ import Testing
             for (table, columns) in [("referrals", "referral_id, client_id, received_date, age, gender, ethnicity, postcode_district, referral_source, presenting_problem, end_date, end_reason, restricted, seen_run"),
                                      ("appointments", "appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery, duration_minutes, seen_run"),
                                      ("measures", "referral_id, date, instrument, score, seen_run")] {
-                try db.execute("INSERT INTO main.\(table) (\(columns)) SELECT \(columns) FROM loaded.\(table)")
+                // The keys as that confide stored them: 32 hex digits.
+                let selected = columns.split(separator: ", ").map { $0.hasSuffix("_id") && $0 != "therapist_id" ? "lower(hex(\($0)))" : String($0) }
+                try db.execute("INSERT INTO main.\(table) (\(columns)) SELECT \(selected.joined(separator: ", ")) FROM loaded.\(table)")
             }
             try db.execute("INSERT INTO main.ingest_runs SELECT * FROM loaded.ingest_runs")
         }

@@ -22,7 +22,7 @@ import Testing
         #expect(first.waiting.isEmpty)
         #expect(try db.scalarInt("SELECT count(*) FROM pending_appointments") == 1)
         #expect(try db.scalarInt("SELECT count(*) FROM pending_measures") == 1)
-        let pending = try db.cachedStatement("SELECT appointment_id, referral_id FROM pending_appointments").map { [$0.string(0), $0.string(1)] }
+        let pending = try db.cachedStatement("SELECT appointment_id, referral_id FROM pending_appointments").map { [$0.hex(0), $0.hex(1)] }
         #expect(pending == [[Pseudonymizer(key: testKey).pseudonym(.appointment, "A9"), Pseudonymizer(key: testKey).pseudonym(.referral, "R9")]])
 
         // A delta export: R9 arrives; the waiting rows are not in it and load from the store.
@@ -34,7 +34,7 @@ import Testing
         #expect(second.waiting.map(\.inserted) == [1, 1])
         #expect(second.waiting.allSatisfy { $0.isReconciled && $0.quarantined == 0 })
         #expect(second.missingFromSnapshot == nil)
-        #expect(try db.scalarInt("SELECT count(*) FROM appointments WHERE appointment_id = ?", [Pseudonymizer(key: testKey).pseudonym(.appointment, "A9")]) == 1)
+        #expect(try db.scalarInt("SELECT count(*) FROM appointments WHERE appointment_id = ?", [DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.appointment, "A9"))]) == 1)
         #expect(try db.scalarInt("SELECT count(*) FROM pending_appointments") == 0)
         #expect(try db.scalarInt("SELECT count(*) FROM pending_measures") == 0)
         #expect(try db.scalarInt("SELECT count(*) FROM ingest_files WHERE file LIKE '%(waiting)'") == 2)

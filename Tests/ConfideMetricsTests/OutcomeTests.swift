@@ -9,16 +9,16 @@ private func course(_ db: Database, id: String, client: String, received: String
                     sessions: [String], scores: [(String, String, Int)], therapist: String = "T1") throws {
     try db.execute("""
         INSERT INTO referrals (referral_id, client_id, received_date, age, gender, ethnicity, referral_source, presenting_problem, end_date, end_reason)
-        VALUES (?, ?, ?, 30, 'female', 'white', 'gp', 'depression', ?, ?)
+        VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, 30, 'female', 'white', 'gp', 'depression', ?, ?)
         """, [id, client, received, end, end == nil ? nil : reason])
     for (i, day) in sessions.enumerated() {
         try db.execute("""
             INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES (?, ?, ?, ?, 'treatment', 'attended', 'cbt', 'video')
+            VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', 'attended', 'cbt', 'video')
             """, ["\(id)-a\(i)", id, therapist, day])
     }
     for (day, instrument, score) in scores {
-        try db.execute("INSERT INTO measures (referral_id, date, instrument, score) VALUES (?, ?, ?, ?)", [id, day, instrument, score])
+        try db.execute("INSERT INTO measures (referral_id, date, instrument, score) VALUES (CAST(? AS BLOB), ?, ?, ?)", [id, day, instrument, score])
     }
 }
 
@@ -138,11 +138,11 @@ private func outcomeClasses(_ release: ExactRelease) -> [String: Int] {
         // Waiting 50 days at the week's end, seen at assessment only → waiting 6-18, contact.
         try db.execute("""
             INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem)
-            VALUES ('w1', 'cw', '2026-01-17', 'male', 'asian', 'self', 'gad')
+            VALUES (CAST('w1' AS BLOB), CAST('cw' AS BLOB), '2026-01-17', 'male', 'asian', 'self', 'gad')
             """)
         try db.execute("""
             INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES ('w1a', 'w1', 'T2', '2026-02-01', 'assessment', 'attended', 'cbt', 'phone')
+            VALUES (CAST('w1a' AS BLOB), CAST('w1' AS BLOB), 'T2', '2026-02-01', 'assessment', 'attended', 'cbt', 'phone')
             """)
         // Second treatment session in the week, 35 days after the first.
         try course(db, id: "s1", client: "cs", received: "2026-01-01", end: nil, sessions: ["2026-01-30", "2026-03-06"], scores: [])

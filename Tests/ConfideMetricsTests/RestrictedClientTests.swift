@@ -23,7 +23,7 @@ import Testing
         let before = try WeeklyMetrics(db: db, settings: weekly).compute(week: week)
         #expect(total(before, "all", "appointments_attended") == 3)
         #expect(total(before, "cbt", "appointments_attended") == 3)
-        try db.execute("UPDATE referrals SET restricted = 1 WHERE referral_id = 'r3'")
+        try db.execute("UPDATE referrals SET restricted = 1 WHERE referral_id = CAST('r3' AS BLOB)")
         let release = try WeeklyMetrics(db: db, settings: weekly).compute(week: week)
         #expect(total(release, "all", "appointments_attended") == 3)
         #expect(total(release, "cbt", "appointments_attended") == 1)
@@ -53,10 +53,10 @@ import Testing
             ("a2", "r2", "T1", "2026-03-04", "attended"),
         ])
         let period = SupervisionPeriod(containing: week, weeks: 4)
-        #expect(try WeeklyMetrics(db: db).cases(period: period).map(\.referral) == ["r1", "r2"])
-        try db.execute("UPDATE referrals SET restricted = 1 WHERE referral_id = 'r3'")
+        #expect(try WeeklyMetrics(db: db).cases(period: period).map(\.referral) == [key("r1"), key("r2")])
+        try db.execute("UPDATE referrals SET restricted = 1 WHERE referral_id = CAST('r3' AS BLOB)")
         let cases = try WeeklyMetrics(db: db).cases(period: period)
-        #expect(cases.map(\.referral) == ["r1"])
+        #expect(cases.map(\.referral) == [key("r1")])
         #expect(cases.first?.therapist == "T1" && cases.first?.sessionsAttended == 1)
     }
 }

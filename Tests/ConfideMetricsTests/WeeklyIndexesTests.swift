@@ -4,17 +4,32 @@ import ConfideModel
 import ConfideStore
 import Testing
 
-/// Schema version 8 (`version8_weekly`) only adds and rebuilds indexes: a store migrated to it
-/// gives the same exact release, byte for byte, and the week's statements use the indexes.
+/// Schema version 8 (`version8_weekly`) only adds and rebuilds indexes, and version 10 only
+/// turns the hex keys into BLOBs: a store migrated through them gives the exact release of a
+/// store written at the latest version, byte for byte, and the week's statements use the
+/// indexes.
 @Suite struct WeeklyIndexesTests {
     let week = ISOWeek("2026-W10")!
 
-    /// A store at schema version 7 with endings, finished courses with scores, a restricted
-    /// client, two attended contacts of one referral on one day, and treatment starts.
-    func versionSevenStore() throws -> Database {
+    /// A hand-written id as a pseudonym of the shape the store held before version 10: 32 hex
+    /// digits (its bytes, padded with zeros, so that the ids keep their order).
+    static func pseudonym(_ id: String) -> String {
+        let digits = HexBlob.text(Array(id.utf8))
+        return digits + String(repeating: "0", count: 32 - digits.count)
+    }
+
+    /// A store with endings, finished courses with scores, a restricted client, two attended
+    /// contacts of one referral on one day, and treatment starts: at schema version 7 with hex
+    /// text keys (`version` 7), or at the latest version with BLOB keys (nil).
+    func practiceStore(version: Int? = 7) throws -> Database {
         let db = try Database(path: ":memory:")
-        try Migrator(steps: Array(Schema.migrator.steps.prefix(7))).migrate(db)
-        #expect(try db.scalarInt("PRAGMA user_version") == 7)
+        if let version {
+            try Migrator(steps: Array(Schema.migrator.steps.prefix(version))).migrate(db)
+            #expect(try db.scalarInt("PRAGMA user_version") == version)
+        } else {
+            try Schema.migrator.migrate(db)
+        }
+        let key = { (id: String) -> DatabaseValue in version == nil ? .blob(hex: Self.pseudonym(id)) : .text(Self.pseudonym(id)) }
         let referrals: [(String, String, String, String?, Int)] = [
             ("r1", "c1", "2025-11-03", "2026-03-04", 0),  // ends in the week after four sessions
             ("r2", "c2", "2025-12-01", nil, 0),           // open, two contacts on one day
@@ -29,7 +44,7 @@ import Testing
                 INSERT INTO referrals (referral_id, client_id, received_date, age, gender, ethnicity, referral_source, presenting_problem,
                                        end_date, end_reason, restricted)
                 VALUES (?, ?, ?, 34, 'female', 'white', 'gp', 'depression', ?, ?, ?)
-                """, [id, client, received, end, end == nil ? nil : "completed", restricted])
+                """, [key(id), key(client), received, end, end == nil ? nil : "completed", restricted])
         }
         let appointments: [(String, String, String, String, String, String)] = [
             ("a01", "r1", "T1", "2025-12-01", "treatment", "attended"),
@@ -51,12 +66,12 @@ import Testing
             try db.execute("""
                 INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
                 VALUES (?, ?, ?, ?, ?, ?, 'cbt', 'video')
-                """, [id, referral, therapist, date, kind, status])
+                """, [key(id), key(referral), therapist, date, kind, status])
         }
         for (referral, date, instrument, score) in [("r1", "2025-12-01", "phq9", 18), ("r1", "2026-03-03", "phq9", 6),
                                                     ("r1", "2025-12-01", "gad7", 12), ("r1", "2026-03-03", "gad7", 5)] {
             try db.execute("INSERT INTO measures (referral_id, date, instrument, score) VALUES (?, ?, ?, ?)",
-                           [referral, date, instrument, score])
+                           [key(referral), date, instrument, score])
         }
         return db
     }
@@ -69,26 +84,29 @@ import Testing
         return settings
     }
 
-    @Test func migratingToVersionEightKeepsTheExactReleaseByteForByte() throws {
-        let db = try versionSevenStore()
-        let metrics = WeeklyMetrics(db: db, settings: settings)
+    @Test func migratingAVersionSevenStoreKeepsTheExactReleaseByteForByte() throws {
+        let fresh = WeeklyMetrics(db: try practiceStore(version: nil), settings: settings)
         let period = SupervisionPeriod(containing: week, weeks: 1)
-        let weekly = try metrics.compute(week: week).canonicalBytes
-        let outcomes = try metrics.compute(week: week, outcomeWeeks: 13).canonicalBytes
-        let supervision = try metrics.compute(period: period, outcomeWeeks: 1).canonicalBytes
-        let cases = try metrics.cases(period: period)
+        let weekly = try fresh.compute(week: week).canonicalBytes
+        let outcomes = try fresh.compute(week: week, outcomeWeeks: 13).canonicalBytes
+        let supervision = try fresh.compute(period: period, outcomeWeeks: 1).canonicalBytes
+        let cases = try fresh.cases(period: period)
 
+        let db = try practiceStore()
         try Schema.migrator.migrate(db)
         #expect(try db.scalarInt("PRAGMA user_version") == Schema.migrator.latestVersion)
+        #expect(try db.scalarString("SELECT typeof(referral_id) || typeof(client_id) FROM referrals LIMIT 1") == "blobblob")
+        let metrics = WeeklyMetrics(db: db, settings: settings)
         #expect(try metrics.compute(week: week).canonicalBytes == weekly)
         #expect(try metrics.compute(week: week, outcomeWeeks: 13).canonicalBytes == outcomes)
         #expect(try metrics.compute(period: period, outcomeWeeks: 1).canonicalBytes == supervision)
         #expect(try metrics.cases(period: period) == cases)
-        #expect(!cases.isEmpty && !cases.contains { $0.referral == "r5" })
+        #expect(!cases.isEmpty && !cases.contains { $0.referral == Self.pseudonym("r5") })
+        #expect(cases.contains { $0.referral == Self.pseudonym("r1") })
     }
 
     @Test func theWeeksStatementsUseTheVersionEightIndexes() throws {
-        let db = try versionSevenStore()
+        let db = try practiceStore()
         try Schema.migrator.migrate(db)
         func plan(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> String {
             try db.makeStatement("EXPLAIN QUERY PLAN " + sql).map(arguments) { $0.string(3) }.joined(separator: "\n")
@@ -108,20 +126,20 @@ import Testing
         #expect(try plan("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").contains("referrals_restricted"))
     }
 
-    /// The metrics' loader matches rows to referrals in SQLite's text order (bytes, then
+    /// The metrics' loader matches rows to referrals in SQLite's BLOB order (bytes, then
     /// length); ids that share a prefix or differ only in case are ordered as SQLite orders them.
-    @Test func referralsAreMatchedInSQLitesTextOrder() throws {
+    @Test func referralsAreMatchedInSQLitesKeyOrder() throws {
         let db = try Database(path: ":memory:")
         try Schema.migrator.migrate(db)
         let ids = ["r", "r1", "r10", "r2", "R3", "r1a"]
         for id in ids {
             try db.execute("""
                 INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem)
-                VALUES (?, ?, '2026-01-05', 'female', 'white', 'gp', 'depression')
+                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), '2026-01-05', 'female', 'white', 'gp', 'depression')
                 """, [id, "c" + id])
             try db.execute("""
                 INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (?, ?, 'T1', '2026-03-03', 'treatment', 'attended', 'cbt', 'video')
+                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), 'T1', '2026-03-03', 'treatment', 'attended', 'cbt', 'video')
                 """, ["a" + id, id])
         }
         let release = try WeeklyMetrics(db: db).compute(week: week)

@@ -5,20 +5,25 @@ import ConfideStore
 import Foundation
 import Testing
 
-/// A store with hand-written rows (ids are already pseudonyms here).
+/// How the store keeps a hand-written id of these tests (its bytes as a BLOB) and so how the
+/// metrics hold it: the hex text of its bytes.
+func key(_ id: String) -> String { HexBlob.text(Array(id.utf8)) }
+
+/// A store with hand-written rows (ids are already pseudonyms here, stored as the BLOB of their
+/// bytes: ``key(_:)``).
 func store(_ referrals: [(String, String, String, String?)], _ appointments: [(String, String, String, String, String)]) throws -> Database {
     let db = try Database(path: ":memory:")
     try Schema.migrator.migrate(db)
     for (id, client, received, end) in referrals {
         try db.execute("""
             INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem, end_date, end_reason)
-            VALUES (?, ?, ?, 'female', 'white', 'gp', 'depression', ?, ?)
+            VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, 'female', 'white', 'gp', 'depression', ?, ?)
             """, [id, client, received, end, end == nil ? nil : "completed"])
     }
     for (id, referral, therapist, date, status) in appointments {
         try db.execute("""
             INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES (?, ?, ?, ?, 'treatment', ?, 'cbt', 'video')
+            VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', ?, 'cbt', 'video')
             """, [id, referral, therapist, date, status])
     }
     return db

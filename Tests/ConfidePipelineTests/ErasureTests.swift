@@ -14,14 +14,17 @@ private func storeFiles(_ configuration: Configuration) -> [String: Data] {
     return files
 }
 
-/// The planted strings found in any of `files`, with the file they were found in.
+/// The bytes the store keeps for a planted pseudonym (its hex as a BLOB).
+private func stored(_ pseudonym: String) -> Data { Data(HexBlob.bytes(pseudonym) ?? Array(pseudonym.utf8)) }
+
+/// The planted pseudonyms found in any of `files`, with the file they were found in.
 private func found(_ planted: Set<String>, in files: [String: Data]) -> [String] {
-    planted.sorted().flatMap { text in files.filter { $0.value.range(of: Data(text.utf8)) != nil }.map { "\(text) in \($0.key)" } }
+    planted.sorted().flatMap { text in files.filter { $0.value.range(of: stored(text)) != nil }.map { "\(text) in \($0.key)" } }
 }
 
-/// True when each planted string is in at least one of `files` (so a search for them can fail).
+/// True when each planted pseudonym is in at least one of `files` (so a search for them can fail).
 private func allPresent(_ planted: Set<String>, in files: [String: Data]) -> Bool {
-    planted.allSatisfy { text in files.values.contains { $0.range(of: Data(text.utf8)) != nil } }
+    planted.allSatisfy { text in files.values.contains { $0.range(of: stored(text)) != nil } }
 }
 
 /// Every file under the reports folder, as one blob per file.
@@ -112,7 +115,7 @@ private func exportRows(_ practice: PracticeFixture, _ file: String) throws -> [
 
         let preview = try workspace.purge(dryRun: true, today: today)
         #expect(preview.referrals > 0 && preview.adultReferrals > 0)
-        let referralsBefore = try workspace.db.cachedStatement("SELECT referral_id, client_id FROM referrals").map([]) { ($0.string(0), $0.string(1)) }
+        let referralsBefore = try workspace.db.cachedStatement("SELECT referral_id, client_id FROM referrals").map([]) { ($0.hex(0), $0.hex(1)) }
         // Adults: kept one year after their last row (end, appointment or score), by SQLite's
         // own calendar.
         let expiredAdults = Set(try workspace.db.cachedStatement("""
@@ -120,13 +123,13 @@ private func exportRows(_ practice: PracticeFixture, _ file: String) throws -> [
             WHERE r.end_date IS NOT NULL AND r.age >= 18 AND date(max(r.end_date,
               coalesce((SELECT max(date) FROM appointments a WHERE a.referral_id = r.referral_id), r.end_date),
               coalesce((SELECT max(date) FROM measures m WHERE m.referral_id = r.referral_id), r.end_date)), '+1 years') < ?
-            """).map([today.iso]) { $0.string(0) })
+            """).map([today.iso]) { $0.hex(0) })
         #expect(expiredAdults.count == preview.adultReferrals && expiredAdults.count < referralsBefore.count)
 
         let filesBefore = storeFiles(configuration)
         let purge = try workspace.purge(today: today)
         #expect(purge.referrals == preview.referrals && purge.appointments == preview.appointments && purge.measures == preview.measures)
-        let referralsAfter = Set(try workspace.db.cachedStatement("SELECT referral_id, client_id FROM referrals").map([]) { $0.string(0) + " " + $0.string(1) })
+        let referralsAfter = Set(try workspace.db.cachedStatement("SELECT referral_id, client_id FROM referrals").map([]) { $0.hex(0) + " " + $0.hex(1) })
         let deleted = referralsBefore.filter { !referralsAfter.contains($0.0 + " " + $0.1) }
         #expect(deleted.count == purge.referrals && expiredAdults.isSubset(of: deleted.map(\.0)))
         // Clients all of whose referrals expired leave nothing behind, not even their pseudonym.

@@ -34,14 +34,21 @@ import Testing
 
     /// Every referral id and client id of the store, one `referral client` pair a line.
     static func pseudonyms(_ folder: String) throws -> Set<String> {
-        Set(try ExternalTool.sqlite(folder + "/confide.sqlite", "SELECT referral_id || ' ' || client_id FROM referrals")
+        Set(try ExternalTool.sqlite(folder + "/confide.sqlite", "SELECT lower(hex(referral_id)) || ' ' || lower(hex(client_id)) FROM referrals")
             .split(separator: "\n").map(String.init))
     }
 
-    /// The planted strings that are in any of the store's files.
+    /// The planted pseudonyms (hex) whose bytes, as the store keeps them, are in any of the
+    /// store's files.
     static func leftIn(_ folder: String, _ planted: Set<String>) -> [String] {
         let files = ["", "-wal", "-shm", "-journal"].compactMap { FileManager.default.contents(atPath: folder + "/confide.sqlite" + $0) }
-        return planted.filter { text in files.contains { $0.range(of: Data(text.utf8)) != nil } }.sorted()
+        return planted.filter { text in files.contains { $0.range(of: storedBytes(text)) != nil } }.sorted()
+    }
+
+    /// The 16 bytes a pseudonym's 32 hex digits stand for (the store's BLOB).
+    static func storedBytes(_ hex: String) -> Data {
+        let digits = Array(hex.utf8)
+        return Data(stride(from: 0, to: digits.count - 1, by: 2).map { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) ?? 0 })
     }
 
     static func copy(_ folder: String) throws -> String {
