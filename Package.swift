@@ -94,7 +94,7 @@ let package = Package(
             "ConfidePipeline", "ConfideSynth", "ConfideStore", "ConfideSchema", "ConfideIngest", "ConfideMetrics", "ConfideModel",
             "ConfidePrivacy", "ConfideRelease",
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "ConfideBenchTests", dependencies: ["ConfideBench"]),
         .testTarget(name: "ConfideAnonymityTests", dependencies: ["ConfideAnonymity"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ConfideSynth"]),
