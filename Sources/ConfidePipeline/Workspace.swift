@@ -29,7 +29,9 @@ public final class Workspace {
         pseudonymizer = Pseudonymizer(key: loaded)
         do {
             db = try Database(path: configuration.storePath)
+            let version = try db.scalarInt("PRAGMA user_version") ?? 0
             try Schema.migrator.migrate(db)
+            if (1..<Schema.compactLayoutVersion).contains(version) { compactAfterUpgrade(from: version) }
             try db.write { db in
                 let fingerprint = key.fingerprint
                 if let stored = try db.scalarString("SELECT value FROM meta WHERE key = 'key_fingerprint'") {
@@ -54,6 +56,20 @@ public final class Workspace {
             }
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
+        }
+    }
+
+    /// Gives the pages an upgrade to the BLOB-keyed layout freed (the old tables, as large as the
+    /// new ones) back to the file system: `VACUUM`, once. The store works without it, so a
+    /// failure (a full disk: `VACUUM` needs room for a copy) is a warning, not an error.
+    private func compactAfterUpgrade(from version: Int) {
+        let started = Date()
+        logger.info("upgraded the store from schema version \(version); compacting it once (VACUUM), which needs free space about its size")
+        do {
+            try db.eraseDeletedBytes()
+            logger.info("compacted the store in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        } catch {
+            logger.warning("could not compact the store after the upgrade (\(error)); it works as it is. Run 'sqlite3 \(configuration.storePath) VACUUM' when no run is going and the disk has room for a copy of it.")
         }
     }
 

@@ -3,9 +3,13 @@ public import ConfideStore
 /// The staging schema of the confide store.
 ///
 /// Only canonical, allowlisted fields have a column. Identifiers are HMAC-SHA256 pseudonyms
-/// (hex of the first 128 bits); dates are ISO `YYYY-MM-DD` in the practice's time zone.
+/// (the first 128 bits, a 16-byte BLOB since version 10; hex text before); dates are ISO `YYYY-MM-DD` in the practice's time zone.
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
+    /// The version that stores pseudonyms as BLOBs (``version10``): a store upgraded across it
+    /// is compacted once afterwards, since the rebuild frees pages as large as its tables.
+    public static let compactLayoutVersion = 10
+
     /// The migrator that brings a store to the current schema.
     public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]) { db in
         try db.defineHexDecoder(named: "confide_unhex")

@@ -77,6 +77,11 @@ import Testing
         #expect(try rows(db, "SELECT DISTINCT typeof(appointment_id) || length(appointment_id), typeof(referral_id) FROM appointments")
             == ["blob16\tblob"])
         #expect(try rows(db, "PRAGMA integrity_check") == ["ok"])
+        // Compacted once after the upgrade: no free page left of the old tables, and smaller
+        // than the version-9 file was.
+        #expect(try db.scalarInt("PRAGMA freelist_count") == 0)
+        let size = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        #expect(try size(folder + "/confide.sqlite") < size(Self.fixture + "/confide.sqlite"))
         #expect(try rows(db, "PRAGMA foreign_key_check").isEmpty)
         #expect(try rows(db, "SELECT * FROM ledger ORDER BY entry_id") == before.ledger)
         #expect(try rows(db, "SELECT * FROM releases ORDER BY period") == before.releases)
