@@ -12,12 +12,15 @@
 #   .build-bench/practice-100000/run/confide.sqlite).
 #
 # Steps, in a temporary folder (mode 0700, removed at the end):
-#   1. the store's three data tables are written out as CSV in a random row order (pseudonyms
-#      arrive in random order, as they do from any export);
+#   1. the store's three data tables are copied into a plain database in a random row order
+#      (pseudonyms arrive in random order, as they do from any export); a copy, not CSV, so
+#      that the keys keep their type (16-byte BLOBs since schema version 10, which CSV and
+#      the shell's .import cannot carry);
 #   2. "store schema": the tables are created from the store's own CREATE statements (WITHOUT
-#      ROWID, keyed by the pseudonym), loaded with the shell's .import inside one transaction
-#      (journal off, the same 64 MiB cache as confide's ingest), then the store's secondary
-#      indexes are created from their stored SQL, as confide does after a first load;
+#      ROWID, keyed by the pseudonym), loaded from that copy (INSERT ... SELECT, read in its
+#      stored order) inside one transaction (journal off, the same 64 MiB cache as confide's
+#      ingest), then the store's secondary indexes are created from their stored SQL, as
+#      confide does after a first load;
 #   3. "bulk rowid": the same rows into plain rowid tables with the same columns, the keys
 #      then built as UNIQUE indexes from sorted input, and the same secondary indexes: the
 #      cheapest way SQLite can hold these rows keyed.
@@ -36,10 +39,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 tables="referrals appointments measures"
-for table in $tables; do
-  sqlite3 -bail -csv "$store" "SELECT * FROM $table ORDER BY random()" >"$work/$table.csv"
-done
-rows=$(cat "$work"/*.csv | wc -l)
+{
+  echo "PRAGMA journal_mode = OFF; ATTACH '$store' AS store;"
+  for table in $tables; do echo "CREATE TABLE $table AS SELECT * FROM store.$table ORDER BY random();"; done
+} | sqlite3 -bail "$work/shuffled.sqlite" >/dev/null
+rows=$(sqlite3 "$work/shuffled.sqlite" "SELECT (SELECT count(*) FROM referrals) + (SELECT count(*) FROM appointments) + (SELECT count(*) FROM measures)")
 
 # The store's CREATE TABLE and CREATE INDEX statements for the three tables.
 sqlite3 -bail "$store" "SELECT sql || ';' FROM sqlite_schema WHERE type = 'table' AND name IN ('referrals', 'appointments', 'measures')" >"$work/tables.sql"
@@ -63,8 +67,8 @@ variant() {
     cat "$1"
   } | sqlite3 -bail "$db" >/dev/null
   {
-    echo "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; BEGIN;"
-    for table in $tables; do echo ".import --csv '$work/$table.csv' $table"; done
+    echo "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536; ATTACH '$work/shuffled.sqlite' AS shuffled; BEGIN;"
+    for table in $tables; do echo "INSERT INTO main.$table SELECT * FROM shuffled.$table;"; done
     echo "COMMIT;"
   } >"$work/load.sql"
   { echo "PRAGMA cache_size = -65536; BEGIN;"; cat "${@:2}"; echo "COMMIT;"; } >"$work/index.sql"

@@ -15,7 +15,7 @@ public struct PracticeKey: Sendable {
     /// 64 bits in hex. Stored in the store so that a different key is refused.
     public var fingerprint: String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("confide key fingerprint v1".utf8), using: key)
-        return hex(Array(mac.prefix(8)))
+        return HexBlob.text(Array(mac.prefix(8)))
     }
 }
 
@@ -104,27 +104,7 @@ public struct Pseudonymizer: Sendable {
 
     /// The first 16 bytes of `code` as 32 lower-case hex digits.
     private static func hex16(_ code: HMAC<SHA256>.MAC) -> String {
-        code.withUnsafeBytes { bytes in
-            String(unsafeUninitializedCapacity: 32) { buffer in
-                for i in 0..<16 {
-                    buffer[2 * i] = hexDigits[Int(bytes[i] >> 4)]
-                    buffer[2 * i + 1] = hexDigits[Int(bytes[i] & 0xf)]
-                }
-                return 32
-            }
-        }
-    }
-}
-
-private let hexDigits = Array("0123456789abcdef".utf8)
-
-func hex(_ bytes: [UInt8]) -> String {
-    String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-        for (i, b) in bytes.enumerated() {
-            buffer[2 * i] = hexDigits[Int(b >> 4)]
-            buffer[2 * i + 1] = hexDigits[Int(b & 0xf)]
-        }
-        return bytes.count * 2
+        code.withUnsafeBytes { HexBlob.text(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
 }
 
@@ -133,6 +113,6 @@ extension PracticeKey {
     /// guessing small inputs (used to tell whether a period's data changed).
     public func authenticationCode(for bytes: [UInt8]) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
-        return hex(Array(mac))
+        return HexBlob.text(Array(mac))
     }
 }

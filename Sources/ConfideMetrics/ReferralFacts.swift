@@ -170,16 +170,11 @@ struct FactsCursor {
     mutating func position(of row: Row, in facts: [ReferralFacts]) -> Int? {
         row.withBlob(0) { key in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count * 2) { digits in
-                for (index, byte) in key.enumerated() {
-                    digits[2 * index] = Self.hexDigits[Int(byte >> 4)]
-                    digits[2 * index + 1] = Self.hexDigits[Int(byte & 0x0f)]
-                }
+                HexBlob.write(key, into: digits)
                 return step(to: UnsafeBufferPointer(digits), in: facts)
             }
         }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Moves past the referrals ordered before `id` (hex text); the index of the one equal to it.
     private mutating func step(to id: UnsafeBufferPointer<UInt8>, in facts: [ReferralFacts]) -> Int? {

@@ -30,6 +30,11 @@ public final class Workspace {
         do {
             db = try Database(path: configuration.storePath)
             let version = try db.scalarInt("PRAGMA user_version") ?? 0
+            if (1..<Schema.compactLayoutVersion).contains(version) {
+                // Shown in quiet commands too: it delays the command by minutes at a large
+                // practice and needs disk space (docs/operations.md, "Upgrading confide").
+                logger.warning("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) rebuilds its tables in place and then compacts it (minutes for a large practice; free disk of about three times its size needed)")
+            }
             try Schema.migrator.migrate(db)
             if (1..<Schema.compactLayoutVersion).contains(version) { compactAfterUpgrade(from: version) }
             try db.write { db in
@@ -64,7 +69,7 @@ public final class Workspace {
     /// failure (a full disk: `VACUUM` needs room for a copy) is a warning, not an error.
     private func compactAfterUpgrade(from version: Int) {
         let started = Date()
-        logger.info("upgraded the store from schema version \(version); compacting it once (VACUUM), which needs free space about its size")
+        logger.info("upgraded the store from schema version \(version); compacting it once (VACUUM)")
         do {
             try db.eraseDeletedBytes()
             logger.info("compacted the store in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

@@ -26,13 +26,18 @@ public enum HexBlob {
 
     /// `bytes` as lowercase hex text.
     public static func text(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-            for (index, byte) in bytes.enumerated() {
-                buffer[2 * index] = digit(byte >> 4)
-                buffer[2 * index + 1] = digit(byte & 0x0f)
-            }
-            return bytes.count * 2
+        String(unsafeUninitializedCapacity: bytes.count * 2) { write(bytes, into: $0) }
+    }
+
+    /// Writes `bytes` as lowercase hex digits into `digits` (room for two a byte); returns how
+    /// many it wrote. For callers that compare hex without making a `String`.
+    @discardableResult
+    public static func write(_ bytes: UnsafeRawBufferPointer, into digits: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        for (index, byte) in bytes.enumerated() {
+            digits[2 * index] = digit(byte >> 4)
+            digits[2 * index + 1] = digit(byte & 0x0f)
         }
+        return bytes.count * 2
     }
 
     /// `bytes` as lowercase hex text.
