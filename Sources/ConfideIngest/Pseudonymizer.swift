@@ -40,7 +40,8 @@ public enum IdentifierDomain: String, Sendable, CaseIterable {
     }
 }
 
-/// Turns raw identifiers into HMAC-SHA256 pseudonyms (the first 128 bits, as 32 hex digits).
+/// Turns raw identifiers into HMAC-SHA256 pseudonyms (the first 128 bits, as 32 hex digits in
+/// memory; the store keeps them as 16-byte BLOBs, ``pseudonymKey(_:_:)``).
 ///
 /// Not a plain hash: without the practice key, a pseudonym cannot be recomputed from a guessed
 /// identifier.

@@ -38,6 +38,12 @@ struct PythonBaselines {
         return run(bash, [scripts + "/sqlite_import.sh", exports], isDP: false)
     }
 
+    /// `bench/ingest_floor.sh STORE` (beside the baselines' folder).
+    func ingestFloor(_ store: String) -> BaselineFigures {
+        guard let bash = executableOnPath("bash") else { return BaselineFigures(isDP: false, error: "bash is not on PATH") }
+        return run(bash, [scripts + "/../ingest_floor.sh", store], isDP: false)
+    }
+
     /// `pandas_metrics.py EXPORTS --week WEEK`.
     func pandas(_ exports: String, week: String, python: Result<String, BenchError>) -> BaselineFigures {
         script("pandas_metrics.py", [exports, "--week", week], python: python, isDP: false)

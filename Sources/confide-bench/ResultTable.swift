@@ -23,7 +23,8 @@ enum ResultTable {
                      + String(format: "  (read %@ s, bound+noise %@ s, raw count MAE %@)", number(dp.readSeconds, "%.3f"),
                               number(dp.dpSeconds, "%.3f"), number(dp.countMAERaw, "%.3f")) + (dp.error.map { "  error: \($0)" } ?? ""))
         let baselines: [(String, BaselineFigures)] = [("sqlite3 .import", report.baselines.sqliteImport), ("pandas", report.baselines.pandas),
-                                                      ("PipelineDP", report.baselines.pipelinedp), ("OpenDP", report.baselines.opendp)]
+                                                      ("PipelineDP", report.baselines.pipelinedp), ("OpenDP", report.baselines.opendp),
+                                                      ("ingest floor (SQLite alone)", report.baselines.ingestFloor)]
         for (name, figures) in baselines {
             var line = row([name, number(figures.seconds, "%.3f"), number(figures.rowsPerSecond, "%.0f"), number(figures.peakRSSMiB, "%.1f"),
                             number(figures.countMAE, "%.3f"), number(figures.meanMAE, "%.3f")])

@@ -46,7 +46,8 @@ struct SuiteCommand: ParsableCommand {
         var reports: [BenchReport] = []
         var rates = ChildRates()
         for size in sizes {
-            let report = try measure(size, rates: &rates)
+            let tenth = reports.first { $0.clients * 10 == size }.map { (clients: $0.clients, stages: $0.stages) }
+            let report = try measure(size, rates: &rates, tenth: tenth)
             reports.append(report)
             if json {
                 FileHandle.standardOutput.write(Data((try report.jsonText() + "\n").utf8))
@@ -62,7 +63,7 @@ struct SuiteCommand: ParsableCommand {
     }
 
     /// Everything for one size.
-    private func measure(_ size: Int, rates: inout ChildRates) throws -> BenchReport {
+    private func measure(_ size: Int, rates: inout ChildRates, tenth: (clients: Int, stages: Stages)?) throws -> BenchReport {
         let machine = Machine.current()
         let practice = SyntheticPractice(clients: size, work: work)
         progress("\(size) clients: preparing the synthetic practice under \(practice.folder)")
@@ -149,11 +150,14 @@ struct SuiteCommand: ParsableCommand {
         if noBaselines {
             let skipped = "not run (--no-baselines)"
             baselineFigures = Baselines(sqliteImport: BaselineFigures(isDP: false, error: skipped), pandas: BaselineFigures(isDP: false, error: skipped),
-                                        pipelinedp: BaselineFigures(isDP: true, error: skipped), opendp: BaselineFigures(isDP: true, error: skipped))
+                                        pipelinedp: BaselineFigures(isDP: true, error: skipped), opendp: BaselineFigures(isDP: true, error: skipped),
+                                        ingestFloor: BaselineFigures(isDP: false, error: skipped))
         } else {
             let runner = PythonBaselines(scripts: baselines, venv: venv, timeLimit: baselineTimeLimit)
             progress("\(size) clients: baseline sqlite3 .import")
             let sqlite = runner.sqliteImport(practice.base)
+            progress("\(size) clients: baseline ingest floor (SQLite alone, the store's schema)")
+            let floor = runner.ingestFloor(workspace.folder + "/confide.sqlite")
             let python = runner.preparePython()
             progress("\(size) clients: baseline pandas")
             let pandas = runner.pandas(practice.base, week: baseWeek, python: python)
@@ -161,13 +165,13 @@ struct SuiteCommand: ParsableCommand {
             let pipelinedp = runner.pipelineDP(practice.base, epsilon: epsilon, python: python)
             progress("\(size) clients: baseline OpenDP")
             let opendp = runner.openDP(practice.base, epsilon: epsilon, python: python)
-            baselineFigures = Baselines(sqliteImport: sqlite, pandas: pandas, pipelinedp: pipelinedp, opendp: opendp)
+            baselineFigures = Baselines(sqliteImport: sqlite, pandas: pandas, pipelinedp: pipelinedp, opendp: opendp, ingestFloor: floor)
         }
         var counts = rows
         counts.attendedAppointments = dpCounts.rows
         return BenchReport(clients: size, rows: counts, stages: stages, baselines: baselineFigures, dpCounts: dpCounts,
                            targets: TargetCheck.all(stages: stages, baselines: baselineFigures, dpCounts: dpCounts,
-                                                    storeBytes: storeBytes, exportBytes: exportBytes),
+                                                    storeBytes: storeBytes, exportBytes: exportBytes, clients: size, tenth: tenth),
                            machine: machine, storeBytes: storeBytes, exportBytes: exportBytes)
     }
 
