@@ -30,13 +30,14 @@ public final class Workspace {
         do {
             db = try Database(path: configuration.storePath)
             let version = try db.scalarInt("PRAGMA user_version") ?? 0
-            if (1..<Schema.compactLayoutVersion).contains(version) {
+            let rebuildsLayout = (1..<Schema.compactLayoutVersion).contains(version)
+            if rebuildsLayout {
                 // Shown in quiet commands too: it delays the command by minutes at a large
                 // practice and needs disk space (docs/operations.md, "Upgrading confide").
                 logger.warning("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) rebuilds its tables in place and then compacts it (minutes for a large practice; free disk of about three times its size needed)")
             }
             try Schema.migrator.migrate(db)
-            if (1..<Schema.compactLayoutVersion).contains(version) { compactAfterUpgrade(from: version) }
+            if rebuildsLayout { compactAfterUpgrade(from: version) }
             try db.write { db in
                 let fingerprint = key.fingerprint
                 if let stored = try db.scalarString("SELECT value FROM meta WHERE key = 'key_fingerprint'") {

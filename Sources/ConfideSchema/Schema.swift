@@ -3,7 +3,8 @@ public import ConfideStore
 /// The staging schema of the confide store.
 ///
 /// Only canonical, allowlisted fields have a column. Identifiers are HMAC-SHA256 pseudonyms
-/// (the first 128 bits, a 16-byte BLOB since version 10; hex text before); dates are ISO `YYYY-MM-DD` in the practice's time zone.
+/// (the first 128 bits, a 16-byte BLOB since version 10; hex text before); dates are ISO
+/// `YYYY-MM-DD` in the practice's time zone.
 /// Quarantine rows carry file, line, column and a reason code, never a value.
 public enum Schema {
     /// The version that stores pseudonyms as BLOBs (``version10``): a store upgraded across it
