@@ -136,9 +136,10 @@ private func object(_ text: String) throws -> [String: Any] {
             ("dp_counts_vs_fastest_dp_baseline_without_reading", "above", { $0.dp.dpSeconds = 0.0625 }, 16, true),
             ("dp_counts_vs_fastest_dp_baseline_without_reading", "below", { $0.dp.dpSeconds = 0.125 }, 8, false),
             ("dp_counts_vs_fastest_dp_baseline_without_reading", "zero seconds", { $0.dp.dpSeconds = 0 }, nil, nil),
-            // confide's count MAE against the lower of the baselines' 4 and 6; below 1.
+            // confide's count MAE against the lower of the baselines' 4 and 6; at most 1.1.
             ("dp_counts_error_vs_best_dp_baseline", "below", { $0.dp.countMAE = 3 }, 0.75, true),
-            ("dp_counts_error_vs_best_dp_baseline", "exactly 1", { $0.dp.countMAE = 4 }, 1, false),
+            ("dp_counts_error_vs_best_dp_baseline", "equal", { $0.dp.countMAE = 4 }, 1, true),
+            ("dp_counts_error_vs_best_dp_baseline", "above 1.1", { $0.dp.countMAE = 4.5 }, 1.125, false),
             ("dp_counts_error_vs_best_dp_baseline", "PipelineDP failed: OpenDP's is the lower",
              { $0.pipelinedp = BaselineFigures(isDP: true, error: "exit code 1"); $0.dp.countMAE = 4 }, 4.0 / 6, true),
             // Snapshot re-ingest against the first load's 2 s: below 0.3 (unchanged) and 0.4 (1% changed).
@@ -192,7 +193,7 @@ private func object(_ text: String) throws -> [String: Any] {
                                       "snapshot_changed_seconds", "store_bytes_vs_export_bytes", "ingest_vs_ingest_floor", "metrics_seconds",
                                       "growth_ingest", "growth_snapshot_unchanged", "growth_snapshot_changed", "growth_metrics",
                                       "growth_protect", "growth_publish", "growth_weekly_run"])
-        #expect(targets.map(\.target) == [0.4, 10, 10, 5, 1_024, 10, 10, 1, 0.3, 0.4, 30, 30, 1.5, 0.9, 2] + Array(repeating: 11, count: 7))
+        #expect(targets.map(\.target) == [0.4, 10, 10, 5, 1_024, 10, 10, 1.1, 0.3, 0.4, 30, 30, 1.5, 0.9, 2] + Array(repeating: 11, count: 7))
     }
 }
 
