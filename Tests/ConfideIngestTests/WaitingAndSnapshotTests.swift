@@ -1,4 +1,5 @@
 @testable import ConfideIngest
+import ConfideSchema
 import ConfideStore
 import Foundation
 import Testing
@@ -38,6 +39,44 @@ import Testing
         #expect(try db.scalarInt("SELECT count(*) FROM pending_appointments") == 0)
         #expect(try db.scalarInt("SELECT count(*) FROM pending_measures") == 0)
         #expect(try db.scalarInt("SELECT count(*) FROM ingest_files WHERE file LIKE '%(waiting)'") == 2)
+    }
+
+    /// Rows waiting in a store written before schema version 10 (hex text keys) are carried
+    /// over by the upgrade and load when their referral arrives.
+    @Test func rowsWaitingInAVersionNineStoreLoadAfterTheUpgrade() throws {
+        let folder = TempFolder()
+        writeValidExport(folder)
+        folder.write("appointments.csv", appointmentsHeader + "A1,R1,T01,2026-01-12,assessment,attended,cbt,video,60\nA9,R9,T01,2026-01-19,treatment,dna,cbt,video,50\n")
+        folder.write("measures.csv", measuresHeader + "R9,2026-01-19,phq9,12\n")
+        let loaded = try openStore(folder)
+        _ = try ingest(folder, loaded, mode: .delta)
+        // The same rows as version 9 held them: every key as 32 hex digits.
+        let old = try Database(path: folder.path + "/old.sqlite")
+        try Migrator(steps: Array(Schema.migrator.steps.prefix(9))).migrate(old)
+        try old.execute("ATTACH DATABASE ? AS loaded", [folder.path + "/store.sqlite"])
+        try old.write { db in
+            for table in ["referrals", "appointments", "measures", "pending_appointments", "pending_measures", "ingest_runs", "ingest_files"] {
+                let columns = try db.makeStatement("SELECT name FROM pragma_table_info(?)").map([table]) { $0.string(0) }
+                let selected = columns.map { ["referral_id", "client_id", "appointment_id"].contains($0) ? "lower(hex(\($0)))" : $0 }
+                try db.execute("INSERT INTO main.\(table) (\(columns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", ")) FROM loaded.\(table)")
+            }
+        }
+        try old.execute("DETACH DATABASE loaded")
+        #expect(try old.scalarString("SELECT typeof(referral_id) || length(referral_id) FROM pending_appointments") == "text32")
+
+        try Schema.migrator.migrate(old)
+        #expect(try old.scalarString("SELECT typeof(referral_id) || length(referral_id) FROM pending_appointments") == "blob16")
+        #expect(try old.scalarString("SELECT typeof(referral_id) || length(referral_id) FROM pending_measures") == "blob16")
+        folder.write("referrals.csv", referralsHeader + "R9,C9,2026-01-10,,female,white,,gp,depression,,\n")
+        folder.write("appointments.csv", appointmentsHeader)
+        folder.write("measures.csv", measuresHeader)
+        let second = try ingest(folder, old, mode: .delta)
+        #expect(second.waiting.map(\.inserted) == [1, 1])
+        #expect(try old.scalarInt("SELECT count(*) FROM appointments WHERE appointment_id = ?",
+                                  [DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.appointment, "A9"))]) == 1)
+        #expect(try old.scalarInt("SELECT count(*) FROM measures WHERE referral_id = ?",
+                                  [DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.referral, "R9"))]) == 1)
+        #expect(try old.scalarInt("SELECT count(*) FROM pending_appointments") == 0)
     }
 
     @Test func aWaitingRowExportedAgainLoadsDirectlyAndStopsWaiting() throws {
