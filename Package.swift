@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "ConfideSchema", dependencies: ["ConfideStore"], swiftSettings: strict),
         .target(name: "ConfideCSV", swiftSettings: strict),
         .target(name: "ConfideIngest", dependencies: [
-            "ConfideModel", "ConfideStore", "ConfideCSV", .product(name: "Crypto", package: "swift-crypto"),
+            "ConfideModel", "ConfideStore", "ConfideSchema", "ConfideCSV", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
         .target(name: "ConfideRelease", dependencies: ["ConfideModel"], swiftSettings: strict),

@@ -1,32 +1,43 @@
+import ConfideSchema
 import ConfideStore
 
-/// The secondary indexes of a table that is empty when an ingest starts loading it: dropped
-/// before the load and created again, from their stored SQL, after it.
+/// The secondary indexes and triggers of a table that is empty when an ingest starts loading
+/// it: dropped before the load and created again, from their stored SQL, after it.
 ///
 /// Building an index once from the loaded table (SQLite sorts the keys) is much cheaper than
-/// updating it row by row at random places. Both steps run inside the ingest's transaction,
-/// so a failure or a kill leaves the indexes as they were. SQLite's sorter keeps at most the
+/// updating it row by row at random places; so is filling what a trigger keeps
+/// (`referral_progress`, kept by the triggers on `appointments`) in one pass instead of once a
+/// row. Every step runs inside the ingest's transaction, so a failure or a kill leaves the
+/// indexes, the triggers and what they keep as they were. SQLite's sorter keeps at most the
 /// page cache's size in memory and spills the rest to temporary files, which hold index keys
 /// only: pseudonyms, dates and canonical words, never a source value.
 struct DeferredIndexes {
-    /// The `CREATE INDEX` statements to run after the load.
+    /// The `CREATE INDEX` and `CREATE TRIGGER` statements to run after the load.
     let statements: [String]
+    /// The table that was emptied of its indexes and triggers (none when it had rows).
+    private let table: String?
 
-    /// Drops the secondary indexes of `table` when it has no rows; otherwise does nothing.
+    /// Drops the secondary indexes and triggers of `table` when it has no rows; otherwise does
+    /// nothing.
     init(table: String, in db: Database) throws {
         let empty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM \(table) LIMIT 1)") == 0
         guard empty else {
             statements = []
+            self.table = nil
             return
         }
-        let indexes = try db.makeStatement("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY name")
-            .map([table]) { ($0.string(0), $0.string(1)) }
-        for (name, _) in indexes { try db.execute("DROP INDEX \(quoteIdentifier(name))") }
-        statements = indexes.map(\.1)
+        let objects = try db.makeStatement("""
+            SELECT type, name, sql FROM sqlite_schema
+            WHERE type IN ('index', 'trigger') AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY type, name
+            """).map([table]) { ($0.string(0), $0.string(1), $0.string(2)) }
+        for (type, name, _) in objects { try db.execute("DROP \(type == "index" ? "INDEX" : "TRIGGER") \(quoteIdentifier(name))") }
+        statements = objects.map(\.2)
+        self.table = table
     }
 
-    /// Creates the dropped indexes again.
+    /// Creates the dropped indexes and triggers again, and fills what the triggers keep.
     func rebuild(in db: Database) throws {
         for sql in statements { try db.execute(sql) }
+        if table == "appointments" { try db.execute(Schema.referralProgressRebuild) }
     }
 }

@@ -12,7 +12,7 @@ public enum Schema {
     public static let compactLayoutVersion = 10
 
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10]) { db in
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11]) { db in
         try db.defineHexDecoder(named: "confide_unhex")
     }
 
@@ -386,5 +386,87 @@ public enum Schema {
     CREATE INDEX appointments_attended ON appointments(referral_id, date, kind, therapist_id, modality, delivery, status)
         WHERE status IN ('attended', 'attended_late');
     CREATE INDEX pending_appointments_referral ON pending_appointments(referral_id);
+    """
+
+    /// Version 11 (a week's metrics at 1,000,000 clients, issue 17): `referral_progress`, one
+    /// row per referral with an attended contact, kept by triggers on `appointments` in the
+    /// same transaction as every write to it (ingest, snapshot deletes, erasure, purge):
+    ///
+    /// - `first_treatment`, `second_treatment`: the dates of its first two attended treatment
+    ///   sessions (by date, then appointment id), NULL when it has fewer;
+    /// - `last_*`: its latest attended contact of any kind (by date, then appointment id).
+    ///
+    /// The weekly metrics read it instead of every open referral's history: the first two
+    /// sessions never change when later rows arrive, and the latest contact is the latest on or
+    /// before a week's end whenever its date is not after it (a week computed later than its
+    /// end reads the history of the few referrals seen since). A load into an empty
+    /// `appointments` drops the triggers with the indexes and fills the table in one pass
+    /// afterwards (``referralProgressRebuild``), as this step does.
+    static let version11 = """
+    CREATE TABLE referral_progress (
+        referral_id BLOB PRIMARY KEY,
+        first_treatment TEXT,
+        second_treatment TEXT,
+        last_date TEXT NOT NULL,
+        last_kind TEXT NOT NULL,
+        last_therapist TEXT NOT NULL,
+        last_modality TEXT NOT NULL,
+        last_delivery TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    \(referralProgressTriggers)
+    \(referralProgressRebuild)
+    """
+
+    /// The progress row of the referral `key` (an SQL expression) computed again from its
+    /// attended contacts: deleted, then inserted when it has any.
+    private static func progressRefresh(_ key: String) -> String {
+        let attended = "referral_id = \(key) AND status IN ('attended', 'attended_late')"
+        let treatment = "SELECT date FROM appointments WHERE \(attended) AND kind = 'treatment' ORDER BY date, appointment_id"
+        return """
+            DELETE FROM referral_progress WHERE referral_id = \(key);
+            INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
+                                           last_therapist, last_modality, last_delivery)
+                SELECT referral_id, (\(treatment) LIMIT 1), (\(treatment) LIMIT 1 OFFSET 1),
+                       date, kind, therapist_id, modality, delivery
+                FROM appointments WHERE \(attended) ORDER BY date DESC, appointment_id DESC LIMIT 1;
+        """
+    }
+
+    /// The triggers that keep `referral_progress` in step with `appointments`: any insert,
+    /// delete or content change of an attended contact computes its referral's row again
+    /// (both referrals' when a contact moves). Rows that are not attended never touch it.
+    public static let referralProgressTriggers = """
+    CREATE TRIGGER appointments_progress_insert AFTER INSERT ON appointments
+    WHEN NEW.status IN ('attended', 'attended_late') BEGIN
+    \(progressRefresh("NEW.referral_id"))
+    END;
+    CREATE TRIGGER appointments_progress_delete AFTER DELETE ON appointments
+    WHEN OLD.status IN ('attended', 'attended_late') BEGIN
+    \(progressRefresh("OLD.referral_id"))
+    END;
+    CREATE TRIGGER appointments_progress_update
+    AFTER UPDATE OF referral_id, date, kind, status, therapist_id, modality, delivery ON appointments
+    WHEN OLD.status IN ('attended', 'attended_late') OR NEW.status IN ('attended', 'attended_late') BEGIN
+    \(progressRefresh("OLD.referral_id"))
+    \(progressRefresh("NEW.referral_id"))
+    END;
+    """
+
+    /// Fills `referral_progress` from every attended contact in one pass (numbering each
+    /// referral's contacts with window functions), replacing what it held.
+    public static let referralProgressRebuild = """
+    DELETE FROM referral_progress;
+    INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
+                                   last_therapist, last_modality, last_delivery)
+        SELECT referral_id, min(CASE WHEN treatment = 1 THEN date END), min(CASE WHEN treatment = 2 THEN date END),
+               min(CASE WHEN latest = 1 THEN date END), min(CASE WHEN latest = 1 THEN kind END),
+               min(CASE WHEN latest = 1 THEN therapist_id END), min(CASE WHEN latest = 1 THEN modality END),
+               min(CASE WHEN latest = 1 THEN delivery END)
+        FROM (SELECT referral_id, date, kind, therapist_id, modality, delivery,
+                     CASE WHEN kind = 'treatment'
+                          THEN row_number() OVER (PARTITION BY referral_id, kind = 'treatment' ORDER BY date, appointment_id) END AS treatment,
+                     row_number() OVER (PARTITION BY referral_id ORDER BY date DESC, appointment_id DESC) AS latest
+              FROM appointments WHERE status IN ('attended', 'attended_late'))
+        GROUP BY referral_id ORDER BY referral_id;
     """
 }
