@@ -14,7 +14,7 @@ import ConfideStore
 /// ending), which keeps the rule without classifying every earlier course.
 ///
 /// It reads the client's own referrals only (their received and end dates and first two
-/// attended treatment sessions), once per client per computation.
+/// attended treatment sessions, from `referral_progress`), once per client per computation.
 final class EventBound {
     /// Events of one kind a client may contribute in any 52 weeks.
     let limit: Int
@@ -48,18 +48,18 @@ final class EventBound {
                 if let received = row.withUTF8(1, { Day(isoBytes: $0) }) { events[.received, default: []].append((received, referral)) }
                 if !row.isNull(2), let end = row.withUTF8(2, { Day(isoBytes: $0) }), end <= upTo { events[.ended, default: []].append((end, referral)) }
             }
-        var sessions: [String: [Day]] = [:]
+        // The first two attended treatment sessions of each referral are in its progress row;
+        // those on or before `upTo` are its first two up to then.
         try db.cachedStatement("""
-            SELECT a.referral_id, a.date FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
-            WHERE r.client_id = ?1 AND a.date <= ?2 AND a.kind = 'treatment' AND a.status IN ('attended', 'attended_late')
-            ORDER BY a.referral_id, a.date
+            SELECT p.referral_id, p.first_treatment, p.second_treatment FROM referrals r CROSS JOIN referral_progress p ON p.referral_id = r.referral_id
+            WHERE r.client_id = ?1 AND p.first_treatment <= ?2
             """).forEachRow([DatabaseValue.blob(hex: client), upToISO]) { row in
-                if let day = row.withUTF8(1, { Day(isoBytes: $0) }) { sessions[row.hex(0), default: []].append(day) }
+                let referral = row.hex(0)
+                if let first = row.withUTF8(1, { Day(isoBytes: $0) }) { events[.entered, default: []].append((first, referral)) }
+                if !row.isNull(2), let second = row.withUTF8(2, { Day(isoBytes: $0) }), second <= upTo {
+                    events[.secondSession, default: []].append((second, referral))
+                }
             }
-        for (referral, days) in sessions {
-            events[.entered, default: []].append((days[0], referral))
-            if days.count >= 2 { events[.secondSession, default: []].append((days[1], referral)) }
-        }
         history[client] = events
         return events
     }

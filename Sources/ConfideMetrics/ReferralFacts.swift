@@ -115,19 +115,10 @@ struct ReferralFactsLoader {
         let limit = "?\(arguments.count + 1)"
         let all = arguments + [upTo.iso]
         var facts: [ReferralFacts] = []
-        try db.cachedStatement("""
-            SELECT r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem, r.postcode_district
-            FROM referrals r WHERE \(condition) ORDER BY r.referral_id
-            """).forEachRow(arguments) { row in
-            guard let received = row.withUTF8(2, { Day(isoBytes: $0) }) else { return }
-            let client = row.hex(1)
-            facts.append(ReferralFacts(
-                id: row.hex(0), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
-                endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
-                gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
-                district: row.optionalString(10), restricted: restricted.contains(client)))
-        }
+        try db.cachedStatement("SELECT \(Self.factColumns) FROM referrals r WHERE \(condition) ORDER BY r.referral_id")
+            .forEachRow(arguments) { row in
+                if let one = referral(row) { facts.append(one) }
+            }
         guard !facts.isEmpty else { return [] }
         if contacts != .none {
             var cursor = FactsCursor()
@@ -156,6 +147,71 @@ struct ReferralFactsLoader {
             }
         }
         return facts
+    }
+
+    /// The columns of `referrals r` that ``referral(_:)`` reads, in its order.
+    static let factColumns = """
+        r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
+        r.referral_source, r.presenting_problem, r.postcode_district
+        """
+
+    /// The facts of the referral in `row` (``factColumns`` first), without contacts or scores;
+    /// nil when its received date cannot be read.
+    private func referral(_ row: Row) -> ReferralFacts? {
+        guard let received = row.withUTF8(2, { Day(isoBytes: $0) }) else { return nil }
+        let client = row.hex(1)
+        return ReferralFacts(
+            id: row.hex(0), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
+            endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
+            gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
+            district: row.optionalString(10), restricted: restricted.contains(client))
+    }
+
+    /// A referral with what its progress row says on a day: its latest attended contact on or
+    /// before it and whether treatment had begun by then.
+    struct Progress {
+        /// The referral (its contacts are not read).
+        let facts: ReferralFacts
+        /// The latest attended contact on or before the day, if any.
+        let last: Contact?
+        /// Whether its first attended treatment session was on or before the day.
+        let inTreatment: Bool
+    }
+
+    /// The referrals matching `condition` (as in ``load(where:_:upTo:contacts:scores:)``) with
+    /// their latest contact on or before `upTo` and whether treatment had begun, read from
+    /// `referral_progress` (one row a referral) instead of every contact.
+    ///
+    /// The progress row holds the latest contact of all; when that is after `upTo` (a week
+    /// computed after later weeks were loaded) the referral's contacts are read as
+    /// ``load(where:_:upTo:contacts:scores:)`` reads them. The first treatment session is the
+    /// first of all, so it was on or before `upTo` exactly when the progress row says so.
+    func loadProgress(where condition: String, _ arguments: [DatabaseValueConvertible], upTo: Day) throws -> [Progress] {
+        let day = "?\(arguments.count + 1)"
+        let later = try load(where: "\(condition) AND r.referral_id IN (SELECT referral_id FROM referral_progress WHERE last_date > \(day))",
+                             arguments + [upTo.iso], upTo: upTo, scores: false)
+        var history = Dictionary(uniqueKeysWithValues: later.map { ($0.id, $0) })
+        var progress: [Progress] = []
+        try db.cachedStatement("""
+            SELECT \(Self.factColumns), p.first_treatment, p.last_date, p.last_kind, p.last_therapist, p.last_modality, p.last_delivery
+            FROM referrals r LEFT JOIN referral_progress p ON p.referral_id = r.referral_id
+            WHERE \(condition) ORDER BY r.referral_id
+            """).forEachRow(arguments) { row in
+            guard let facts = referral(row) else { return }
+            let lastDay = row.isNull(12) ? nil : row.withUTF8(12) { Day(isoBytes: $0) }
+            if let lastDay, lastDay > upTo, let read = history.removeValue(forKey: facts.id) {
+                progress.append(Progress(facts: read, last: read.lastContact(onOrBefore: upTo),
+                                         inTreatment: read.treatmentSessions.first.map { $0.day <= upTo } ?? false))
+                return
+            }
+            let first = row.isNull(11) ? nil : row.withUTF8(11) { Day(isoBytes: $0) }
+            let last = lastDay.map {
+                Contact(day: $0, therapist: row.string(14), modality: row.string(15), delivery: row.string(16),
+                        kind: AppointmentKind(rawValue: row.string(13)) ?? .followUp)
+            }
+            progress.append(Progress(facts: facts, last: last, inTreatment: first.map { $0 <= upTo } ?? false))
+        }
+        return progress
     }
 }
 

@@ -116,12 +116,12 @@ public struct WeeklyMetrics {
         // `+` keeps SQLite from the received_date index: nearly every referral was received by
         // the week's end, and one scan of the table beats a row lookup per index entry (1.8 s
         // to 0.09 s at 1,000,000 clients).
-        let open = try loader.load(where: "+r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end, scores: false)
-        for facts in open {
-            let last = facts.lastContact(onOrBefore: end)
+        // Each referral's latest contact and first session come from `referral_progress`, one
+        // row a referral, not from its whole history of contacts.
+        let open = try loader.loadProgress(where: "+r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end)
+        for (facts, last, inTreatment) in open.map({ ($0.facts, $0.last, $0.inTreatment) }) {
             let seen = last.map { $0.day.days(to: end) < settings.activeContactDays } ?? false
             let groups = facts.groups(contact: last, ageBands: settings.ageBands)
-            let inTreatment = facts.treatmentSessions.first.map { $0.day <= end } ?? false
             table.add("open_referrals", (inTreatment ? "treatment" : "waiting") + (seen ? ".contact" : ".no_contact"),
                       client: facts.client, groups: groups)
             if !inTreatment {
@@ -135,9 +135,11 @@ public struct WeeklyMetrics {
     /// Referrals entering treatment (first attended treatment session in the week) and second
     /// treatment sessions in the week, by days from the first.
     private func treatmentStarts(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
+        // Only referrals whose first or second attended treatment session falls in the week
+        // (their progress rows say so) can add to either figure.
         let condition = """
-            r.referral_id IN (SELECT referral_id FROM appointments WHERE date BETWEEN ?1 AND ?2
-                              AND kind = 'treatment' AND status IN ('attended', 'attended_late'))
+            r.referral_id IN (SELECT referral_id FROM referral_progress
+                              WHERE first_treatment BETWEEN ?1 AND ?2 OR second_treatment BETWEEN ?1 AND ?2)
             """
         for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, contacts: .treatment, scores: false) {
             let sessions = facts.treatmentSessions

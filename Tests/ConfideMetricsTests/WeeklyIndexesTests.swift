@@ -122,6 +122,12 @@ import Testing
               AND a.status IN ('attended', 'attended_late')
             ORDER BY a.referral_id, a.date, a.appointment_id
             """, ["2026-03-08", "2026-03-02", "2026-03-08"]).contains("COVERING INDEX appointments_attended"))
+        // Open referrals' latest contacts (version 11): each referral's progress row by its key.
+        #expect(try plan("""
+            SELECT r.referral_id, p.first_treatment, p.last_date
+            FROM referrals r LEFT JOIN referral_progress p ON p.referral_id = r.referral_id
+            WHERE +r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1) ORDER BY r.referral_id
+            """, ["2026-03-08"]).contains("SEARCH p USING PRIMARY KEY"))
         // The restricted clients: the partial index of marked referrals.
         #expect(try plan("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").contains("referrals_restricted"))
     }

@@ -1,0 +1,143 @@
+@testable import ConfideMetrics
+import ConfideModel
+import ConfideSchema
+import ConfideStore
+import Testing
+
+/// `referral_progress` (schema version 11): what the triggers keep after any mix of inserts,
+/// changes and deletes is what the attended contacts say (an oracle computed here from the
+/// rows themselves) and what the one-pass rebuild writes; and the weekly loader reading it
+/// gives every referral the latest contact and treatment start that its history gives, on any
+/// day, including days before contacts loaded later.
+@Suite struct ReferralProgressTests {
+    /// SplitMix64: a seeded generator, so a failure can be replayed.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    let statuses = ["attended", "attended_late", "dna", "cancelled_by_client", "scheduled"]
+    let kinds = ["assessment", "treatment", "follow_up"]
+
+    /// A store with `referrals` referrals (r00…) of clients c0…c7, and no appointments.
+    func emptyPractice(referrals: Int) throws -> Database {
+        let db = try Database(path: ":memory:")
+        try Schema.migrator.migrate(db)
+        for n in 0..<referrals {
+            try db.execute("""
+                INSERT INTO referrals (referral_id, client_id, received_date, age, gender, ethnicity, referral_source, presenting_problem)
+                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), '2025-06-02', 30, 'female', 'white', 'gp', 'depression')
+                """, [referralID(n), "c\(n % 8)"])
+        }
+        return db
+    }
+
+    func referralID(_ n: Int) -> String { n < 10 ? "r0\(n)" : "r\(n)" }
+
+    /// A day in 2025-07 … 2026-04, as the store writes it.
+    func day(_ generator: inout Seeded) -> String { Day(year: 2025, month: 7, day: 1)!.adding(days: Int.random(in: 0..<300, using: &generator)).iso }
+
+    /// The rows `referral_progress` holds, as text.
+    func progressRows(_ db: Database) throws -> [String] {
+        try db.makeStatement("SELECT hex(referral_id), first_treatment, second_treatment, last_date, last_kind, last_therapist, last_modality, last_delivery FROM referral_progress ORDER BY referral_id")
+            .map([]) { row in (0..<8).map { row.optionalString($0) ?? "-" }.joined(separator: "|") }
+    }
+
+    /// What the rows should be, computed from `appointments` without SQL ordering or windows.
+    func expectedRows(_ db: Database) throws -> [String] {
+        typealias Contact = (id: [UInt8], date: String, kind: String, therapist: String, modality: String, delivery: String)
+        var byReferral: [String: [Contact]] = [:]
+        try db.makeStatement("SELECT hex(referral_id), appointment_id, date, kind, therapist_id, modality, delivery FROM appointments WHERE status IN ('attended', 'attended_late')")
+            .forEachRow([]) { row in
+                let id = row.withBlob(1) { Array($0) }
+                byReferral[row.string(0), default: []].append((id, row.string(2), row.string(3), row.string(4), row.string(5), row.string(6)))
+            }
+        return byReferral.keys.sorted().map { referral in
+            let contacts = byReferral[referral]!.sorted { $0.date != $1.date ? $0.date < $1.date : $0.id.lexicographicallyPrecedes($1.id) }
+            let treatment = contacts.filter { $0.kind == "treatment" }
+            let last = contacts.last!
+            return [referral, treatment.first?.date ?? "-", treatment.dropFirst().first?.date ?? "-", last.date, last.kind, last.therapist,
+                    last.modality, last.delivery].joined(separator: "|")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func theTriggersKeepWhatTheContactsSayAndTheRebuildWrites(seed: UInt64) throws {
+        var generator = Seeded(state: seed)
+        let db = try emptyPractice(referrals: 24)
+        var stored: [String] = []
+        for step in 0..<600 {
+            let choice = stored.isEmpty ? 0 : Int.random(in: 0..<10, using: &generator)
+            switch choice {
+            case 0...4:
+                let id = "a\(step)"
+                try db.execute("""
+                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, ?, ?, ?, 'video')
+                    """, [id, referralID(Int.random(in: 0..<24, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
+                          day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!,
+                          ["cbt", "counselling"].randomElement(using: &generator)!])
+                stored.append(id)
+            case 5, 6:
+                try db.execute("UPDATE appointments SET status = ?, seen_run = seen_run + 1 WHERE appointment_id = CAST(? AS BLOB)",
+                               [statuses.randomElement(using: &generator)!, stored.randomElement(using: &generator)!])
+            case 7:
+                try db.execute("UPDATE appointments SET date = ?, kind = ? WHERE appointment_id = CAST(? AS BLOB)",
+                               [day(&generator), kinds.randomElement(using: &generator)!, stored.randomElement(using: &generator)!])
+            case 8:
+                try db.execute("UPDATE appointments SET referral_id = CAST(? AS BLOB) WHERE appointment_id = CAST(? AS BLOB)",
+                               [referralID(Int.random(in: 0..<24, using: &generator)), stored.randomElement(using: &generator)!])
+            default:
+                let id = stored.remove(at: Int.random(in: 0..<stored.count, using: &generator))
+                try db.execute("DELETE FROM appointments WHERE appointment_id = CAST(? AS BLOB)", [id])
+            }
+            if step % 100 == 99 {
+                let kept = try progressRows(db)
+                #expect(kept == (try expectedRows(db)), "after step \(step)")
+                try db.execute(Schema.referralProgressRebuild)
+                #expect(try progressRows(db) == kept, "rebuilt after step \(step)")
+            }
+        }
+        #expect(try db.scalarInt("SELECT count(*) FROM referral_progress")! > 12)
+        // Erasing a referral's contacts removes its row.
+        try db.execute("DELETE FROM appointments WHERE referral_id = CAST('r01' AS BLOB)")
+        #expect(try db.scalarInt("SELECT count(*) FROM referral_progress WHERE referral_id = CAST('r01' AS BLOB)") == 0)
+        #expect(try progressRows(db) == (try expectedRows(db)))
+    }
+
+    @Test func theLoaderGivesWhatEachHistoryGivesOnAnyDay() throws {
+        var generator = Seeded(state: 7)
+        let db = try emptyPractice(referrals: 40)
+        for n in 0..<500 {
+            try db.execute("""
+                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, ?, ?, 'cbt', 'video')
+                """, ["a\(n)", referralID(Int.random(in: 0..<40, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
+                      day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!])
+        }
+        let loader = try ReferralFactsLoader(db: db)
+        var checked = 0
+        for days in stride(from: -10, through: 320, by: 11) {
+            let end = Day(year: 2025, month: 7, day: 1)!.adding(days: days)
+            let condition = "+r.received_date <= ?1"
+            let histories = try loader.load(where: condition, [end.iso], upTo: end, scores: false)
+            let progress = try loader.loadProgress(where: condition, [end.iso], upTo: end)
+            try #require(progress.count == histories.count)
+            for (read, facts) in zip(progress, histories) {
+                #expect(read.facts.id == facts.id)
+                let last = facts.lastContact(onOrBefore: end)
+                #expect(read.last?.day == last?.day && read.last?.therapist == last?.therapist && read.last?.kind == last?.kind,
+                        "referral \(facts.id) on \(end.iso)")
+                #expect(read.inTreatment == (facts.treatmentSessions.first.map { $0.day <= end } ?? false))
+                checked += last == nil ? 0 : 1
+            }
+        }
+        #expect(checked > 200)
+    }
+}
