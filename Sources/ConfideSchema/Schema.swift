@@ -402,7 +402,14 @@ public enum Schema {
     /// end reads the history of the few referrals seen since). A load into an empty
     /// `appointments` drops the triggers with the indexes and fills the table in one pass
     /// afterwards (``referralProgressRebuild``), as this step does.
+    ///
+    /// `appointments_attended` is built again with the appointment id after the date, so that a
+    /// referral's contacts come out of it in that order (date, then appointment id) without a
+    /// sort, for the triggers and for the metrics' loader.
     static let version11 = """
+    DROP INDEX appointments_attended;
+    CREATE INDEX appointments_attended ON appointments(referral_id, date, appointment_id, kind, therapist_id, modality, delivery, status)
+        WHERE status IN ('attended', 'attended_late');
     CREATE TABLE referral_progress (
         referral_id BLOB PRIMARY KEY,
         first_treatment TEXT,
@@ -418,55 +425,69 @@ public enum Schema {
     """
 
     /// The progress row of the referral `key` (an SQL expression) computed again from its
-    /// attended contacts: deleted, then inserted when it has any.
-    private static func progressRefresh(_ key: String) -> String {
+    /// attended contacts, each query a walk of `appointments_attended` in its own order (by
+    /// date, then appointment id: no sort); with `mayEmpty`, removed when none is left.
+    private static func progressRefresh(_ key: String, mayEmpty: Bool) -> String {
         let attended = "referral_id = \(key) AND status IN ('attended', 'attended_late')"
         let treatment = "SELECT date FROM appointments WHERE \(attended) AND kind = 'treatment' ORDER BY date, appointment_id"
-        return """
-            DELETE FROM referral_progress WHERE referral_id = \(key);
-            INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
-                                           last_therapist, last_modality, last_delivery)
+        let refresh = """
+            INSERT OR REPLACE INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
+                                                      last_therapist, last_modality, last_delivery)
                 SELECT referral_id, (\(treatment) LIMIT 1), (\(treatment) LIMIT 1 OFFSET 1),
                        date, kind, therapist_id, modality, delivery
                 FROM appointments WHERE \(attended) ORDER BY date DESC, appointment_id DESC LIMIT 1;
+        """
+        guard mayEmpty else { return refresh }
+        return refresh + """
+
+            DELETE FROM referral_progress WHERE referral_id = \(key) AND NOT EXISTS (SELECT 1 FROM appointments WHERE \(attended));
         """
     }
 
     /// The triggers that keep `referral_progress` in step with `appointments`: any insert,
     /// delete or content change of an attended contact computes its referral's row again
-    /// (both referrals' when a contact moves). Rows that are not attended never touch it.
+    /// (the old referral's too when a contact moves). Rows that are not attended never touch it.
     public static let referralProgressTriggers = """
     CREATE TRIGGER appointments_progress_insert AFTER INSERT ON appointments
     WHEN NEW.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("NEW.referral_id"))
+    \(progressRefresh("NEW.referral_id", mayEmpty: false))
     END;
     CREATE TRIGGER appointments_progress_delete AFTER DELETE ON appointments
     WHEN OLD.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("OLD.referral_id"))
+    \(progressRefresh("OLD.referral_id", mayEmpty: true))
     END;
     CREATE TRIGGER appointments_progress_update
     AFTER UPDATE OF referral_id, date, kind, status, therapist_id, modality, delivery ON appointments
     WHEN OLD.status IN ('attended', 'attended_late') OR NEW.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("OLD.referral_id"))
-    \(progressRefresh("NEW.referral_id"))
+    \(progressRefresh("NEW.referral_id", mayEmpty: true))
+    END;
+    CREATE TRIGGER appointments_progress_move AFTER UPDATE OF referral_id ON appointments
+    WHEN OLD.referral_id IS NOT NEW.referral_id AND OLD.status IN ('attended', 'attended_late') BEGIN
+    \(progressRefresh("OLD.referral_id", mayEmpty: true))
     END;
     """
 
-    /// Fills `referral_progress` from every attended contact in one pass (numbering each
-    /// referral's contacts with window functions), replacing what it held.
+    /// Fills `referral_progress` from every attended contact in one walk of
+    /// `appointments_attended`, replacing what it held: each referral's latest contact is the
+    /// row holding the greatest date and appointment id (SQLite takes a `max()` query's other
+    /// columns from the row that holds the maximum; the date has a fixed width, so the text
+    /// orders as the pair), and its first two treatment sessions are two seeks into the same
+    /// index, in its order. 0.7 s at 100,000 clients, against 4.5 s for the same rows numbered
+    /// with window functions.
     public static let referralProgressRebuild = """
     DELETE FROM referral_progress;
     INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
                                    last_therapist, last_modality, last_delivery)
-        SELECT referral_id, min(CASE WHEN treatment = 1 THEN date END), min(CASE WHEN treatment = 2 THEN date END),
-               min(CASE WHEN latest = 1 THEN date END), min(CASE WHEN latest = 1 THEN kind END),
-               min(CASE WHEN latest = 1 THEN therapist_id END), min(CASE WHEN latest = 1 THEN modality END),
-               min(CASE WHEN latest = 1 THEN delivery END)
-        FROM (SELECT referral_id, date, kind, therapist_id, modality, delivery,
-                     CASE WHEN kind = 'treatment'
-                          THEN row_number() OVER (PARTITION BY referral_id, kind = 'treatment' ORDER BY date, appointment_id) END AS treatment,
-                     row_number() OVER (PARTITION BY referral_id ORDER BY date DESC, appointment_id DESC) AS latest
-              FROM appointments WHERE status IN ('attended', 'attended_late'))
-        GROUP BY referral_id ORDER BY referral_id;
+        SELECT referral_id, (\(treatmentSession) LIMIT 1), (\(treatmentSession) LIMIT 1 OFFSET 1),
+               date, kind, therapist_id, modality, delivery
+        FROM (SELECT referral_id, max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
+              FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY referral_id) AS latest;
     """
+
+    /// The attended treatment sessions of the referral in `latest`, in order.
+    private static let treatmentSession = """
+        SELECT t.date FROM appointments t
+        WHERE t.referral_id = latest.referral_id AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
+        ORDER BY t.date, t.appointment_id
+        """
 }

@@ -28,7 +28,7 @@ import Testing
         writeValidExport(folder)
         let db = try openStore(folder)
         _ = try ingest(folder, db)
-        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'appointments'") == 3)
+        #expect(try db.scalarInt("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'appointments'") == 4)
         #expect(try progress(db, "R1") == ["-", "-", "2026-01-12", "assessment", "T01"])
         #expect(try progress(db, "R2") == ["2026-01-20", "-", "2026-01-20", "treatment", "T02"])
 
