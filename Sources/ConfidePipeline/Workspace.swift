@@ -35,6 +35,8 @@ public final class Workspace {
                 // Shown in quiet commands too: it delays the command by minutes at a large
                 // practice and needs disk space (docs/operations.md, "Upgrading confide").
                 logger.warning("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) rebuilds its tables in place and then compacts it (minutes for a large practice; free disk of about three times its size needed)")
+            } else if (1..<Schema.progressVersion).contains(version) {
+                logger.info("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) builds each referral's progress row from its attended contacts (about half a minute per 1,000,000 clients on 2 cores)")
             }
             try Schema.migrator.migrate(db)
             if rebuildsLayout { compactAfterUpgrade(from: version) }

@@ -11,6 +11,10 @@ public enum Schema {
     /// is compacted once afterwards, since the rebuild frees pages as large as its tables.
     public static let compactLayoutVersion = 10
 
+    /// The version that adds `referral_progress` (``version11``): an upgrade across it reads
+    /// every attended contact once.
+    public static let progressVersion = 11
+
     /// The migrator that brings a store to the current schema.
     public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11]) { db in
         try db.defineHexDecoder(named: "confide_unhex")
