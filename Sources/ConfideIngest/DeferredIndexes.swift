@@ -1,8 +1,9 @@
 import ConfideSchema
 import ConfideStore
 
-/// The secondary indexes and triggers of a table that is empty when an ingest starts loading
-/// it: dropped before the load and created again, from their stored SQL, after it.
+/// The secondary indexes of a table that is empty when an ingest starts loading it, and the
+/// triggers that keep `referral_progress`: dropped before the load and created again, from
+/// their stored SQL, after it.
 ///
 /// Building an index once from the loaded table (SQLite sorts the keys) is much cheaper than
 /// updating it row by row at random places; so is filling what a trigger keeps
@@ -14,30 +15,33 @@ import ConfideStore
 struct DeferredIndexes {
     /// The `CREATE INDEX` and `CREATE TRIGGER` statements to run after the load.
     let statements: [String]
-    /// The table that was emptied of its indexes and triggers (none when it had rows).
-    private let table: String?
 
-    /// Drops the secondary indexes and triggers of `table` when it has no rows; otherwise does
-    /// nothing.
+    /// Drops the secondary indexes of `table`, and the triggers that keep `referral_progress`,
+    /// when it has no rows; otherwise does nothing. Any other trigger stays.
     init(table: String, in db: Database) throws {
         let empty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM \(table) LIMIT 1)") == 0
         guard empty else {
             statements = []
-            self.table = nil
+            refillsProgress = false
             return
         }
+        // Only the triggers whose work the rebuild redoes; any other trigger stays and fires.
         let objects = try db.makeStatement("""
             SELECT type, name, sql FROM sqlite_schema
             WHERE type IN ('index', 'trigger') AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY type, name
             """).map([table]) { ($0.string(0), $0.string(1), $0.string(2)) }
+            .filter { $0.0 == "index" || Schema.referralProgressTriggerNames.contains($0.1) }
         for (type, name, _) in objects { try db.execute("DROP \(type == "index" ? "INDEX" : "TRIGGER") \(quoteIdentifier(name))") }
         statements = objects.map(\.2)
-        self.table = table
+        refillsProgress = objects.contains { $0.0 == "trigger" }
     }
+
+    /// Whether the triggers that keep `referral_progress` were dropped, so the rebuild fills it.
+    private let refillsProgress: Bool
 
     /// Creates the dropped indexes and triggers again, and fills what the triggers keep.
     func rebuild(in db: Database) throws {
         for sql in statements { try db.execute(sql) }
-        if table == "appointments" { try db.execute(Schema.referralProgressRebuild) }
+        if refillsProgress { try db.execute(Schema.referralProgressRebuild) }
     }
 }

@@ -448,6 +448,11 @@ public enum Schema {
         """
     }
 
+    /// The names of the triggers in ``referralProgressTriggers``.
+    public static let referralProgressTriggerNames: Set<String> = [
+        "appointments_progress_insert", "appointments_progress_delete", "appointments_progress_update", "appointments_progress_move",
+    ]
+
     /// The triggers that keep `referral_progress` in step with `appointments`: any insert,
     /// delete or content change of an attended contact computes its referral's row again
     /// (the old referral's too when a contact moves). Rows that are not attended never touch it.
