@@ -119,7 +119,8 @@ public struct WeeklyMetrics {
         // Each referral's latest contact and first session come from `referral_progress`, one
         // row a referral, not from its whole history of contacts.
         let open = try loader.loadProgress(where: "+r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end)
-        for (facts, last, inTreatment) in open.map({ ($0.facts, $0.last, $0.inTreatment) }) {
+        for referral in open {
+            let (facts, last, inTreatment) = (referral.facts, referral.last, referral.inTreatment)
             let seen = last.map { $0.day.days(to: end) < settings.activeContactDays } ?? false
             let groups = facts.groups(contact: last, ageBands: settings.ageBands)
             table.add("open_referrals", (inTreatment ? "treatment" : "waiting") + (seen ? ".contact" : ".no_contact"),
