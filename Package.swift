@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
-        .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel"]),
+        .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),
         .testTarget(name: "ConfideReleaseTests", dependencies: ["ConfideRelease", "ConfideModel"]),
         .testTarget(name: "ConfidePrivacyTests", dependencies: ["ConfidePrivacy", "ConfideRelease", "ConfideMetrics", "ConfideModel"]),
         .testTarget(name: "ConfidePublishTests", dependencies: [

@@ -2,6 +2,7 @@
 import ConfideModel
 import ConfideSchema
 import ConfideStore
+import ConfideSynth
 import Testing
 
 /// `referral_progress` (schema version 11): what the triggers keep after any mix of inserts,
@@ -10,18 +11,6 @@ import Testing
 /// gives every referral the latest contact and treatment start that its history gives, on any
 /// day, including days before contacts loaded later.
 @Suite struct ReferralProgressTests {
-    /// SplitMix64: a seeded generator, so a failure can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     let statuses = ["attended", "attended_late", "dna", "cancelled_by_client", "scheduled"]
     let kinds = ["assessment", "treatment", "follow_up"]
 
@@ -41,7 +30,7 @@ import Testing
     func referralID(_ n: Int) -> String { n < 10 ? "r0\(n)" : "r\(n)" }
 
     /// A day in 2025-07 … 2026-04, as the store writes it.
-    func day(_ generator: inout Seeded) -> String { Day(year: 2025, month: 7, day: 1)!.adding(days: Int.random(in: 0..<300, using: &generator)).iso }
+    func day(_ generator: inout SeededGenerator) -> String { Day(year: 2025, month: 7, day: 1)!.adding(days: Int.random(in: 0..<300, using: &generator)).iso }
 
     /// The rows `referral_progress` holds, as text.
     func progressRows(_ db: Database) throws -> [String] {
@@ -69,7 +58,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func theTriggersKeepWhatTheContactsSayAndTheRebuildWrites(seed: UInt64) throws {
-        var generator = Seeded(state: seed)
+        var generator = SeededGenerator(seed: seed)
         let db = try emptyPractice(referrals: 24)
         var stored: [String] = []
         for step in 0..<600 {
@@ -112,7 +101,7 @@ import Testing
     }
 
     @Test func theLoaderGivesWhatEachHistoryGivesOnAnyDay() throws {
-        var generator = Seeded(state: 7)
+        var generator = SeededGenerator(seed: 7)
         let db = try emptyPractice(referrals: 40)
         for n in 0..<500 {
             try db.execute("""
