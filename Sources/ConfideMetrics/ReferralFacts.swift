@@ -178,25 +178,6 @@ struct ReferralFactsLoader {
         let inTreatment: Bool
     }
 
-    /// Two lists of referrals in id order (disjoint), merged in id order: hex ids of one length
-    /// compare as their bytes, and a shorter id that is a prefix comes first, as in SQLite.
-    static func merged(_ a: [Progress], _ b: [Progress]) -> [Progress] {
-        guard !b.isEmpty else { return a }
-        var merged: [Progress] = []
-        merged.reserveCapacity(a.count + b.count)
-        var (i, j) = (0, 0)
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].facts.id < b[j].facts.id) {
-                merged.append(a[i])
-                i += 1
-            } else {
-                merged.append(b[j])
-                j += 1
-            }
-        }
-        return merged
-    }
-
     /// The referrals matching `condition` (as in ``load(where:_:upTo:contacts:scores:)``) with
     /// their latest contact on or before `upTo` and whether treatment had begun, read from
     /// `referral_progress` (one row a referral) instead of every contact.

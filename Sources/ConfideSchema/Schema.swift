@@ -409,16 +409,11 @@ public enum Schema {
     ///
     /// `appointments_attended` is built again with the appointment id after the date, so that a
     /// referral's contacts come out of it in that order (date, then appointment id) without a
-    /// sort, for the triggers and for the metrics' loader. `referrals_open` holds the columns
-    /// the metrics read of each referral without an end date, in id order: the week's open
-    /// referrals are read from it instead of from a scan of every referral.
+    /// sort, for the triggers and for the metrics' loader.
     static let version11 = """
     DROP INDEX appointments_attended;
     CREATE INDEX appointments_attended ON appointments(referral_id, date, appointment_id, kind, therapist_id, modality, delivery, status)
         WHERE status IN ('attended', 'attended_late');
-    CREATE INDEX referrals_open ON referrals(referral_id, client_id, received_date, end_date, end_reason, age, gender, ethnicity,
-                                             referral_source, presenting_problem, postcode_district)
-        WHERE end_date IS NULL;
     CREATE TABLE referral_progress (
         referral_id BLOB PRIMARY KEY,
         first_treatment TEXT,

@@ -129,34 +129,4 @@ import Testing
         }
         #expect(checked > 200)
     }
-
-    /// The week's open referrals are read in two parts (no end date; ended after the day) and
-    /// merged: the same referrals, in the same order, as one read of the whole condition.
-    @Test func theTwoPartsOfTheOpenReferralsMergeIntoTheWhole() throws {
-        var generator = SeededGenerator(seed: 11)
-        let db = try emptyPractice(referrals: 60)
-        for n in 0..<300 {
-            try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), 'T1', ?, 'treatment', 'attended', 'cbt', 'video')
-                """, ["a\(n)", referralID(Int.random(in: 0..<60, using: &generator)), day(&generator)])
-        }
-        for n in 0..<60 where n % 3 != 0 {
-            try db.execute("UPDATE referrals SET end_date = ? WHERE referral_id = CAST(? AS BLOB)", [day(&generator), referralID(n)])
-        }
-        let loader = try ReferralFactsLoader(db: db)
-        var endedLaterSeen = 0
-        for days in stride(from: 0, through: 300, by: 25) {
-            let end = Day(year: 2025, month: 7, day: 1)!.adding(days: days)
-            let whole = try loader.loadProgress(where: "+r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1)", [end.iso], upTo: end)
-            let endedLater = try loader.loadProgress(where: "r.referral_id IN (SELECT referral_id FROM referrals WHERE end_date > ?1) AND +r.received_date <= ?1",
-                                                     [end.iso], upTo: end)
-            let parts = ReferralFactsLoader.merged(try loader.loadProgress(where: "r.end_date IS NULL AND +r.received_date <= ?1", [end.iso], upTo: end),
-                                                   endedLater)
-            #expect(parts.map(\.facts.id) == whole.map(\.facts.id), "on \(end.iso)")
-            #expect(parts.map(\.last?.day) == whole.map(\.last?.day) && parts.map(\.inTreatment) == whole.map(\.inTreatment))
-            endedLaterSeen += endedLater.count
-        }
-        #expect(endedLaterSeen > 50)
-    }
 }

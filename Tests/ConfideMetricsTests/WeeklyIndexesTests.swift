@@ -128,19 +128,6 @@ import Testing
             FROM referrals r LEFT JOIN referral_progress p ON p.referral_id = r.referral_id
             WHERE +r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1) ORDER BY r.referral_id
             """, ["2026-03-08"]).contains("SEARCH p USING PRIMARY KEY"))
-        // Open referrals (version 11): the covering partial index of referrals without an end
-        // date, in id order (no sort, no row lookup); those ended after the week by end date.
-        let open = try plan("""
-            SELECT r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
-                   r.referral_source, r.presenting_problem, r.postcode_district
-            FROM referrals r WHERE r.end_date IS NULL AND +r.received_date <= ?1 ORDER BY r.referral_id
-            """, ["2026-03-08"])
-        #expect(open.contains("COVERING INDEX referrals_open") && !open.contains("TEMP B-TREE"), "\(open)")
-        let ended = try plan("""
-            SELECT r.referral_id FROM referrals r
-            WHERE r.referral_id IN (SELECT referral_id FROM referrals WHERE end_date > ?1) AND +r.received_date <= ?1 ORDER BY r.referral_id
-            """, ["2026-03-08"])
-        #expect(ended.contains("COVERING INDEX referrals_ended") && !ended.contains("SCAN r") && !ended.contains("TEMP B-TREE"), "\(ended)")
         // The restricted clients: the partial index of marked referrals.
         #expect(try plan("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").contains("referrals_restricted"))
     }

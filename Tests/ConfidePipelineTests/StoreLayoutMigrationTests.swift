@@ -91,7 +91,7 @@ import Testing
         #expect(try rows(db, "SELECT * FROM forgotten ORDER BY tombstone") == before.tombstones)
         let indexes = try rows(db, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         #expect(indexes == ["appointments_attended", "appointments_date", "appointments_referral", "pending_appointments_referral",
-                            "referrals_client", "referrals_ended", "referrals_open", "referrals_received", "referrals_restricted"])
+                            "referrals_client", "referrals_ended", "referrals_received", "referrals_restricted"])
         #expect(files(folder + "/Reports") == reportsBefore)
     }
 
