@@ -75,20 +75,22 @@ public struct Pseudonymizer: Sendable {
 
     /// The pseudonym of `value` in `domain`.
     public func pseudonym(_ domain: IdentifierDomain, _ value: String) -> String {
-        var mac = bases[domain.index]
-        var text = value
-        text.withUTF8 { mac.update(data: $0) }
-        return Self.hex16(mac.finalize())
+        Self.hex16(code(domain, value))
     }
 
     /// The pseudonym of `value` in `domain`, as hex text (as confide holds it in memory) and
     /// as the 16-byte BLOB the store keeps (schema version 10).
     func pseudonymKey(_ domain: IdentifierDomain, _ value: String) -> (text: String, stored: DatabaseValue) {
+        let code = code(domain, value)
+        return (Self.hex16(code), .blob(code.withUnsafeBytes { Array($0.prefix(16)) }))
+    }
+
+    /// The HMAC of `value`'s UTF-8 bytes in `domain`.
+    private func code(_ domain: IdentifierDomain, _ value: String) -> HMAC<SHA256>.MAC {
         var mac = bases[domain.index]
         var text = value
         text.withUTF8 { mac.update(data: $0) }
-        let code = mac.finalize()
-        return (Self.hex16(code), .blob(code.withUnsafeBytes { Array($0.prefix(16)) }))
+        return mac.finalize()
     }
 
     /// The tombstone of a stored pseudonym: its HMAC-SHA256 under the practice key in a domain

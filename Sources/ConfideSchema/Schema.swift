@@ -433,7 +433,7 @@ public enum Schema {
     /// date, then appointment id: no sort); with `mayEmpty`, removed when none is left.
     private static func progressRefresh(_ key: String, mayEmpty: Bool) -> String {
         let attended = "referral_id = \(key) AND status IN ('attended', 'attended_late')"
-        let treatment = "SELECT date FROM appointments WHERE \(attended) AND kind = 'treatment' ORDER BY date, appointment_id"
+        let treatment = treatmentSessions(of: key)
         let refresh = """
             INSERT OR REPLACE INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
                                                       last_therapist, last_modality, last_delivery)
@@ -487,16 +487,20 @@ public enum Schema {
     DELETE FROM referral_progress;
     INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
                                    last_therapist, last_modality, last_delivery)
-        SELECT referral_id, (\(treatmentSession) LIMIT 1), (\(treatmentSession) LIMIT 1 OFFSET 1),
+        SELECT referral_id, (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1),
+               (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1 OFFSET 1),
                date, kind, therapist_id, modality, delivery
         FROM (SELECT referral_id, max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
               FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY referral_id) AS latest;
     """
 
-    /// The attended treatment sessions of the referral in `latest`, in order.
-    private static let treatmentSession = """
+    /// The dates of the attended treatment sessions of the referral `key` (an SQL expression),
+    /// in order: a walk of `appointments_attended`.
+    private static func treatmentSessions(of key: String) -> String {
+        """
         SELECT t.date FROM appointments t
-        WHERE t.referral_id = latest.referral_id AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
+        WHERE t.referral_id = \(key) AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
         ORDER BY t.date, t.appointment_id
         """
+    }
 }

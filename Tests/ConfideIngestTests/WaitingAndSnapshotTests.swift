@@ -11,11 +11,17 @@ import Testing
         return try Ingestor(key: testKey, timeZone: london).ingest(source, into: db, startedAt: "t")
     }
 
-    @Test func rowsWaitForTheirReferralAndLoadWhenItArrives() throws {
+    /// The valid export with an appointment and a score of referral R9, which it lacks.
+    private func exportWaitingForR9() -> TempFolder {
         let folder = TempFolder()
         writeValidExport(folder)
         folder.write("appointments.csv", appointmentsHeader + "A1,R1,T01,2026-01-12,assessment,attended,cbt,video,60\nA9,R9,T01,2026-01-19,treatment,dna,cbt,video,50\n")
         folder.write("measures.csv", measuresHeader + "R9,2026-01-19,phq9,12\n")
+        return folder
+    }
+
+    @Test func rowsWaitForTheirReferralAndLoadWhenItArrives() throws {
+        let folder = exportWaitingForR9()
         let db = try openStore(folder)
         let first = try ingest(folder, db, mode: .delta)
         #expect(first.files[1].reasons == ["unknown_referral": 1] && first.files[1].isReconciled)
@@ -44,10 +50,7 @@ import Testing
     /// Rows waiting in a store written before schema version 10 (hex text keys) are carried
     /// over by the upgrade and load when their referral arrives.
     @Test func rowsWaitingInAVersionNineStoreLoadAfterTheUpgrade() throws {
-        let folder = TempFolder()
-        writeValidExport(folder)
-        folder.write("appointments.csv", appointmentsHeader + "A1,R1,T01,2026-01-12,assessment,attended,cbt,video,60\nA9,R9,T01,2026-01-19,treatment,dna,cbt,video,50\n")
-        folder.write("measures.csv", measuresHeader + "R9,2026-01-19,phq9,12\n")
+        let folder = exportWaitingForR9()
         let loaded = try openStore(folder)
         _ = try ingest(folder, loaded, mode: .delta)
         // The same rows as version 9 held them: every key as 32 hex digits.
