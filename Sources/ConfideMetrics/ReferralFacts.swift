@@ -82,9 +82,16 @@ struct ReferralFactsLoader {
     let restricted: RestrictedClients
 
     /// A loader over `db`.
+    ///
+    /// - Throws: `DatabaseError` when `referral_progress` has referrals not brought up to date
+    ///   (contacts written outside `Database.write`, which refreshes them before it commits):
+    ///   the figures would be wrong, so none are computed.
     init(db: Database) throws {
         self.db = db
         restricted = try RestrictedClients(db: db)
+        if let stale = try db.scalarInt("SELECT count(*) FROM referral_progress_stale"), stale > 0 {
+            throw DatabaseError(resultCode: 1, message: "referral_progress is out of date for \(stale) referrals: contacts were written outside Database.write")
+        }
     }
 
     /// Which attended contacts a load reads.

@@ -11,14 +11,10 @@ public enum Schema {
     /// is compacted once afterwards, since the rebuild frees pages as large as its tables.
     public static let compactLayoutVersion = 10
 
-    /// The version that adds `referral_progress` (``version11``): an upgrade across it reads
-    /// every attended contact once.
-    public static let progressVersion = 11
-
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11]) { db in
-        try db.defineHexDecoder(named: "confide_unhex")
-    }
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11, version12],
+                                          prepare: { db in try db.defineHexDecoder(named: "confide_unhex") },
+                                          finish: { db in db.beforeCommit = referralProgressRefresh })
 
     static let version1 = """
     CREATE TABLE meta (
@@ -391,116 +387,4 @@ public enum Schema {
         WHERE status IN ('attended', 'attended_late');
     CREATE INDEX pending_appointments_referral ON pending_appointments(referral_id);
     """
-
-    /// Version 11 (a week's metrics at 1,000,000 clients, issue 17): `referral_progress`, one
-    /// row per referral with an attended contact, kept by triggers on `appointments` in the
-    /// same transaction as every write to it (ingest, snapshot deletes, erasure, purge):
-    ///
-    /// - `first_treatment`, `second_treatment`: the dates of its first two attended treatment
-    ///   sessions (by date, then appointment id), NULL when it has fewer;
-    /// - `last_*`: its latest attended contact of any kind (by date, then appointment id).
-    ///
-    /// The weekly metrics read it instead of every open referral's history: the first two
-    /// sessions never change when later rows arrive, and the latest contact is the latest on or
-    /// before a week's end whenever its date is not after it (a week computed later than its
-    /// end reads the history of the few referrals seen since). A load into an empty
-    /// `appointments` drops the triggers with the indexes and fills the table in one pass
-    /// afterwards (``referralProgressRebuild``), as this step does.
-    ///
-    /// `appointments_attended` is built again with the appointment id after the date, so that a
-    /// referral's contacts come out of it in that order (date, then appointment id) without a
-    /// sort, for the triggers and for the metrics' loader.
-    static let version11 = """
-    DROP INDEX appointments_attended;
-    CREATE INDEX appointments_attended ON appointments(referral_id, date, appointment_id, kind, therapist_id, modality, delivery, status)
-        WHERE status IN ('attended', 'attended_late');
-    CREATE TABLE referral_progress (
-        referral_id BLOB PRIMARY KEY,
-        first_treatment TEXT,
-        second_treatment TEXT,
-        last_date TEXT NOT NULL,
-        last_kind TEXT NOT NULL,
-        last_therapist TEXT NOT NULL,
-        last_modality TEXT NOT NULL,
-        last_delivery TEXT NOT NULL
-    ) STRICT, WITHOUT ROWID;
-    \(referralProgressTriggers)
-    \(referralProgressRebuild)
-    """
-
-    /// The progress row of the referral `key` (an SQL expression) computed again from its
-    /// attended contacts, each query a walk of `appointments_attended` in its own order (by
-    /// date, then appointment id: no sort); with `mayEmpty`, removed when none is left.
-    private static func progressRefresh(_ key: String, mayEmpty: Bool) -> String {
-        let attended = "referral_id = \(key) AND status IN ('attended', 'attended_late')"
-        let treatment = treatmentSessions(of: key)
-        let refresh = """
-            INSERT OR REPLACE INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
-                                                      last_therapist, last_modality, last_delivery)
-                SELECT referral_id, (\(treatment) LIMIT 1), (\(treatment) LIMIT 1 OFFSET 1),
-                       date, kind, therapist_id, modality, delivery
-                FROM appointments WHERE \(attended) ORDER BY date DESC, appointment_id DESC LIMIT 1;
-        """
-        guard mayEmpty else { return refresh }
-        return refresh + """
-
-            DELETE FROM referral_progress WHERE referral_id = \(key) AND NOT EXISTS (SELECT 1 FROM appointments WHERE \(attended));
-        """
-    }
-
-    /// The names of the triggers in ``referralProgressTriggers``.
-    public static let referralProgressTriggerNames: Set<String> = [
-        "appointments_progress_insert", "appointments_progress_delete", "appointments_progress_update", "appointments_progress_move",
-    ]
-
-    /// The triggers that keep `referral_progress` in step with `appointments`: any insert,
-    /// delete or content change of an attended contact computes its referral's row again
-    /// (the old referral's too when a contact moves). Rows that are not attended never touch it.
-    public static let referralProgressTriggers = """
-    CREATE TRIGGER appointments_progress_insert AFTER INSERT ON appointments
-    WHEN NEW.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("NEW.referral_id", mayEmpty: false))
-    END;
-    CREATE TRIGGER appointments_progress_delete AFTER DELETE ON appointments
-    WHEN OLD.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("OLD.referral_id", mayEmpty: true))
-    END;
-    CREATE TRIGGER appointments_progress_update
-    AFTER UPDATE OF referral_id, date, kind, status, therapist_id, modality, delivery ON appointments
-    WHEN OLD.status IN ('attended', 'attended_late') OR NEW.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("NEW.referral_id", mayEmpty: true))
-    END;
-    CREATE TRIGGER appointments_progress_move AFTER UPDATE OF referral_id ON appointments
-    WHEN OLD.referral_id IS NOT NEW.referral_id AND OLD.status IN ('attended', 'attended_late') BEGIN
-    \(progressRefresh("OLD.referral_id", mayEmpty: true))
-    END;
-    """
-
-    /// Fills `referral_progress` from every attended contact in one walk of
-    /// `appointments_attended`, replacing what it held: each referral's latest contact is the
-    /// row holding the greatest date and appointment id (SQLite takes a `max()` query's other
-    /// columns from the row that holds the maximum; the date has a fixed width, so the text
-    /// orders as the pair), and its first two treatment sessions are two seeks into the same
-    /// index, in its order. 0.7 s at 100,000 clients, against 4.5 s for the same rows numbered
-    /// with window functions.
-    public static let referralProgressRebuild = """
-    DELETE FROM referral_progress;
-    INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
-                                   last_therapist, last_modality, last_delivery)
-        SELECT referral_id, (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1),
-               (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1 OFFSET 1),
-               date, kind, therapist_id, modality, delivery
-        FROM (SELECT referral_id, max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
-              FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY referral_id) AS latest;
-    """
-
-    /// The dates of the attended treatment sessions of the referral `key` (an SQL expression),
-    /// in order: a walk of `appointments_attended`.
-    private static func treatmentSessions(of key: String) -> String {
-        """
-        SELECT t.date FROM appointments t
-        WHERE t.referral_id = \(key) AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
-        ORDER BY t.date, t.appointment_id
-        """
-    }
 }

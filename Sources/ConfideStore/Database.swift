@@ -10,6 +10,10 @@ public final class Database {
     private var statements: [String: Statement] = [:]
     /// The path the connection was opened on.
     public let path: String
+    /// SQL that ``write(_:)`` runs at the end of each of its transactions, just before `COMMIT`:
+    /// work a schema does once a transaction instead of once a row (a migrator sets it, see
+    /// ``Migrator/finish``). Nil runs nothing.
+    public var beforeCommit: String?
 
     /// How a connection opens its file.
     public enum Mode: Sendable {
@@ -107,12 +111,13 @@ public final class Database {
         return result
     }
 
-    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed when it returns, rolled back
-    /// when it throws.
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction: committed when it returns (after
+    /// ``beforeCommit``, in the same transaction), rolled back when it or ``beforeCommit`` throws.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body(self)
+            if let beforeCommit { try execute(beforeCommit) }
             try execute("COMMIT")
             return result
         } catch {

@@ -4,9 +4,9 @@ import ConfideStore
 import Foundation
 import Testing
 
-/// An ingest keeps `referral_progress` (schema version 11): a first load, which drops the
-/// triggers with the indexes, fills it in one pass and puts the triggers back; a later load
-/// keeps it by the triggers.
+/// An ingest keeps `referral_progress` (schema versions 11 and 12): a first load, which drops
+/// the triggers with the indexes, fills it in one pass and puts the triggers back; a later load
+/// has the triggers note the referrals it touches and refreshes them before it commits.
 @Suite struct ReferralProgressIngestTests {
     private func ingest(_ folder: TempFolder, _ db: Database) throws -> IngestReport {
         try Ingestor(key: testKey, timeZone: london).ingest(ExportSource(directory: folder.path), into: db, startedAt: "t")
@@ -42,6 +42,7 @@ import Testing
         """)
         let report = try ingest(folder, db)
         #expect(report.files[1].updated == 1 && report.files[1].inserted == 2)
+        #expect(try db.scalarInt("SELECT count(*) FROM referral_progress_stale") == 0)
         #expect(try progress(db, "R1") == ["2026-01-19", "2026-01-26", "2026-01-26", "treatment", "T03"])
         #expect(try progress(db, "R2") == ["2026-01-20", "-", "2026-01-20", "treatment", "T02"])
         let kept = try allRows(db)

@@ -11,11 +11,13 @@ private func course(_ db: Database, id: String, client: String, received: String
         INSERT INTO referrals (referral_id, client_id, received_date, age, gender, ethnicity, referral_source, presenting_problem, end_date, end_reason)
         VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, 30, 'female', 'white', 'gp', 'depression', ?, ?)
         """, [id, client, received, end, end == nil ? nil : reason])
-    for (i, day) in sessions.enumerated() {
-        try db.execute("""
-            INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', 'attended', 'cbt', 'video')
-            """, ["\(id)-a\(i)", id, therapist, day])
+    try db.write { db in
+        for (i, day) in sessions.enumerated() {
+            try db.execute("""
+                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', 'attended', 'cbt', 'video')
+                """, ["\(id)-a\(i)", id, therapist, day])
+        }
     }
     for (day, instrument, score) in scores {
         try db.execute("INSERT INTO measures (referral_id, date, instrument, score) VALUES (CAST(? AS BLOB), ?, ?, ?)", [id, day, instrument, score])
@@ -140,10 +142,12 @@ private func outcomeClasses(_ release: ExactRelease) -> [String: Int] {
             INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem)
             VALUES (CAST('w1' AS BLOB), CAST('cw' AS BLOB), '2026-01-17', 'male', 'asian', 'self', 'gad')
             """)
-        try db.execute("""
-            INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES (CAST('w1a' AS BLOB), CAST('w1' AS BLOB), 'T2', '2026-02-01', 'assessment', 'attended', 'cbt', 'phone')
-            """)
+        try db.write { db in
+            try db.execute("""
+                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST('w1a' AS BLOB), CAST('w1' AS BLOB), 'T2', '2026-02-01', 'assessment', 'attended', 'cbt', 'phone')
+                """)
+        }
         // Second treatment session in the week, 35 days after the first.
         try course(db, id: "s1", client: "cs", received: "2026-01-01", end: nil, sessions: ["2026-01-30", "2026-03-06"], scores: [])
         // Ended in the week, dropped out after treatment began.

@@ -61,7 +61,7 @@ import Testing
         var generator = SeededGenerator(seed: seed)
         let db = try emptyPractice(referrals: 24)
         var stored: [String] = []
-        for step in 0..<600 {
+        func operate(_ step: Int) throws {
             let choice = stored.isEmpty ? 0 : Int.random(in: 0..<10, using: &generator)
             switch choice {
             case 0...4:
@@ -86,7 +86,15 @@ import Testing
                 let id = stored.remove(at: Int.random(in: 0..<stored.count, using: &generator))
                 try db.execute("DELETE FROM appointments WHERE appointment_id = CAST(? AS BLOB)", [id])
             }
+        }
+        // One write transaction a step, now and then two (the refresh runs once, at the end of each).
+        for step in 0..<600 where step % 7 != 3 {
+            try db.write { _ in
+                try operate(step)
+                if step % 7 == 2 { try operate(step + 1) }
+            }
             if step % 100 == 99 {
+                #expect(try db.scalarInt("SELECT count(*) FROM referral_progress_stale") == 0)
                 let kept = try progressRows(db)
                 #expect(kept == (try expectedRows(db)), "after step \(step)")
                 try db.execute(Schema.referralProgressRebuild)
@@ -95,7 +103,7 @@ import Testing
         }
         #expect(try db.scalarInt("SELECT count(*) FROM referral_progress")! > 12)
         // Erasing a referral's contacts removes its row.
-        try db.execute("DELETE FROM appointments WHERE referral_id = CAST('r01' AS BLOB)")
+        try db.write { db in try db.execute("DELETE FROM appointments WHERE referral_id = CAST('r01' AS BLOB)") }
         #expect(try db.scalarInt("SELECT count(*) FROM referral_progress WHERE referral_id = CAST('r01' AS BLOB)") == 0)
         #expect(try progressRows(db) == (try expectedRows(db)))
     }
@@ -103,12 +111,14 @@ import Testing
     @Test func theLoaderGivesWhatEachHistoryGivesOnAnyDay() throws {
         var generator = SeededGenerator(seed: 7)
         let db = try emptyPractice(referrals: 40)
-        for n in 0..<500 {
-            try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, ?, ?, 'cbt', 'video')
-                """, ["a\(n)", referralID(Int.random(in: 0..<40, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
-                      day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!])
+        try db.write { db in
+            for n in 0..<500 {
+                try db.execute("""
+                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, ?, ?, 'cbt', 'video')
+                    """, ["a\(n)", referralID(Int.random(in: 0..<40, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
+                          day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!])
+            }
         }
         let loader = try ReferralFactsLoader(db: db)
         var checked = 0
@@ -128,5 +138,57 @@ import Testing
             }
         }
         #expect(checked > 200)
+    }
+
+    /// One attended contact of referral r00, written in its own transaction.
+    func attend(_ db: Database, _ id: String, on date: String) throws {
+        try db.write { db in
+            try db.execute("""
+                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), CAST('r00' AS BLOB), 'T1', ?, 'treatment', 'attended', 'cbt', 'video')
+                """, [id, date])
+        }
+    }
+
+    /// Version 12: the triggers only note the referral, and only when a column the row is
+    /// computed from changes; the note is gone once the transaction commits, and a transaction
+    /// that rolls back leaves the table as it was.
+    @Test func aReferralIsNotedOnlyWhenItsContactsChangeAndRefreshedAtCommit() throws {
+        let db = try emptyPractice(referrals: 2)
+        try attend(db, "a1", on: "2025-07-01")
+        let stale = "SELECT count(*) FROM referral_progress_stale"
+        try db.write { db in
+            try db.execute("UPDATE appointments SET duration_minutes = 50, seen_run = 7, status = 'attended'")
+            #expect(try db.scalarInt(stale) == 0)
+            try db.execute("UPDATE appointments SET date = '2025-07-08'")
+            #expect(try db.scalarInt(stale) == 1)
+            #expect(try db.scalarString("SELECT last_date FROM referral_progress") == "2025-07-01")  // not yet
+        }
+        #expect(try db.scalarInt(stale) == 0)
+        #expect(try progressRows(db) == (try expectedRows(db)))
+        #expect(try db.scalarString("SELECT last_date FROM referral_progress") == "2025-07-08")
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try db.write { db in
+                try db.execute("UPDATE appointments SET date = '2025-09-01'")
+                throw Refused()
+            }
+        }
+        #expect(try db.scalarInt(stale) == 0)
+        #expect(try db.scalarString("SELECT last_date FROM referral_progress") == "2025-07-08")
+    }
+
+    /// Contacts written outside `Database.write` leave their referrals noted and not refreshed:
+    /// the metrics refuse to compute from the table rather than publish from it.
+    @Test func theMetricsRefuseATableNotBroughtUpToDate() throws {
+        let db = try emptyPractice(referrals: 2)
+        try attend(db, "a1", on: "2025-07-01")
+        _ = try ReferralFactsLoader(db: db)
+        try db.execute("""
+            INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+            VALUES (CAST('a2' AS BLOB), CAST('r01' AS BLOB), 'T1', '2025-07-02', 'treatment', 'attended', 'cbt', 'video')
+            """)
+        #expect(throws: DatabaseError.self) { try ReferralFactsLoader(db: db) }
+        #expect(throws: DatabaseError.self) { try WeeklyMetrics(db: db).compute(week: ISOWeek(year: 2025, week: 27)!) }
     }
 }

@@ -62,11 +62,13 @@ import Testing
             ("a13", "r7", "T2", "2026-03-08", "treatment", "attended"),
             ("a14", "r2", "T1", "2026-03-10", "treatment", "attended"),  // after the week
         ]
-        for (id, referral, therapist, date, kind, status) in appointments {
-            try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (?, ?, ?, ?, ?, ?, 'cbt', 'video')
-                """, [key(id), key(referral), therapist, date, kind, status])
+        try db.write { db in
+            for (id, referral, therapist, date, kind, status) in appointments {
+                try db.execute("""
+                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (?, ?, ?, ?, ?, ?, 'cbt', 'video')
+                    """, [key(id), key(referral), therapist, date, kind, status])
+            }
         }
         for (referral, date, instrument, score) in [("r1", "2025-12-01", "phq9", 18), ("r1", "2026-03-03", "phq9", 6),
                                                     ("r1", "2025-12-01", "gad7", 12), ("r1", "2026-03-03", "gad7", 5)] {
@@ -138,15 +140,17 @@ import Testing
         let db = try Database(path: ":memory:")
         try Schema.migrator.migrate(db)
         let ids = ["r", "r1", "r10", "r2", "R3", "r1a"]
-        for id in ids {
-            try db.execute("""
-                INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem)
-                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), '2026-01-05', 'female', 'white', 'gp', 'depression')
-                """, [id, "c" + id])
-            try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), 'T1', '2026-03-03', 'treatment', 'attended', 'cbt', 'video')
-                """, ["a" + id, id])
+        try db.write { db in
+            for id in ids {
+                try db.execute("""
+                    INSERT INTO referrals (referral_id, client_id, received_date, gender, ethnicity, referral_source, presenting_problem)
+                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), '2026-01-05', 'female', 'white', 'gp', 'depression')
+                    """, [id, "c" + id])
+                try db.execute("""
+                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), 'T1', '2026-03-03', 'treatment', 'attended', 'cbt', 'video')
+                    """, ["a" + id, id])
+            }
         }
         let release = try WeeklyMetrics(db: db).compute(week: week)
         #expect(total(release, "all", "active_caseload") == ids.count)

@@ -20,11 +20,13 @@ func store(_ referrals: [(String, String, String, String?)], _ appointments: [(S
             VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, 'female', 'white', 'gp', 'depression', ?, ?)
             """, [id, client, received, end, end == nil ? nil : "completed"])
     }
-    for (id, referral, therapist, date, status) in appointments {
-        try db.execute("""
-            INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', ?, 'cbt', 'video')
-            """, [id, referral, therapist, date, status])
+    try db.write { db in
+        for (id, referral, therapist, date, status) in appointments {
+            try db.execute("""
+                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', ?, 'cbt', 'video')
+                """, [id, referral, therapist, date, status])
+        }
     }
     return db
 }

@@ -24,6 +24,25 @@ private func temporaryPath() -> String {
         #expect(throws: DatabaseError.self) { try Schema.migrator.migrate(db) }
     }
 
+    /// `beforeCommit` runs inside each `write`, after its body: what it writes commits with the
+    /// body's rows, and when it fails, the body's rows roll back with it. A migrator's `finish`
+    /// sets it on each connection it brings up to date, and a step runs without it.
+    @Test func beforeCommitRunsInTheTransactionAndAFailureRollsItAllBack() throws {
+        let db = try Database(path: temporaryPath())
+        let migrator = Migrator(steps: ["CREATE TABLE t (x INTEGER); CREATE TABLE summary (n INTEGER)"],
+                                finish: { db in db.beforeCommit = "DELETE FROM summary; INSERT INTO summary SELECT count(*) FROM t" })
+        try migrator.migrate(db)
+        #expect(try db.scalarInt("SELECT count(*) FROM summary") == 0)  // the step ran without it
+        try db.write { try $0.execute("INSERT INTO t VALUES (1), (2)") }
+        #expect(try db.scalarInt("SELECT n FROM summary") == 2)
+        try db.execute("INSERT INTO t VALUES (3)")  // outside `write`: nothing runs
+        #expect(try db.scalarInt("SELECT n FROM summary") == 2)
+        db.beforeCommit = "INSERT INTO no_such_table VALUES (1)"
+        #expect(throws: DatabaseError.self) { try db.write { try $0.execute("INSERT INTO t VALUES (4)") } }
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 3)
+        #expect(try db.scalarInt("SELECT n FROM summary") == 2)
+    }
+
     @Test func writeCommitsOrRollsBackAsAWhole() throws {
         let db = try Database(path: temporaryPath())
         try db.execute("CREATE TABLE t (x INTEGER)")
