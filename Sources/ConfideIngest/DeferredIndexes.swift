@@ -16,8 +16,8 @@ struct DeferredIndexes {
     /// The `CREATE INDEX` and `CREATE TRIGGER` statements to run after the load.
     let statements: [String]
 
-    /// Drops the secondary indexes of `table`, and the triggers that keep `referral_progress`,
-    /// when it has no rows; otherwise does nothing. Any other trigger stays.
+    /// Drops the secondary indexes of `table` that are not unique, and the triggers that keep
+    /// `referral_progress`, when it has no rows; otherwise does nothing. Any other trigger stays.
     init(table: String, in db: Database) throws {
         let empty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM \(table) LIMIT 1)") == 0
         guard empty else {
@@ -25,12 +25,13 @@ struct DeferredIndexes {
             refillsProgress = false
             return
         }
-        // Only the triggers whose work the rebuild redoes; any other trigger stays and fires.
+        // Only the triggers whose work the rebuild redoes; any other trigger stays and fires. A
+        // unique index stays too: it is what finds a key seen twice in the load (a conflict).
         let objects = try db.makeStatement("""
             SELECT type, name, sql FROM sqlite_schema
             WHERE type IN ('index', 'trigger') AND tbl_name = ?1 AND sql IS NOT NULL ORDER BY type, name
             """).map([table]) { ($0.string(0), $0.string(1), $0.string(2)) }
-            .filter { $0.0 == "index" || Schema.referralProgressTriggerNames.contains($0.1) }
+            .filter { $0.0 == "index" ? !$0.2.hasPrefix("CREATE UNIQUE") : Schema.referralProgressTriggerNames.contains($0.1) }
         for (type, name, _) in objects { try db.execute("DROP \(type == "index" ? "INDEX" : "TRIGGER") \(quoteIdentifier(name))") }
         statements = objects.map(\.2)
         refillsProgress = objects.contains { $0.0 == "trigger" }

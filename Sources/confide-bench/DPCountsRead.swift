@@ -7,11 +7,11 @@ extension DPCountsRelease {
     /// therapist, mapped to dense indexes. Two sequential scans (referrals to their clients,
     /// then appointments) instead of a join: a join seeks each appointment's referral by its
     /// 128-bit key at a random place in the store, which was most of this stage's time.
-    /// `+status` keeps SQLite from the partial index of attended contacts, which lacks the
-    /// duration and would cost a row lookup per appointment (19.7 s instead of 6.6 s at
-    /// 1,000,000 clients). Pseudonyms are read as 128-bit numbers straight from SQLite's
+    /// `+status` keeps SQLite from an index of contacts by referral, which lacks the duration
+    /// and would cost a row lookup per appointment (19.7 s instead of 6.6 s at 1,000,000
+    /// clients, measured with schema version 9's partial index of attended contacts). Pseudonyms are read as 128-bit numbers straight from SQLite's
     /// BLOB bytes, and dates parsed in place, so no row allocates a `String` (6.6 s to 2.2 s at
-    /// 1,000,000 clients). The appointments are read in `parts` ranges of their key, each on
+    /// 1,000,000 clients). The appointments are read in `parts` ranges of their key (dates), each on
     /// its own thread and read-only connection (two cores: 0.50 s to 0.33 s at 160,000
     /// clients), and joined in key order, so the result does not depend on the split.
     static func read(path: String, parts: Int = 2) throws -> (rows: [AttendedAppointment], therapists: [String]) {
@@ -23,9 +23,13 @@ extension DPCountsRelease {
             let referral = row.withBlob(0, PseudonymKey.init), client = row.withBlob(1, PseudonymKey.init)
             clientOfReferral.insert(referral, clients.denseIndex(client))
         }
-        // Key ranges by leading byte: pseudonyms are uniform, so the parts are even. The last
-        // bound is a BLOB above every 16-byte key.
-        let bounds: [DatabaseValue] = (0...parts).map { $0 == parts ? .blob([UInt8](repeating: 0xff, count: 17)) : .blob([UInt8(256 * $0 / parts)]) }
+        // Date ranges of the table's key (schema version 13 keeps it in date order): the days
+        // from the first contact to the last split evenly. The last bound is above every date.
+        let first = try db.scalarString("SELECT min(date) FROM appointments").flatMap { Day(iso: $0) }?.ordinal ?? 0
+        let last = try db.scalarString("SELECT max(date) FROM appointments").flatMap { Day(iso: $0) }?.ordinal ?? 0
+        let bounds: [DatabaseValue] = (0...parts).map {
+            $0 == parts ? .text("~") : .text(Day(ordinal: first + (last - first + 1) * $0 / parts).iso)
+        }
         let results = PartResults(count: parts)
         let lookup = clientOfReferral
         DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -42,7 +46,7 @@ extension DPCountsRelease {
         return (rows, names)
     }
 
-    /// The attended appointments with a duration whose key is in `from..<to`, with therapist
+    /// The attended appointments with a duration dated `from..<to`, with therapist
     /// indexes local to this part (`names` in index order).
     private static func readAppointments(path: String, from: DatabaseValue, to: DatabaseValue, clientOfReferral: PseudonymIndex)
         throws -> (rows: [AttendedAppointment], names: [String]) {
@@ -52,7 +56,7 @@ extension DPCountsRelease {
         var shortNames: [UInt64: Int32] = [:]   // names of at most 7 bytes, packed with their length
         try db.makeStatement("""
             SELECT referral_id, therapist_id, date, duration_minutes FROM appointments
-            WHERE appointment_id >= ?1 AND appointment_id < ?2
+            WHERE date >= ?1 AND date < ?2
               AND +status IN ('attended', 'attended_late') AND duration_minutes IS NOT NULL
             """).forEachRow([from, to]) { row in
             guard let client = clientOfReferral[row.withBlob(0, PseudonymKey.init)],

@@ -123,7 +123,15 @@ import Testing
             WHERE +r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1) AND a.date <= ?3
               AND a.status IN ('attended', 'attended_late')
             ORDER BY a.referral_id, a.date, a.appointment_id
-            """, ["2026-03-08", "2026-03-02", "2026-03-08"]).contains("COVERING INDEX appointments_attended"))
+            """, ["2026-03-08", "2026-03-02", "2026-03-08"]).contains("COVERING INDEX appointments_referral"))
+        // A week's contacts (version 13): a range of the table's own key, no lookup a row.
+        #expect(try plan("""
+            SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status
+            FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
+            WHERE a.date BETWEEN ?1 AND ?2 ORDER BY a.date, a.therapist_id, a.appointment_id
+            """, ["2026-03-02", "2026-03-08"]).contains("SEARCH a USING PRIMARY KEY (date>? AND date<?)"))
+        // An appointment by its pseudonym: the unique index.
+        #expect(try plan("SELECT status FROM appointments WHERE appointment_id = ?1", [DatabaseValue.blob(hex: "00")]).contains("appointments_id"))
         // Open referrals' latest contacts (version 11): each referral's progress row by its key.
         #expect(try plan("""
             SELECT r.referral_id, p.first_treatment, p.last_date

@@ -90,8 +90,12 @@ import Testing
             == before.counts)
         #expect(try rows(db, "SELECT * FROM forgotten ORDER BY tombstone") == before.tombstones)
         let indexes = try rows(db, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        #expect(indexes == ["appointments_attended", "appointments_date", "appointments_referral", "pending_appointments_referral",
+        #expect(indexes == ["appointments_id", "appointments_referral", "pending_appointments_referral",
                             "referrals_client", "referrals_ended", "referrals_received", "referrals_restricted"])
+        // Version 13: the appointments in date order, every referral's contacts in one index.
+        #expect(try rows(db, "SELECT name FROM pragma_index_info('appointments_referral')")
+            == ["referral_id", "date", "appointment_id", "kind", "therapist_id", "modality", "delivery", "status"])
+        #expect(try rows(db, "SELECT name FROM pragma_index_info('appointments') ORDER BY seqno").prefix(2) == ["date", "appointment_id"])
         #expect(files(folder + "/Reports") == reportsBefore)
     }
 
