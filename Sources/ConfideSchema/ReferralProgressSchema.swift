@@ -65,8 +65,8 @@ extension Schema {
 
     /// Version 12 (the weekly run at 1,000,000 clients, issue 17): `referral_progress` is
     /// brought up to date once a transaction instead of once a row. The triggers only note the
-    /// referral whose attended contacts changed (`referral_progress_stale`, a few thousand rows
-    /// at most, always in the page cache); ``referralProgressRefresh`` computes those rows again
+    /// referral whose attended contacts changed (`referral_progress_stale`, one short row per
+    /// referral the transaction touched, a few megabytes for a week at 1,000,000 clients); ``referralProgressRefresh`` computes those rows again
     /// in key order just before the transaction commits, so each page of `referral_progress`
     /// is written once per transaction instead of once per contact, and the table is never
     /// out of date in a committed state. A change that touches none of the columns the table
@@ -109,8 +109,9 @@ extension Schema {
     """
 
     /// The progress row of the referral `key` (an SQL expression) computed again from its
-    /// attended contacts, each query a walk of `appointments_attended` in its own order (by
-    /// date, then appointment id: no sort); with `mayEmpty`, removed when none is left.
+    /// attended contacts, each query a walk of the referral's contacts index in its own order
+    /// (by date, then appointment id: no sort); with `mayEmpty`, removed when none is left.
+    /// Version 11's triggers only.
     private static func progressRefresh(_ key: String, mayEmpty: Bool) -> String {
         let attended = "referral_id = \(key) AND status IN ('attended', 'attended_late')"
         let treatment = treatmentSessions(of: key)
@@ -156,8 +157,9 @@ extension Schema {
     END;
     """
 
-    /// Fills `referral_progress` from every attended contact in one walk of
-    /// `appointments_attended`, replacing what it held: each referral's latest contact is the
+    /// Fills `referral_progress` from every attended contact in one walk of the contacts index
+    /// by referral (`appointments_attended`, `appointments_referral` since version 13),
+    /// replacing what it held: each referral's latest contact is the
     /// row holding the greatest date and appointment id (SQLite takes a `max()` query's other
     /// columns from the row that holds the maximum; the date has a fixed width, so the text
     /// orders as the pair), and its first two treatment sessions are two seeks into the same
@@ -175,7 +177,8 @@ extension Schema {
     """
 
     /// The dates of the attended treatment sessions of the referral `key` (an SQL expression),
-    /// in order: a walk of `appointments_attended`.
+    /// in order: a walk of the contacts index by referral (`appointments_attended`,
+    /// `appointments_referral` since version 13).
     private static func treatmentSessions(of key: String) -> String {
         """
         SELECT t.date FROM appointments t
