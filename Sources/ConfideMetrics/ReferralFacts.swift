@@ -103,6 +103,10 @@ struct ReferralFactsLoader {
         /// Attended treatment sessions only (``ReferralFacts/treatmentSessions``), for a measure
         /// that looks at nothing else.
         case treatment
+        /// Attended treatment sessions dated up to the referral's second one (from its progress
+        /// row): its first two sessions and any on the second's day, all a measure of the first
+        /// two needs, without reading the rest of a long course.
+        case firstTwoTreatments
     }
 
     /// The referrals matching `condition` (SQL over alias `r`, parameters `?1…?n` from
@@ -132,7 +136,7 @@ struct ReferralFactsLoader {
             try db.cachedStatement("""
                 SELECT a.referral_id, a.date, a.therapist_id, a.modality, a.delivery, a.kind
                 FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
-                WHERE \(condition) AND a.date <= \(limit) AND a.status IN ('attended', 'attended_late')\(contacts == .treatment ? " AND a.kind = 'treatment'" : "")
+                WHERE \(condition) AND a.date <= \(limit) AND a.status IN ('attended', 'attended_late')\(Self.contactFilter(contacts))
                 ORDER BY a.referral_id, a.date, a.appointment_id
                 """).forEachRow(all) { row in
                 guard let index = cursor.position(of: row, in: facts), let day = row.withUTF8(1, { Day(isoBytes: $0) }) else { return }
@@ -154,6 +158,16 @@ struct ReferralFactsLoader {
             }
         }
         return facts
+    }
+
+    /// What a load's contacts query adds to its condition for `contacts`.
+    private static func contactFilter(_ contacts: Contacts) -> String {
+        switch contacts {
+        case .none, .all: ""
+        case .treatment: " AND a.kind = 'treatment'"
+        case .firstTwoTreatments:
+            " AND a.kind = 'treatment' AND a.date <= coalesce((SELECT p.second_treatment FROM referral_progress p WHERE p.referral_id = r.referral_id), '9999-12-31')"
+        }
     }
 
     /// The columns of `referrals r` that ``referral(_:)`` reads, in its order.

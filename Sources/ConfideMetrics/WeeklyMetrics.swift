@@ -142,7 +142,8 @@ public struct WeeklyMetrics {
             r.referral_id IN (SELECT referral_id FROM referral_progress
                               WHERE first_treatment BETWEEN ?1 AND ?2 OR second_treatment BETWEEN ?1 AND ?2)
             """
-        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, contacts: .treatment, scores: false) {
+        for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, contacts: .firstTwoTreatments,
+                                     scores: false) {
             let sessions = facts.treatmentSessions
             let groups = { (contact: Contact) in facts.groups(contact: contact, ageBands: settings.ageBands) }
             if let first = sessions.first, first.day >= week.start, try counts(.entered, facts, first.day) {

@@ -121,7 +121,7 @@ import Testing
             }
         }
         let loader = try ReferralFactsLoader(db: db)
-        var checked = 0
+        var checked = 0, readFirstTwo = 0, readAll = 0
         for days in stride(from: -10, through: 320, by: 11) {
             let end = Day(year: 2025, month: 7, day: 1)!.adding(days: days)
             let condition = "+r.received_date <= ?1"
@@ -136,8 +136,18 @@ import Testing
                 #expect(read.inTreatment == (facts.treatmentSessions.first.map { $0.day <= end } ?? false))
                 checked += last == nil ? 0 : 1
             }
+            // Treatment starts read sessions only up to each referral's second: the same first two.
+            let firstTwo = try loader.load(where: condition, [end.iso], upTo: end, contacts: .firstTwoTreatments, scores: false)
+            try #require(firstTwo.count == histories.count)
+            for (few, facts) in zip(firstTwo, histories) {
+                let sessions = { (f: ReferralFacts) in f.treatmentSessions.prefix(2).map { "\($0.day.iso) \($0.therapist) \($0.modality)" } }
+                #expect(sessions(few) == sessions(facts), "referral \(facts.id) on \(end.iso)")
+                readFirstTwo += few.treatmentSessions.count
+                readAll += facts.treatmentSessions.count
+            }
         }
         #expect(checked > 200)
+        #expect(readFirstTwo < readAll)  // sessions after the second are not read
     }
 
     /// One attended contact of referral r00, written in its own transaction.
