@@ -13,14 +13,11 @@ extension Schema {
     /// the triggers in `referral_progress_stale`, computed again in key order; then the note is
     /// cleared. The migrator puts it in ``Database/beforeCommit`` of every store it opens.
     public static let referralProgressRefresh = """
-    INSERT OR REPLACE INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
-                                              last_therapist, last_modality, last_delivery)
-        SELECT referral_id, (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1),
-               (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1 OFFSET 1),
-               date, kind, therapist_id, modality, delivery
-        FROM (SELECT s.referral_id, max(a.date || hex(a.appointment_id)), a.date, a.kind, a.therapist_id, a.modality, a.delivery
+    \(progressRows("INSERT OR REPLACE", latest: """
+        SELECT s.referral_id, max(a.date || hex(a.appointment_id)), a.date, a.kind, a.therapist_id, a.modality, a.delivery
               FROM referral_progress_stale s JOIN appointments a ON a.referral_id = s.referral_id
-              WHERE a.status IN ('attended', 'attended_late') GROUP BY s.referral_id) AS latest;
+              WHERE a.status IN ('attended', 'attended_late') GROUP BY s.referral_id
+        """))
     DELETE FROM referral_progress WHERE referral_id IN (SELECT referral_id FROM referral_progress_stale)
         AND NOT EXISTS (SELECT 1 FROM appointments a
                         WHERE a.referral_id = referral_progress.referral_id AND a.status IN ('attended', 'attended_late'));
@@ -66,11 +63,12 @@ extension Schema {
     /// Version 12 (the weekly run at 1,000,000 clients, issue 17): `referral_progress` is
     /// brought up to date once a transaction instead of once a row. The triggers only note the
     /// referral whose attended contacts changed (`referral_progress_stale`, one short row per
-    /// referral the transaction touched, a few megabytes for a week at 1,000,000 clients); ``referralProgressRefresh`` computes those rows again
-    /// in key order just before the transaction commits, so each page of `referral_progress`
-    /// is written once per transaction instead of once per contact, and the table is never
-    /// out of date in a committed state. A change that touches none of the columns the table
-    /// is computed from (a duration, `seen_run`) notes nothing.
+    /// referral the transaction touched, a few megabytes for a week at 1,000,000 clients);
+    /// ``referralProgressRefresh`` computes those rows again in key order just before the
+    /// transaction commits, so each page of `referral_progress` is written once per transaction
+    /// instead of once per contact, and the table is never out of date in a committed state. A
+    /// change that touches none of the columns the table is computed from (a duration,
+    /// `seen_run`) notes nothing.
     static let version12 = """
     CREATE TABLE referral_progress_stale (
         referral_id BLOB PRIMARY KEY
@@ -159,22 +157,34 @@ extension Schema {
 
     /// Fills `referral_progress` from every attended contact in one walk of the contacts index
     /// by referral (`appointments_attended`, `appointments_referral` since version 13),
-    /// replacing what it held: each referral's latest contact is the
-    /// row holding the greatest date and appointment id (SQLite takes a `max()` query's other
-    /// columns from the row that holds the maximum; the date has a fixed width, so the text
-    /// orders as the pair), and its first two treatment sessions are two seeks into the same
-    /// index, in its order. 0.7 s at 100,000 clients, against 4.5 s for the same rows numbered
+    /// replacing what it held: each referral's latest contact is the row holding the greatest
+    /// date and appointment id (SQLite takes a `max()` query's other columns from the row that
+    /// holds the maximum; the date has a fixed width, so the text orders as the pair), and its
+    /// first two treatment sessions are two seeks into the same index, in its order. 0.7 s at 100,000 clients, against 4.5 s for the same rows numbered
     /// with window functions.
     public static let referralProgressRebuild = """
     DELETE FROM referral_progress;
-    INSERT INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
-                                   last_therapist, last_modality, last_delivery)
-        SELECT referral_id, (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1),
-               (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1 OFFSET 1),
-               date, kind, therapist_id, modality, delivery
-        FROM (SELECT referral_id, max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
-              FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY referral_id) AS latest;
+    \(progressRows("INSERT", latest: """
+        SELECT referral_id, max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
+              FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY referral_id
+        """))
     """
+
+    /// Writes (`verb`: `INSERT` or `INSERT OR REPLACE`) the progress rows of the referrals that
+    /// `latest` returns, one row each holding the referral's latest attended contact (its id,
+    /// the `max()` that picks the row, then date, kind, therapist, modality, delivery); their
+    /// first two treatment sessions are two seeks into the contacts index. The rebuild and the
+    /// refresh before each commit differ only in `latest`.
+    private static func progressRows(_ verb: String, latest: String) -> String {
+        """
+        \(verb) INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
+                                           last_therapist, last_modality, last_delivery)
+                SELECT referral_id, (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1),
+                       (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1 OFFSET 1),
+                       date, kind, therapist_id, modality, delivery
+                FROM (\(latest)) AS latest;
+        """
+    }
 
     /// The dates of the attended treatment sessions of the referral `key` (an SQL expression),
     /// in order: a walk of the contacts index by referral (`appointments_attended`,
