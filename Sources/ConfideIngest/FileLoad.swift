@@ -15,7 +15,7 @@ struct FileLoad {
     var report: FileReport
     private let upserter: Upserter
     private let quarantine: Statement
-    private let referralExists: Statement
+    private let referralKey: Statement
     private let pending: PendingRows?
     private var tombstones: Tombstones
     /// The digests the table held when a snapshot ingest started (nil in delta mode).
@@ -36,31 +36,33 @@ struct FileLoad {
         let (table, keys, content) = RowParser.tableColumns(file)
         upserter = try Upserter(db, table: table, keys: keys, content: content)
         quarantine = try db.cachedStatement("INSERT INTO quarantine (run_id, file, line, column_name, reason) VALUES (?, ?, ?, ?, ?)")
-        referralExists = try db.cachedStatement("SELECT 1 FROM referrals WHERE referral_id = ?")
+        referralKey = try db.cachedStatement("SELECT referral_key FROM referrals WHERE referral_id = ?")
         pending = file == .referrals ? nil : try PendingRows(db, file: file)
         tombstones = try Tombstones(db, pseudonymizer: pseudonymizer)
     }
 
     /// Stores, holds or quarantines every record of `batch`.
     ///
-    /// Whether a row's referral is stored is decided first, in file order (consecutive rows
-    /// of one referral ask once); this file's rows never add referrals, so the answer does not
-    /// depend on the order rows are then written in.
+    /// Whether a row's referral is stored, and its key, is decided first, in file order
+    /// (consecutive rows of one referral ask once); this file's rows never add referrals, so
+    /// the answer does not depend on the order rows are then written in. Rows are written in
+    /// the order of their stored key (a score's referral key, an appointment's pseudonym).
     mutating func load(_ batch: RecordBatch) throws {
         report.read += batch.count
         var rejections = batch.rejected
         if let known { recognise(batch.recognised, known: known, rejections: &rejections) }
         let rows = batch.rows
+        var keyed = rows
         var referralStored = [Bool](repeating: true, count: rows.count)
         var lastReferral: String?
-        var lastStored = false
+        var lastKey: Int64?
         for index in rows.indices {
             guard let referral = rows[index].referral else { continue }
             if referral != lastReferral {
-                lastStored = try referralIsStored(referral)
+                lastKey = try storedKey(of: referral)
                 lastReferral = referral
             }
-            referralStored[index] = lastStored
+            if let lastKey { keyed[index] = rows[index].keyed(by: lastKey) } else { referralStored[index] = false }
         }
         // Erased and expired rows: a stored referral has no tombstone (purge and forget delete
         // the referrals they mark), so only referral rows and rows waiting for one are asked.
@@ -70,7 +72,7 @@ struct FileLoad {
                 erasures[index] = try tombstones.erasure(of: rows[index], in: file)
             }
         }
-        var order = rows.indices.map { (key: rows[$0].order, index: $0) }
+        var order = rows.indices.map { (key: keyed[$0].order, index: $0) }
         order.sort { ($0.key, $0.index) < ($1.key, $1.index) }
         for (_, index) in order {
             let line = batch.rowLines[index]
@@ -85,7 +87,7 @@ struct FileLoad {
                 continue
             }
             do {
-                try store(rows[index], line: line, into: &report, rejections: &rejections)
+                try store(keyed[index], line: line, into: &report, rejections: &rejections)
                 try pending?.discard(keys: rows[index].keys)
             } catch let rejection as RowRejection {
                 rejections.append((line, rejection))
@@ -118,13 +120,13 @@ struct FileLoad {
             case .expired?: release.expired += 1; try pending.discard(keys: row.keys); continue
             case nil: break
             }
-            guard let referral = row.referral, try referralIsStored(referral) else {
+            guard let referral = row.referral, let key = try storedKey(of: referral) else {
                 release.reasons[QuarantineReason.unknownReferral.rawValue, default: 0] += 1
                 continue
             }
             do {
                 var none: [(line: Int, rejection: RowRejection)] = []
-                try store(row, line: line, into: &release, rejections: &none)
+                try store(row.keyed(by: key), line: line, into: &release, rejections: &none)
             } catch let rejection as RowRejection {
                 try reject(rejection, line: line, in: &release, file: report.file)
             }
@@ -133,9 +135,10 @@ struct FileLoad {
         return release
     }
 
-    private func referralIsStored(_ pseudonym: String) throws -> Bool {
-        var found = false
-        try referralExists.forEachRow([DatabaseValue.blob(hex: pseudonym)]) { _ in found = true }
+    /// The key of the stored referral `pseudonym`, or nil when it is not stored.
+    private func storedKey(of pseudonym: String) throws -> Int64? {
+        var found: Int64?
+        try referralKey.forEachRow([DatabaseValue.blob(hex: pseudonym)]) { found = Int64($0.int(0)) }
         return found
     }
 

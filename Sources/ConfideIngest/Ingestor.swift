@@ -113,7 +113,7 @@ public struct Ingestor {
         if clean(measures), !presence.allPresent("measures") {
             try db.execute("""
                 DELETE FROM measures WHERE \(presence.absent("measures"))
-                AND EXISTS (SELECT 1 FROM measures AS other WHERE other.referral_id = measures.referral_id
+                AND EXISTS (SELECT 1 FROM measures AS other WHERE other.referral_key = measures.referral_key
                             AND NOT \(presence.absent("measures", alias: "other")))
                 """, [run])
             report.files[measures].replaced = db.changes
@@ -131,10 +131,10 @@ public struct Ingestor {
             report.files[appointments].deleted += db.changes
         }
         if clean(referrals), !presence.allPresent("referrals") {
-            let gone = "SELECT referral_id FROM referrals WHERE \(presence.absent("referrals"))"
-            try db.execute("DELETE FROM measures WHERE referral_id IN (\(gone))", [run])
+            let gone = "SELECT referral_key FROM referrals WHERE \(presence.absent("referrals"))"
+            try db.execute("DELETE FROM measures WHERE referral_key IN (\(gone))", [run])
             report.files[measures].deleted += db.changes
-            try db.execute("DELETE FROM appointments WHERE referral_id IN (\(gone))", [run])
+            try db.execute("DELETE FROM appointments WHERE referral_key IN (\(gone))", [run])
             report.files[appointments].deleted += db.changes
             try db.execute("DELETE FROM referrals WHERE \(presence.absent("referrals"))", [run])
             report.files[referrals].deleted += db.changes

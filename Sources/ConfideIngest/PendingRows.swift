@@ -15,7 +15,10 @@ final class PendingRows {
     private(set) var mayHoldKeys: Bool
 
     init(_ db: Database, file: CanonicalFile) throws {
-        let (table, keys, content) = RowParser.tableColumns(file)
+        let (table, storedKeys, storedContent) = RowParser.tableColumns(file)
+        // A waiting row's referral has no key yet: the waiting tables hold its pseudonym.
+        let waiting = { (column: String) in column == "referral_key" ? "referral_id" : column }
+        let keys = storedKeys.map(waiting), content = storedContent.map(waiting)
         let all = keys + content
         let pendingTable = "pending_" + table
         hold = try db.makeStatement("""
@@ -24,10 +27,12 @@ final class PendingRows {
             """)
         drop = try db.makeStatement("DELETE FROM \(pendingTable) WHERE \(keys.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND "))")
         select = try db.makeStatement("SELECT \(all.joined(separator: ", ")), line FROM \(pendingTable) WHERE deferred_run < ?1 ORDER BY deferred_run, line")
-        let join = keys.map { "t.\($0) = p.\($0)" }.joined(separator: " AND ")
+        // A waiting score's key names its referral by pseudonym, the stored score's by key.
+        let viaReferral = storedKeys.contains("referral_key")
+        let join = zip(storedKeys, keys).map { "t.\($0) = \($0 == "referral_key" ? "r.referral_key" : "p.\($1)")" }.joined(separator: " AND ")
         loadedKeys = try db.makeStatement("""
             SELECT \(keys.map { "p.\($0)" }.joined(separator: ", ")), t.row_digest FROM \(pendingTable) p
-            JOIN \(table) t ON \(join) WHERE t.row_digest IS NOT NULL
+            \(viaReferral ? "JOIN referrals r ON r.referral_id = p.referral_id " : "")JOIN \(table) t ON \(join) WHERE t.row_digest IS NOT NULL
             """)
         keyCount = keys.count
         contentCount = content.count

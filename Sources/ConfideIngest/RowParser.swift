@@ -20,9 +20,9 @@ struct CanonicalRow: Sendable {
     /// The fields whose value fell back to the vocabulary's fallback, as bits of their
     /// positions in `CanonicalFile.fields` (reported again when the record is recognised).
     var fallbacks = 0
-    /// The first 64 bits of the first key (a pseudonym's BLOB): rows sorted by it reach the
-    /// table's B-tree in key order. Equal keys have equal values.
-    let order: UInt64
+    /// The first 64 bits of the first key (a pseudonym's BLOB, or a referral's integer key):
+    /// rows sorted by it reach the table's B-tree in key order. Equal keys have equal values.
+    private(set) var order: UInt64
 
     init(keys: [DatabaseValue], content: [DatabaseValue], referral: String? = nil, client: String? = nil) {
         self.keys = keys
@@ -30,6 +30,21 @@ struct CanonicalRow: Sendable {
         self.referral = referral
         self.client = client
         if case .blob(let first) = keys.first { order = Self.prefix(first) } else { order = 0 }
+    }
+
+    /// The row as its table stores it (appointments and measures): the referral's pseudonym
+    /// replaced by the referral's integer key (`referral_key`, schema version 14), in the first
+    /// content column of an appointment and the first key column of a score. The row as parsed
+    /// is what waits for a referral and what names it.
+    func keyed(by referralKey: Int64) -> CanonicalRow {
+        var row = self
+        if keys.count == 1 {
+            row.content[0] = .integer(referralKey)
+        } else {
+            row.keys[0] = .integer(referralKey)
+            row.order = UInt64(bitPattern: referralKey)
+        }
+        return row
     }
 
     /// The leading 8 bytes of `bytes` as a big-endian number (in the same order as the bytes).
@@ -57,16 +72,18 @@ struct RowParser {
     }
 
     /// The key and content columns of each canonical table, in the order ``parse()`` fills them.
+    /// `referral_key` holds the referral's pseudonym in a parsed row, its integer key once
+    /// stored (``CanonicalRow/keyed(by:)``); the waiting tables name it `referral_id`.
     static func tableColumns(_ file: CanonicalFile) -> (table: String, keys: [String], content: [String]) {
         switch file {
         case .referrals:
             return ("referrals", ["referral_id"], ["client_id", "received_date", "age", "gender", "ethnicity", "postcode_district",
                                                    "referral_source", "presenting_problem", "end_date", "end_reason", "restricted"])
         case .appointments:
-            return ("appointments", ["appointment_id"], ["referral_id", "therapist_id", "date", "kind", "status", "modality",
+            return ("appointments", ["appointment_id"], ["referral_key", "therapist_id", "date", "kind", "status", "modality",
                                                          "delivery", "duration_minutes"])
         case .measures:
-            return ("measures", ["referral_id", "date", "instrument"], ["score"])
+            return ("measures", ["referral_key", "date", "instrument"], ["score"])
         }
     }
 

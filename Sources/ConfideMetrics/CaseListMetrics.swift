@@ -51,9 +51,9 @@ extension WeeklyMetrics {
                                         [start.iso, end.iso], upTo: end)
             var dnas: [String: Int] = [:]
             try db.cachedStatement("""
-                SELECT a.referral_id, count(*) FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
+                SELECT r.referral_id, count(*) FROM referrals r CROSS JOIN appointments a ON a.referral_key = r.referral_key
                 WHERE r.received_date <= ?2 AND (r.end_date IS NULL OR r.end_date >= ?1) AND a.date <= ?2 AND a.status = 'dna'
-                GROUP BY a.referral_id
+                GROUP BY r.referral_key
                 """).forEachRow([start.iso, end.iso]) { row in dnas[row.hex(0)] = row.int(1) }
             let classifier = OutcomeClassifier(settings: settings)
             var cases: [ExactCase] = []

@@ -51,7 +51,7 @@ final class EventBound {
         // The first two attended treatment sessions of each referral are in its progress row;
         // those on or before `upTo` are its first two up to then.
         try db.cachedStatement("""
-            SELECT p.referral_id, p.first_treatment, p.second_treatment FROM referrals r CROSS JOIN referral_progress p ON p.referral_id = r.referral_id
+            SELECT r.referral_id, p.first_treatment, p.second_treatment FROM referrals r CROSS JOIN referral_progress p ON p.referral_key = r.referral_key
             WHERE r.client_id = ?1 AND p.first_treatment <= ?2
             """).forEachRow([DatabaseValue.blob(hex: client), upToISO]) { row in
                 let referral = row.hex(0)

@@ -1,6 +1,5 @@
 import ConfideModel
 import ConfideStore
-import Glibc
 
 /// An attended contact of a referral.
 struct Contact {
@@ -13,7 +12,10 @@ struct Contact {
 
 /// What the metrics need to know about one referral, read up to a day.
 struct ReferralFacts {
+    /// The referral's pseudonym (hex).
     let id: String
+    /// The referral's integer key in the store (``ReferralFactsLoader`` orders by it).
+    let key: Int64
     let client: String
     let received: Day
     let end: Day?
@@ -118,15 +120,17 @@ struct ReferralFactsLoader {
     /// date index, so a week's cost grew with the whole history (16 s against 1.6 s for a week
     /// of the 100,000-client practice, docs/performance.md).
     ///
-    /// Every query is ordered by referral id (SQLite's byte order), so contacts and scores are
-    /// matched to their referral by walking the referrals in step (``FactsCursor``), without a
-    /// dictionary or a `String` per row.
+    /// Every query is ordered by referral key (the store's integer key, schema version 14), so
+    /// contacts and scores are matched to their referral by walking the referrals in step
+    /// (``FactsCursor``), without a dictionary or a `String` per row. The order is named on `r`:
+    /// a scan of `referrals` gives it, and SQLite then sorts nothing (named on `a`, it sorted
+    /// every contact read).
     func load(where condition: String, _ arguments: [DatabaseValueConvertible], upTo: Day,
               contacts: Contacts = .all, scores: Bool = true) throws -> [ReferralFacts] {
         let limit = "?\(arguments.count + 1)"
         let all = arguments + [upTo.iso]
         var facts: [ReferralFacts] = []
-        try db.cachedStatement("SELECT \(Self.factColumns) FROM referrals r WHERE \(condition) ORDER BY r.referral_id")
+        try db.cachedStatement("SELECT \(Self.factColumns) FROM referrals r WHERE \(condition) ORDER BY r.referral_key")
             .forEachRow(arguments) { row in
                 if let one = referral(row) { facts.append(one) }
             }
@@ -134,10 +138,10 @@ struct ReferralFactsLoader {
         if contacts != .none {
             var cursor = FactsCursor()
             try db.cachedStatement("""
-                SELECT a.referral_id, a.date, a.therapist_id, a.modality, a.delivery, a.kind
-                FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
+                SELECT a.referral_key, a.date, a.therapist_id, a.modality, a.delivery, a.kind
+                FROM referrals r CROSS JOIN appointments a ON a.referral_key = r.referral_key
                 WHERE \(condition) AND a.date <= \(limit) AND a.status IN ('attended', 'attended_late')\(Self.contactFilter(contacts))
-                ORDER BY a.referral_id, a.date, a.appointment_id
+                ORDER BY r.referral_key, a.date, a.appointment_id
                 """).forEachRow(all) { row in
                 guard let index = cursor.position(of: row, in: facts), let day = row.withUTF8(1, { Day(isoBytes: $0) }) else { return }
                 facts[index].attended.append(Contact(day: day, therapist: row.string(2), modality: row.string(3),
@@ -147,10 +151,10 @@ struct ReferralFactsLoader {
         if scores {
             var cursor = FactsCursor()
             try db.cachedStatement("""
-                SELECT m.referral_id, m.date, m.instrument, m.score
-                FROM referrals r CROSS JOIN measures m ON m.referral_id = r.referral_id
+                SELECT m.referral_key, m.date, m.instrument, m.score
+                FROM referrals r CROSS JOIN measures m ON m.referral_key = r.referral_key
                 WHERE \(condition) AND m.date <= \(limit)
-                ORDER BY m.referral_id, m.date
+                ORDER BY r.referral_key, m.date
                 """).forEachRow(all) { row in
                 guard let index = cursor.position(of: row, in: facts), let day = row.withUTF8(1, { Day(isoBytes: $0) }),
                       let instrument = Instrument(rawValue: row.string(2)) else { return }
@@ -166,14 +170,14 @@ struct ReferralFactsLoader {
         case .none, .all: ""
         case .treatment: " AND a.kind = 'treatment'"
         case .firstTwoTreatments:
-            " AND a.kind = 'treatment' AND a.date <= coalesce((SELECT p.second_treatment FROM referral_progress p WHERE p.referral_id = r.referral_id), '9999-12-31')"
+            " AND a.kind = 'treatment' AND a.date <= coalesce((SELECT p.second_treatment FROM referral_progress p WHERE p.referral_key = r.referral_key), '9999-12-31')"
         }
     }
 
     /// The columns of `referrals r` that ``referral(_:)`` reads, in its order.
     static let factColumns = """
         r.referral_id, r.client_id, r.received_date, r.end_date, r.end_reason, r.age, r.gender, r.ethnicity,
-        r.referral_source, r.presenting_problem, r.postcode_district
+        r.referral_source, r.presenting_problem, r.postcode_district, r.referral_key
         """
 
     /// The facts of the referral in `row` (``factColumns`` first), without contacts or scores;
@@ -182,7 +186,7 @@ struct ReferralFactsLoader {
         guard let received = row.withUTF8(2, { Day(isoBytes: $0) }) else { return nil }
         let client = row.hex(1)
         return ReferralFacts(
-            id: row.hex(0), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
+            id: row.hex(0), key: Int64(row.int(11)), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
             endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
             gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
             district: row.optionalString(10), restricted: restricted.contains(client))
@@ -209,26 +213,26 @@ struct ReferralFactsLoader {
     /// first of all, so it was on or before `upTo` exactly when the progress row says so.
     func loadProgress(where condition: String, _ arguments: [DatabaseValueConvertible], upTo: Day) throws -> [Progress] {
         let day = "?\(arguments.count + 1)"
-        let later = try load(where: "\(condition) AND r.referral_id IN (SELECT referral_id FROM referral_progress WHERE last_date > \(day))",
+        let later = try load(where: "\(condition) AND r.referral_key IN (SELECT referral_key FROM referral_progress WHERE last_date > \(day))",
                              arguments + [upTo.iso], upTo: upTo, scores: false)
         var history = Dictionary(uniqueKeysWithValues: later.map { ($0.id, $0) })
         var progress: [Progress] = []
         try db.cachedStatement("""
             SELECT \(Self.factColumns), p.first_treatment, p.last_date, p.last_kind, p.last_therapist, p.last_modality, p.last_delivery
-            FROM referrals r LEFT JOIN referral_progress p ON p.referral_id = r.referral_id
-            WHERE \(condition) ORDER BY r.referral_id
+            FROM referrals r LEFT JOIN referral_progress p ON p.referral_key = r.referral_key
+            WHERE \(condition) ORDER BY r.referral_key
             """).forEachRow(arguments) { row in
             guard let facts = referral(row) else { return }
-            let lastDay = row.isNull(12) ? nil : row.withUTF8(12) { Day(isoBytes: $0) }
+            let lastDay = row.isNull(13) ? nil : row.withUTF8(13) { Day(isoBytes: $0) }
             if let lastDay, lastDay > upTo, let read = history.removeValue(forKey: facts.id) {
                 progress.append(Progress(facts: read, last: read.lastContact(onOrBefore: upTo),
                                          inTreatment: read.treatmentSessions.first.map { $0.day <= upTo } ?? false))
                 return
             }
-            let first = row.isNull(11) ? nil : row.withUTF8(11) { Day(isoBytes: $0) }
+            let first = row.isNull(12) ? nil : row.withUTF8(12) { Day(isoBytes: $0) }
             let last = lastDay.map {
-                Contact(day: $0, therapist: row.string(14), modality: row.string(15), delivery: row.string(16),
-                        kind: AppointmentKind(rawValue: row.string(13)) ?? .followUp)
+                Contact(day: $0, therapist: row.string(15), modality: row.string(16), delivery: row.string(17),
+                        kind: AppointmentKind(rawValue: row.string(14)) ?? .followUp)
             }
             progress.append(Progress(facts: facts, last: last, inTreatment: first.map { $0 <= upTo } ?? false))
         }
@@ -236,44 +240,20 @@ struct ReferralFactsLoader {
     }
 }
 
-/// Walks referrals ordered by id in step with rows ordered by the same id (column 0, a
-/// pseudonym's BLOB), as SQLite orders BLOBs (bytes, then length); a referral's id is the
-/// BLOB's hex text, which sorts the same way.
+/// Walks referrals ordered by key in step with rows ordered by the same key (column 0, the
+/// store's integer `referral_key`).
 struct FactsCursor {
     private var next = 0
 
     /// The index in `facts` of the referral of `row`, or nil when it is not there; moves past
     /// the referrals ordered before it.
     mutating func position(of row: Row, in facts: [ReferralFacts]) -> Int? {
-        row.withBlob(0) { key in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count * 2) { digits in
-                HexBlob.write(key, into: digits)
-                return step(to: UnsafeBufferPointer(digits), in: facts)
-            }
-        }
-    }
-
-    /// Moves past the referrals ordered before `id` (hex text); the index of the one equal to it.
-    private mutating func step(to id: UnsafeBufferPointer<UInt8>, in facts: [ReferralFacts]) -> Int? {
+        let key = Int64(row.int(0))
         while next < facts.count {
-            let order = Self.compare(facts[next].id, id)
-            if order == 0 { return next }
-            if order > 0 { return nil }
+            if facts[next].key == key { return next }
+            if facts[next].key > key { return nil }
             next += 1
         }
         return nil
-    }
-
-    /// The byte order of `text` against `bytes`: negative, zero or positive.
-    static func compare(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var text = text
-        return text.withUTF8 { own in
-            let common = min(own.count, bytes.count)
-            if common > 0, let a = own.baseAddress, let b = bytes.baseAddress {
-                let order = memcmp(a, b, common)
-                if order != 0 { return Int(order) }
-            }
-            return own.count - bytes.count
-        }
     }
 }

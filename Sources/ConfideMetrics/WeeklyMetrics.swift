@@ -94,7 +94,7 @@ public struct WeeklyMetrics {
         try db.cachedStatement("""
             SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status, r.age, r.gender, r.ethnicity,
                    r.referral_source, r.presenting_problem
-            FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
+            FROM appointments a JOIN referrals r ON r.referral_key = a.referral_key
             WHERE a.date BETWEEN ? AND ?
             ORDER BY a.date, a.therapist_id, a.appointment_id
             """).forEachRow([start.iso, end.iso]) { row in
@@ -139,7 +139,7 @@ public struct WeeklyMetrics {
         // Only referrals whose first or second attended treatment session falls in the week
         // (their progress rows say so) can add to either figure.
         let condition = """
-            r.referral_id IN (SELECT referral_id FROM referral_progress
+            r.referral_key IN (SELECT referral_key FROM referral_progress
                               WHERE first_treatment BETWEEN ?1 AND ?2 OR second_treatment BETWEEN ?1 AND ?2)
             """
         for facts in try loader.load(where: condition, [week.start.iso, week.end.iso], upTo: week.end, contacts: .firstTwoTreatments,

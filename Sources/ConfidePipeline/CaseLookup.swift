@@ -35,9 +35,9 @@ extension Workspace {
         var lookup: CaseLookup?
         try db.cachedStatement("""
             SELECT r.referral_id, r.received_date, r.end_date,
-                   (SELECT count(*) FROM appointments a WHERE a.referral_id = r.referral_id AND a.status IN ('attended', 'attended_late')),
-                   (SELECT min(date) FROM appointments a WHERE a.referral_id = r.referral_id AND a.status IN ('attended', 'attended_late')),
-                   (SELECT max(date) FROM appointments a WHERE a.referral_id = r.referral_id AND a.status IN ('attended', 'attended_late'))
+                   (SELECT count(*) FROM appointments a WHERE a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late')),
+                   (SELECT min(date) FROM appointments a WHERE a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late')),
+                   (SELECT max(date) FROM appointments a WHERE a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late'))
             FROM referrals r WHERE r.received_date <= ?
             """).forEachRow([period.last.end.iso]) { row in
             guard lookup == nil, codes.code(referral: row.hex(0), period: period) == wanted else { return }

@@ -37,8 +37,8 @@ extension Workspace {
                     let expired = try expiredReferrals(today: today, counting: &report, in: db)
                     report.referrals = expired.count
                     for referral in expired {
-                        report.appointments += try db.scalarInt("SELECT count(*) FROM appointments WHERE referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
-                        report.measures += try db.scalarInt("SELECT count(*) FROM measures WHERE referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
+                        report.appointments += try db.scalarInt("SELECT count(*) FROM appointments a JOIN referrals r ON a.referral_key = r.referral_key WHERE r.referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
+                        report.measures += try db.scalarInt("SELECT count(*) FROM measures m JOIN referrals r ON m.referral_key = r.referral_key WHERE r.referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
                     }
                     return report
                 }
@@ -69,8 +69,8 @@ extension Workspace {
         try db.cachedStatement("""
             SELECT r.referral_id, r.received_date, r.age, r.end_date,
                    max(r.end_date,
-                       coalesce((SELECT max(a.date) FROM appointments a WHERE a.referral_id = r.referral_id), r.end_date),
-                       coalesce((SELECT max(m.date) FROM measures m WHERE m.referral_id = r.referral_id), r.end_date))
+                       coalesce((SELECT max(a.date) FROM appointments a WHERE a.referral_key = r.referral_key), r.end_date),
+                       coalesce((SELECT max(m.date) FROM measures m WHERE m.referral_key = r.referral_key), r.end_date))
             FROM referrals r WHERE r.end_date IS NOT NULL AND r.end_date < ?
             """).forEachRow([today.iso]) { row in
             guard let received = Day(iso: row.string(1)), let ended = Day(iso: row.string(3)), let last = Day(iso: row.string(4)),

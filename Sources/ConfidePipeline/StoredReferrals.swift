@@ -53,9 +53,10 @@ enum StoredReferrals {
         var deleted = Deleted()
         for pseudonym in pseudonyms {
             let referral = DatabaseValue.blob(hex: pseudonym)
-            try db.execute("DELETE FROM measures WHERE referral_id = ?", [referral])
+            let key = "(SELECT referral_key FROM referrals WHERE referral_id = ?)"
+            try db.execute("DELETE FROM measures WHERE referral_key = \(key)", [referral])
             deleted.measures += db.changes
-            try db.execute("DELETE FROM appointments WHERE referral_id = ?", [referral])
+            try db.execute("DELETE FROM appointments WHERE referral_key = \(key)", [referral])
             deleted.appointments += db.changes
             try db.execute("DELETE FROM pending_measures WHERE referral_id = ?", [referral])
             deleted.waiting += db.changes

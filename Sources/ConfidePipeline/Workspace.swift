@@ -30,13 +30,13 @@ public final class Workspace {
         do {
             db = try Database(path: configuration.storePath)
             let version = try db.scalarInt("PRAGMA user_version") ?? 0
-            let rebuildsLayout = (1..<Schema.appointmentsByDateVersion).contains(version)
+            let rebuildsLayout = (1..<Schema.referralKeysVersion).contains(version)
             if (1..<Schema.compactLayoutVersion).contains(version) {
                 // Shown in quiet commands too: it delays the command by minutes at a large
                 // practice and needs disk space (docs/operations.md, "Upgrading confide").
                 logger.warning("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) rebuilds its tables in place and then compacts it (minutes for a large practice; free disk of about three times its size needed)")
             } else if rebuildsLayout {
-                logger.warning("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) rebuilds its appointments in date order and then compacts it (about three minutes per 1,000,000 clients on 2 cores; free disk of about twice its size needed)")
+                logger.warning("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) rebuilds its referrals, appointments and scores\(version < Schema.appointmentsByDateVersion ? " (appointments in date order)" : "") with integer referral keys and then compacts it (about four minutes per 1,000,000 clients on 2 cores; free disk of about twice its size needed)")
             }
             if (1..<Schema.progressVersion).contains(version) {
                 logger.info("the store is at schema version \(version); upgrading it to \(Schema.migrator.latestVersion) builds each referral's progress row from its attended contacts (about half a minute per 1,000,000 clients on 2 cores)")

@@ -45,6 +45,6 @@ extension Schema {
     ALTER TABLE appointments_v13 RENAME TO appointments;
     CREATE UNIQUE INDEX appointments_id ON appointments(appointment_id);
     CREATE INDEX appointments_referral ON appointments(referral_id, date, appointment_id, kind, therapist_id, modality, delivery, status);
-    \(referralProgressTriggers)
+    \(progressTriggers(key: "referral_id"))
     """
 }

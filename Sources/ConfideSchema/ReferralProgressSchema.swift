@@ -13,14 +13,14 @@ extension Schema {
     /// the triggers in `referral_progress_stale`, computed again in key order; then the note is
     /// cleared. The migrator puts it in ``Database/beforeCommit`` of every store it opens.
     public static let referralProgressRefresh = """
-    \(progressRows("INSERT OR REPLACE", latest: """
-        SELECT s.referral_id, max(a.date || hex(a.appointment_id)), a.date, a.kind, a.therapist_id, a.modality, a.delivery
-              FROM referral_progress_stale s JOIN appointments a ON a.referral_id = s.referral_id
-              WHERE a.status IN ('attended', 'attended_late') GROUP BY s.referral_id
+    \(progressRows("INSERT OR REPLACE", key: "referral_key", latest: """
+        SELECT s.referral_key, max(a.date || hex(a.appointment_id)), a.date, a.kind, a.therapist_id, a.modality, a.delivery
+              FROM referral_progress_stale s JOIN appointments a ON a.referral_key = s.referral_key
+              WHERE a.status IN ('attended', 'attended_late') GROUP BY s.referral_key
         """))
-    DELETE FROM referral_progress WHERE referral_id IN (SELECT referral_id FROM referral_progress_stale)
+    DELETE FROM referral_progress WHERE referral_key IN (SELECT referral_key FROM referral_progress_stale)
         AND NOT EXISTS (SELECT 1 FROM appointments a
-                        WHERE a.referral_id = referral_progress.referral_id AND a.status IN ('attended', 'attended_late'));
+                        WHERE a.referral_key = referral_progress.referral_key AND a.status IN ('attended', 'attended_late'));
     DELETE FROM referral_progress_stale;
     """
 
@@ -57,7 +57,7 @@ extension Schema {
         last_delivery TEXT NOT NULL
     ) STRICT, WITHOUT ROWID;
     \(version11Triggers)
-    \(referralProgressRebuild)
+    \(progressRebuild(key: "referral_id"))
     """
 
     /// Version 12 (the weekly run at 1,000,000 clients, issue 17): `referral_progress` is
@@ -77,34 +77,40 @@ extension Schema {
     DROP TRIGGER appointments_progress_delete;
     DROP TRIGGER appointments_progress_update;
     DROP TRIGGER appointments_progress_move;
-    \(referralProgressTriggers)
+    \(progressTriggers(key: "referral_id"))
     """
 
     /// The triggers that note in `referral_progress_stale` each referral whose attended
     /// contacts an insert, delete or change of `appointments` alters (the old referral too when
     /// a contact moves); rows that are not attended before or after never note one.
-    public static let referralProgressTriggers = """
-    CREATE TRIGGER appointments_progress_insert AFTER INSERT ON appointments
-    WHEN NEW.status IN ('attended', 'attended_late') BEGIN
-        INSERT OR IGNORE INTO referral_progress_stale (referral_id) VALUES (NEW.referral_id);
-    END;
-    CREATE TRIGGER appointments_progress_delete AFTER DELETE ON appointments
-    WHEN OLD.status IN ('attended', 'attended_late') BEGIN
-        INSERT OR IGNORE INTO referral_progress_stale (referral_id) VALUES (OLD.referral_id);
-    END;
-    CREATE TRIGGER appointments_progress_update
-    AFTER UPDATE OF referral_id, date, kind, status, therapist_id, modality, delivery ON appointments
-    WHEN (OLD.status IN ('attended', 'attended_late') OR NEW.status IN ('attended', 'attended_late'))
-        AND (OLD.referral_id IS NOT NEW.referral_id OR OLD.date IS NOT NEW.date OR OLD.kind IS NOT NEW.kind
-             OR OLD.status IS NOT NEW.status OR OLD.therapist_id IS NOT NEW.therapist_id
-             OR OLD.modality IS NOT NEW.modality OR OLD.delivery IS NOT NEW.delivery) BEGIN
-        INSERT OR IGNORE INTO referral_progress_stale (referral_id) VALUES (NEW.referral_id);
-    END;
-    CREATE TRIGGER appointments_progress_move AFTER UPDATE OF referral_id ON appointments
-    WHEN OLD.referral_id IS NOT NEW.referral_id AND OLD.status IN ('attended', 'attended_late') BEGIN
-        INSERT OR IGNORE INTO referral_progress_stale (referral_id) VALUES (OLD.referral_id);
-    END;
-    """
+    public static let referralProgressTriggers = progressTriggers(key: "referral_key")
+
+    /// The triggers of ``referralProgressTriggers`` over the referral column `key` (version 12's
+    /// `referral_id`, version 14's `referral_key`).
+    static func progressTriggers(key: String) -> String {
+        """
+        CREATE TRIGGER appointments_progress_insert AFTER INSERT ON appointments
+        WHEN NEW.status IN ('attended', 'attended_late') BEGIN
+            INSERT OR IGNORE INTO referral_progress_stale (\(key)) VALUES (NEW.\(key));
+        END;
+        CREATE TRIGGER appointments_progress_delete AFTER DELETE ON appointments
+        WHEN OLD.status IN ('attended', 'attended_late') BEGIN
+            INSERT OR IGNORE INTO referral_progress_stale (\(key)) VALUES (OLD.\(key));
+        END;
+        CREATE TRIGGER appointments_progress_update
+        AFTER UPDATE OF \(key), date, kind, status, therapist_id, modality, delivery ON appointments
+        WHEN (OLD.status IN ('attended', 'attended_late') OR NEW.status IN ('attended', 'attended_late'))
+            AND (OLD.\(key) IS NOT NEW.\(key) OR OLD.date IS NOT NEW.date OR OLD.kind IS NOT NEW.kind
+                 OR OLD.status IS NOT NEW.status OR OLD.therapist_id IS NOT NEW.therapist_id
+                 OR OLD.modality IS NOT NEW.modality OR OLD.delivery IS NOT NEW.delivery) BEGIN
+            INSERT OR IGNORE INTO referral_progress_stale (\(key)) VALUES (NEW.\(key));
+        END;
+        CREATE TRIGGER appointments_progress_move AFTER UPDATE OF \(key) ON appointments
+        WHEN OLD.\(key) IS NOT NEW.\(key) AND OLD.status IN ('attended', 'attended_late') BEGIN
+            INSERT OR IGNORE INTO referral_progress_stale (\(key)) VALUES (OLD.\(key));
+        END;
+        """
+    }
 
     /// The progress row of the referral `key` (an SQL expression) computed again from its
     /// attended contacts, each query a walk of the referral's contacts index in its own order
@@ -162,37 +168,42 @@ extension Schema {
     /// holds the maximum; the date has a fixed width, so the text orders as the pair), and its
     /// first two treatment sessions are two seeks into the same index, in its order. 0.7 s at 100,000 clients, against 4.5 s for the same rows numbered
     /// with window functions.
-    public static let referralProgressRebuild = """
-    DELETE FROM referral_progress;
-    \(progressRows("INSERT", latest: """
-        SELECT referral_id, max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
-              FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY referral_id
-        """))
-    """
+    public static let referralProgressRebuild = progressRebuild(key: "referral_key")
+
+    /// ``referralProgressRebuild`` over the referral column `key` (version 11's `referral_id`).
+    static func progressRebuild(key: String) -> String {
+        """
+        DELETE FROM referral_progress;
+        \(progressRows("INSERT", key: key, latest: """
+            SELECT \(key), max(date || hex(appointment_id)), date, kind, therapist_id, modality, delivery
+                  FROM appointments WHERE status IN ('attended', 'attended_late') GROUP BY \(key)
+            """))
+        """
+    }
 
     /// Writes (`verb`: `INSERT` or `INSERT OR REPLACE`) the progress rows of the referrals that
-    /// `latest` returns, one row each holding the referral's latest attended contact (its id,
+    /// `latest` returns, one row each holding the referral's latest attended contact (its key,
     /// the `max()` that picks the row, then date, kind, therapist, modality, delivery); their
     /// first two treatment sessions are two seeks into the contacts index. The rebuild and the
-    /// refresh before each commit differ only in `latest`.
-    private static func progressRows(_ verb: String, latest: String) -> String {
+    /// refresh before each commit differ only in `latest`; `key` names the referral column.
+    private static func progressRows(_ verb: String, key: String, latest: String) -> String {
         """
-        \(verb) INTO referral_progress (referral_id, first_treatment, second_treatment, last_date, last_kind,
+        \(verb) INTO referral_progress (\(key), first_treatment, second_treatment, last_date, last_kind,
                                            last_therapist, last_modality, last_delivery)
-                SELECT referral_id, (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1),
-                       (\(treatmentSessions(of: "latest.referral_id")) LIMIT 1 OFFSET 1),
+                SELECT \(key), (\(treatmentSessions(of: "latest.\(key)", key: key)) LIMIT 1),
+                       (\(treatmentSessions(of: "latest.\(key)", key: key)) LIMIT 1 OFFSET 1),
                        date, kind, therapist_id, modality, delivery
                 FROM (\(latest)) AS latest;
         """
     }
 
-    /// The dates of the attended treatment sessions of the referral `key` (an SQL expression),
-    /// in order: a walk of the contacts index by referral (`appointments_attended`,
+    /// The dates of the attended treatment sessions of the referral `referral` (an SQL
+    /// expression over the column `key`), in order: a walk of the contacts index by referral (`appointments_attended`,
     /// `appointments_referral` since version 13).
-    private static func treatmentSessions(of key: String) -> String {
+    private static func treatmentSessions(of referral: String, key: String = "referral_id") -> String {
         """
         SELECT t.date FROM appointments t
-        WHERE t.referral_id = \(key) AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
+        WHERE t.\(key) = \(referral) AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
         ORDER BY t.date, t.appointment_id
         """
     }

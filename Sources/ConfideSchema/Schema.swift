@@ -12,7 +12,8 @@ public enum Schema {
     public static let compactLayoutVersion = 10
 
     /// The migrator that brings a store to the current schema.
-    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11, version12, version13],
+    public static let migrator = Migrator(steps: [version1, version2, version3, version4, version5, version6, version7, version8, version9, version10, version11, version12, version13,
+                                                   version14],
                                           prepare: { db in try db.defineHexDecoder(named: "confide_unhex") },
                                           finish: { db in db.beforeCommit = referralProgressRefresh })
 

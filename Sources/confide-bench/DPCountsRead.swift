@@ -5,8 +5,8 @@ import Foundation
 extension DPCountsRelease {
     /// Reads the attended appointments with a duration, with their client pseudonym and
     /// therapist, mapped to dense indexes. Two sequential scans (referrals to their clients,
-    /// then appointments) instead of a join: a join seeks each appointment's referral by its
-    /// 128-bit key at a random place in the store, which was most of this stage's time.
+    /// then appointments) instead of a join: a join seeks each appointment's referral at a
+    /// random place in the store, which was most of this stage's time.
     /// `+status` keeps SQLite from an index of contacts by referral, which lacks the duration
     /// and would cost a row lookup per appointment (19.7 s instead of 6.6 s at 1,000,000
     /// clients, measured with schema version 9's partial index of attended contacts). Pseudonyms are read as 128-bit numbers straight from SQLite's
@@ -17,11 +17,13 @@ extension DPCountsRelease {
     static func read(path: String, parts: Int = 2) throws -> (rows: [AttendedAppointment], therapists: [String]) {
         let db = try Database(path: path, mode: .readOnly)
         let referralCount = try db.scalarInt("SELECT count(*) FROM referrals") ?? 0
+        let largestKey = try db.scalarInt("SELECT max(referral_key) FROM referrals") ?? 0
         var clients = PseudonymIndex(capacity: referralCount)
-        var clientOfReferral = PseudonymIndex(capacity: referralCount)
-        try db.makeStatement("SELECT referral_id, client_id FROM referrals").forEachRow { row in
-            let referral = row.withBlob(0, PseudonymKey.init), client = row.withBlob(1, PseudonymKey.init)
-            clientOfReferral.insert(referral, clients.denseIndex(client))
+        // Referrals are numbered densely since schema version 14: a referral's client is an
+        // array element, no lookup by pseudonym.
+        var clientOfReferral = [Int32](repeating: -1, count: largestKey + 1)
+        try db.makeStatement("SELECT referral_key, client_id FROM referrals").forEachRow { row in
+            clientOfReferral[row.int(0)] = clients.denseIndex(row.withBlob(1, PseudonymKey.init))
         }
         // Date ranges of the table's key (schema version 13 keeps it in date order): the days
         // from the first contact to the last split evenly. The last bound is above every date.
@@ -48,18 +50,19 @@ extension DPCountsRelease {
 
     /// The attended appointments with a duration dated `from..<to`, with therapist
     /// indexes local to this part (`names` in index order).
-    private static func readAppointments(path: String, from: DatabaseValue, to: DatabaseValue, clientOfReferral: PseudonymIndex)
+    private static func readAppointments(path: String, from: DatabaseValue, to: DatabaseValue, clientOfReferral: [Int32])
         throws -> (rows: [AttendedAppointment], names: [String]) {
         let db = try Database(path: path, mode: .readOnly)
         var rows: [AttendedAppointment] = []
         var therapists: [String: Int32] = [:]
         var shortNames: [UInt64: Int32] = [:]   // names of at most 7 bytes, packed with their length
         try db.makeStatement("""
-            SELECT referral_id, therapist_id, date, duration_minutes FROM appointments
+            SELECT referral_key, therapist_id, date, duration_minutes FROM appointments
             WHERE date >= ?1 AND date < ?2
               AND +status IN ('attended', 'attended_late') AND duration_minutes IS NOT NULL
             """).forEachRow([from, to]) { row in
-            guard let client = clientOfReferral[row.withBlob(0, PseudonymKey.init)],
+            let key = row.int(0)
+            guard clientOfReferral.indices.contains(key), case let client = clientOfReferral[key], client >= 0,
                   let day = row.withUTF8(2, { Day(isoBytes: $0) }) else { return }
             let therapist = row.withUTF8(1) { name in
                 guard name.count < 8 else { return dense(String(decoding: name, as: UTF8.self), in: &therapists) }

@@ -14,12 +14,12 @@ import Testing
 
     private func progress(_ db: Database, _ referral: String) throws -> [String] {
         let key = DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.referral, referral))
-        return try db.makeStatement("SELECT first_treatment, second_treatment, last_date, last_kind, last_therapist FROM referral_progress WHERE referral_id = ?")
+        return try db.makeStatement("SELECT first_treatment, second_treatment, last_date, last_kind, last_therapist FROM referral_progress JOIN referrals USING (referral_key) WHERE referral_id = ?")
             .map([key]) { row in (0..<5).map { row.optionalString($0) ?? "-" } }.first ?? []
     }
 
     private func allRows(_ db: Database) throws -> [String] {
-        try db.makeStatement("SELECT quote(referral_id) || first_treatment || second_treatment || last_date || last_therapist FROM referral_progress ORDER BY 1")
+        try db.makeStatement("SELECT quote(referral_key) || first_treatment || second_treatment || last_date || last_therapist FROM referral_progress ORDER BY 1")
             .map([]) { $0.optionalString(0) ?? "-" }
     }
 

@@ -161,7 +161,13 @@ import Testing
                                      ("appointments", "appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery, duration_minutes, seen_run"),
                                      ("measures", "referral_id, date, instrument, score, seen_run")] {
                 // The keys as that confide stored them: 32 hex digits.
-                let selected = columns.split(separator: ", ").map { $0.hasSuffix("_id") && $0 != "therapist_id" ? "lower(hex(\($0)))" : String($0) }
+                // The loaded store's contacts and scores name their referral by key (version 14).
+                let selected = columns.split(separator: ", ").map { column -> String in
+                    if column == "referral_id", table != "referrals" {
+                        return "lower(hex((SELECT r.referral_id FROM loaded.referrals r WHERE r.referral_key = loaded.\(table).referral_key)))"
+                    }
+                    return column.hasSuffix("_id") && column != "therapist_id" ? "lower(hex(\(column)))" : String(column)
+                }
                 try db.execute("INSERT INTO main.\(table) (\(columns)) SELECT \(selected.joined(separator: ", ")) FROM loaded.\(table)")
             }
             try db.execute("INSERT INTO main.ingest_runs SELECT * FROM loaded.ingest_runs")

@@ -60,7 +60,14 @@ import Testing
         try old.write { db in
             for table in ["referrals", "appointments", "measures", "pending_appointments", "pending_measures", "ingest_runs", "ingest_files"] {
                 let columns = try db.makeStatement("SELECT name FROM pragma_table_info(?)").map([table]) { $0.string(0) }
-                let selected = columns.map { ["referral_id", "client_id", "appointment_id"].contains($0) ? "lower(hex(\($0)))" : $0 }
+                // The loaded store's contacts and scores name their referral by key (version 14).
+                let byKey = table == "appointments" || table == "measures"
+                let selected = columns.map { column -> String in
+                    if column == "referral_id", byKey {
+                        return "lower(hex((SELECT r.referral_id FROM loaded.referrals r WHERE r.referral_key = loaded.\(table).referral_key)))"
+                    }
+                    return ["referral_id", "client_id", "appointment_id"].contains(column) ? "lower(hex(\(column)))" : column
+                }
                 try db.execute("INSERT INTO main.\(table) (\(columns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", ")) FROM loaded.\(table)")
             }
         }
@@ -77,7 +84,7 @@ import Testing
         #expect(second.waiting.map(\.inserted) == [1, 1])
         #expect(try old.scalarInt("SELECT count(*) FROM appointments WHERE appointment_id = ?",
                                   [DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.appointment, "A9"))]) == 1)
-        #expect(try old.scalarInt("SELECT count(*) FROM measures WHERE referral_id = ?",
+        #expect(try old.scalarInt("SELECT count(*) FROM measures JOIN referrals USING (referral_key) WHERE referral_id = ?",
                                   [DatabaseValue.blob(hex: Pseudonymizer(key: testKey).pseudonym(.referral, "R9"))]) == 1)
         #expect(try old.scalarInt("SELECT count(*) FROM pending_appointments") == 0)
     }

@@ -14,13 +14,13 @@ private func course(_ db: Database, id: String, client: String, received: String
     try db.write { db in
         for (i, day) in sessions.enumerated() {
             try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', 'attended', 'cbt', 'video')
+                INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, ?, 'treatment', 'attended', 'cbt', 'video')
                 """, ["\(id)-a\(i)", id, therapist, day])
         }
     }
     for (day, instrument, score) in scores {
-        try db.execute("INSERT INTO measures (referral_id, date, instrument, score) VALUES (CAST(? AS BLOB), ?, ?, ?)", [id, day, instrument, score])
+        try db.execute("INSERT INTO measures (referral_key, date, instrument, score) VALUES ((SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, ?, ?)", [id, day, instrument, score])
     }
 }
 
@@ -144,8 +144,8 @@ private func outcomeClasses(_ release: ExactRelease) -> [String: Int] {
             """)
         try db.write { db in
             try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST('w1a' AS BLOB), CAST('w1' AS BLOB), 'T2', '2026-02-01', 'assessment', 'attended', 'cbt', 'phone')
+                INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST('w1a' AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST('w1' AS BLOB)), 'T2', '2026-02-01', 'assessment', 'attended', 'cbt', 'phone')
                 """)
         }
         // Second treatment session in the week, 35 days after the first.

@@ -34,7 +34,7 @@ import Testing
 
     /// The rows `referral_progress` holds, as text.
     func progressRows(_ db: Database) throws -> [String] {
-        try db.makeStatement("SELECT hex(referral_id), first_treatment, second_treatment, last_date, last_kind, last_therapist, last_modality, last_delivery FROM referral_progress ORDER BY referral_id")
+        try db.makeStatement("SELECT hex(r.referral_id), first_treatment, second_treatment, last_date, last_kind, last_therapist, last_modality, last_delivery FROM referral_progress p JOIN referrals r USING (referral_key) ORDER BY r.referral_id")
             .map([]) { row in (0..<8).map { row.optionalString($0) ?? "-" }.joined(separator: "|") }
     }
 
@@ -42,7 +42,7 @@ import Testing
     func expectedRows(_ db: Database) throws -> [String] {
         typealias Contact = (id: [UInt8], date: String, kind: String, therapist: String, modality: String, delivery: String)
         var byReferral: [String: [Contact]] = [:]
-        try db.makeStatement("SELECT hex(referral_id), appointment_id, date, kind, therapist_id, modality, delivery FROM appointments WHERE status IN ('attended', 'attended_late')")
+        try db.makeStatement("SELECT hex(r.referral_id), appointment_id, date, kind, therapist_id, modality, delivery FROM appointments a JOIN referrals r USING (referral_key) WHERE status IN ('attended', 'attended_late')")
             .forEachRow([]) { row in
                 let id = row.withBlob(1) { Array($0) }
                 byReferral[row.string(0), default: []].append((id, row.string(2), row.string(3), row.string(4), row.string(5), row.string(6)))
@@ -67,8 +67,8 @@ import Testing
             case 0...4:
                 let id = "a\(step)"
                 try db.execute("""
-                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, ?, ?, ?, 'video')
+                    INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, ?, ?, ?, ?, 'video')
                     """, [id, referralID(Int.random(in: 0..<24, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
                           day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!,
                           ["cbt", "counselling"].randomElement(using: &generator)!])
@@ -80,7 +80,7 @@ import Testing
                 try db.execute("UPDATE appointments SET date = ?, kind = ? WHERE appointment_id = CAST(? AS BLOB)",
                                [day(&generator), kinds.randomElement(using: &generator)!, stored.randomElement(using: &generator)!])
             case 8:
-                try db.execute("UPDATE appointments SET referral_id = CAST(? AS BLOB) WHERE appointment_id = CAST(? AS BLOB)",
+                try db.execute("UPDATE appointments SET referral_key = (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)) WHERE appointment_id = CAST(? AS BLOB)",
                                [referralID(Int.random(in: 0..<24, using: &generator)), stored.randomElement(using: &generator)!])
             default:
                 let id = stored.remove(at: Int.random(in: 0..<stored.count, using: &generator))
@@ -103,8 +103,8 @@ import Testing
         }
         #expect(try db.scalarInt("SELECT count(*) FROM referral_progress")! > 12)
         // Erasing a referral's contacts removes its row.
-        try db.write { db in try db.execute("DELETE FROM appointments WHERE referral_id = CAST('r01' AS BLOB)") }
-        #expect(try db.scalarInt("SELECT count(*) FROM referral_progress WHERE referral_id = CAST('r01' AS BLOB)") == 0)
+        try db.write { db in try db.execute("DELETE FROM appointments WHERE referral_key = (SELECT referral_key FROM referrals WHERE referral_id = CAST('r01' AS BLOB))") }
+        #expect(try db.scalarInt("SELECT count(*) FROM referral_progress WHERE referral_key = (SELECT referral_key FROM referrals WHERE referral_id = CAST('r01' AS BLOB))") == 0)
         #expect(try progressRows(db) == (try expectedRows(db)))
     }
 
@@ -114,8 +114,8 @@ import Testing
         try db.write { db in
             for n in 0..<500 {
                 try db.execute("""
-                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, ?, ?, 'cbt', 'video')
+                    INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, ?, ?, ?, 'cbt', 'video')
                     """, ["a\(n)", referralID(Int.random(in: 0..<40, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
                           day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!])
             }
@@ -154,8 +154,8 @@ import Testing
     func attend(_ db: Database, _ id: String, on date: String) throws {
         try db.write { db in
             try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST(? AS BLOB), CAST('r00' AS BLOB), 'T1', ?, 'treatment', 'attended', 'cbt', 'video')
+                INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST('r00' AS BLOB)), 'T1', ?, 'treatment', 'attended', 'cbt', 'video')
                 """, [id, date])
         }
     }
@@ -195,8 +195,8 @@ import Testing
         try attend(db, "a1", on: "2025-07-01")
         _ = try ReferralFactsLoader(db: db)
         try db.execute("""
-            INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-            VALUES (CAST('a2' AS BLOB), CAST('r01' AS BLOB), 'T1', '2025-07-02', 'treatment', 'attended', 'cbt', 'video')
+            INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+            VALUES (CAST('a2' AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST('r01' AS BLOB)), 'T1', '2025-07-02', 'treatment', 'attended', 'cbt', 'video')
             """)
         #expect(throws: DatabaseError.self) { try ReferralFactsLoader(db: db) }
         #expect(throws: DatabaseError.self) { try WeeklyMetrics(db: db).compute(week: ISOWeek(year: 2025, week: 27)!) }

@@ -30,6 +30,8 @@ import Testing
             try Schema.migrator.migrate(db)
         }
         let key = { (id: String) -> DatabaseValue in version == nil ? .blob(hex: Self.pseudonym(id)) : .text(Self.pseudonym(id)) }
+        // Appointments and scores point at their referral's integer key since version 14.
+        let (column, referralOf) = version == nil ? ("referral_key", "(SELECT referral_key FROM referrals WHERE referral_id = ?)") : ("referral_id", "?")
         let referrals: [(String, String, String, String?, Int)] = [
             ("r1", "c1", "2025-11-03", "2026-03-04", 0),  // ends in the week after four sessions
             ("r2", "c2", "2025-12-01", nil, 0),           // open, two contacts on one day
@@ -65,14 +67,14 @@ import Testing
         try db.write { db in
             for (id, referral, therapist, date, kind, status) in appointments {
                 try db.execute("""
-                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                    VALUES (?, ?, ?, ?, ?, ?, 'cbt', 'video')
+                    INSERT INTO appointments (appointment_id, \(column), therapist_id, date, kind, status, modality, delivery)
+                    VALUES (?, \(referralOf), ?, ?, ?, ?, 'cbt', 'video')
                     """, [key(id), key(referral), therapist, date, kind, status])
             }
         }
         for (referral, date, instrument, score) in [("r1", "2025-12-01", "phq9", 18), ("r1", "2026-03-03", "phq9", 6),
                                                     ("r1", "2025-12-01", "gad7", 12), ("r1", "2026-03-03", "gad7", 5)] {
-            try db.execute("INSERT INTO measures (referral_id, date, instrument, score) VALUES (?, ?, ?, ?)",
+            try db.execute("INSERT INTO measures (\(column), date, instrument, score) VALUES (\(referralOf), ?, ?, ?)",
                            [key(referral), date, instrument, score])
         }
         return db
@@ -114,36 +116,44 @@ import Testing
             try db.makeStatement("EXPLAIN QUERY PLAN " + sql).map(arguments) { $0.string(3) }.joined(separator: "\n")
         }
         // A week's endings: by the end-date index, not a scan of every referral.
-        #expect(try plan("SELECT r.referral_id FROM referrals r WHERE r.end_date BETWEEN ?1 AND ?2 ORDER BY r.referral_id",
+        #expect(try plan("SELECT r.referral_id FROM referrals r WHERE r.end_date BETWEEN ?1 AND ?2 ORDER BY r.referral_key",
                             ["2026-03-02", "2026-03-08"]).contains("referrals_ended"))
-        // Open referrals' attended contacts: from the index alone, no row lookup per contact.
-        #expect(try plan("""
-            SELECT a.referral_id, a.date, a.therapist_id, a.modality, a.delivery, a.kind
-            FROM referrals r CROSS JOIN appointments a ON a.referral_id = r.referral_id
+        // Open referrals' attended contacts: from the index alone, no row lookup per contact,
+        // and in the order asked for without a sort (version 14: referrals scanned in key order).
+        let contacts = try plan("""
+            SELECT a.referral_key, a.date, a.therapist_id, a.modality, a.delivery, a.kind
+            FROM referrals r CROSS JOIN appointments a ON a.referral_key = r.referral_key
             WHERE +r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1) AND a.date <= ?3
               AND a.status IN ('attended', 'attended_late')
-            ORDER BY a.referral_id, a.date, a.appointment_id
-            """, ["2026-03-08", "2026-03-02", "2026-03-08"]).contains("COVERING INDEX appointments_referral"))
+            ORDER BY r.referral_key, a.date, a.appointment_id
+            """, ["2026-03-08", "2026-03-02", "2026-03-08"])
+        #expect(contacts.contains("COVERING INDEX appointments_referral"))
+        #expect(!contacts.contains("TEMP B-TREE"), "\(contacts)")
         // A week's contacts (version 13): a range of the table's own key, no lookup a row.
         #expect(try plan("""
             SELECT r.client_id, a.therapist_id, a.modality, a.delivery, a.status
-            FROM appointments a JOIN referrals r ON r.referral_id = a.referral_id
+            FROM appointments a JOIN referrals r ON r.referral_key = a.referral_key
             WHERE a.date BETWEEN ?1 AND ?2 ORDER BY a.date, a.therapist_id, a.appointment_id
             """, ["2026-03-02", "2026-03-08"]).contains("SEARCH a USING PRIMARY KEY (date>? AND date<?)"))
         // An appointment by its pseudonym: the unique index.
         #expect(try plan("SELECT status FROM appointments WHERE appointment_id = ?1", [DatabaseValue.blob(hex: "00")]).contains("appointments_id"))
         // Open referrals' latest contacts (version 11): each referral's progress row by its key.
-        #expect(try plan("""
+        let progress = try plan("""
             SELECT r.referral_id, p.first_treatment, p.last_date
-            FROM referrals r LEFT JOIN referral_progress p ON p.referral_id = r.referral_id
-            WHERE +r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1) ORDER BY r.referral_id
-            """, ["2026-03-08"]).contains("SEARCH p USING PRIMARY KEY"))
+            FROM referrals r LEFT JOIN referral_progress p ON p.referral_key = r.referral_key
+            WHERE +r.received_date <= ?1 AND (r.end_date IS NULL OR r.end_date > ?1) ORDER BY r.referral_key
+            """, ["2026-03-08"])
+        #expect(progress.contains("SEARCH p USING INTEGER PRIMARY KEY"), "\(progress)")
+        #expect(!progress.contains("TEMP B-TREE"), "\(progress)")
+        // A referral by its pseudonym (ingest, erasure, purge): the unique index (version 14).
+        #expect(try plan("SELECT referral_key FROM referrals WHERE referral_id = ?1", [DatabaseValue.blob(hex: "00")]).contains("COVERING INDEX referrals_id"))
         // The restricted clients: the partial index of marked referrals.
         #expect(try plan("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").contains("referrals_restricted"))
     }
 
-    /// The metrics' loader matches rows to referrals in SQLite's BLOB order (bytes, then
-    /// length); ids that share a prefix or differ only in case are ordered as SQLite orders them.
+    /// The metrics' loader matches rows to referrals by the store's integer key (version 14):
+    /// referrals stored in an order other than their pseudonyms' (ids that share a prefix or
+    /// differ only in case) are each matched to their own contacts.
     @Test func referralsAreMatchedInSQLitesKeyOrder() throws {
         let db = try Database(path: ":memory:")
         try Schema.migrator.migrate(db)
@@ -155,8 +165,8 @@ import Testing
                     VALUES (CAST(? AS BLOB), CAST(? AS BLOB), '2026-01-05', 'female', 'white', 'gp', 'depression')
                     """, [id, "c" + id])
                 try db.execute("""
-                    INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), 'T1', '2026-03-03', 'treatment', 'attended', 'cbt', 'video')
+                    INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), 'T1', '2026-03-03', 'treatment', 'attended', 'cbt', 'video')
                     """, ["a" + id, id])
             }
         }

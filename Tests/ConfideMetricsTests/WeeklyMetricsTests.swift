@@ -23,8 +23,8 @@ func store(_ referrals: [(String, String, String, String?)], _ appointments: [(S
     try db.write { db in
         for (id, referral, therapist, date, status) in appointments {
             try db.execute("""
-                INSERT INTO appointments (appointment_id, referral_id, therapist_id, date, kind, status, modality, delivery)
-                VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, ?, 'treatment', ?, 'cbt', 'video')
+                INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, ?, 'treatment', ?, 'cbt', 'video')
                 """, [id, referral, therapist, date, status])
         }
     }

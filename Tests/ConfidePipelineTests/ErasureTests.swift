@@ -121,8 +121,8 @@ private func exportRows(_ practice: PracticeFixture, _ file: String) throws -> [
         let expiredAdults = Set(try workspace.db.cachedStatement("""
             SELECT r.referral_id FROM referrals r
             WHERE r.end_date IS NOT NULL AND r.age >= 18 AND date(max(r.end_date,
-              coalesce((SELECT max(date) FROM appointments a WHERE a.referral_id = r.referral_id), r.end_date),
-              coalesce((SELECT max(date) FROM measures m WHERE m.referral_id = r.referral_id), r.end_date)), '+1 years') < ?
+              coalesce((SELECT max(date) FROM appointments a WHERE a.referral_key = r.referral_key), r.end_date),
+              coalesce((SELECT max(date) FROM measures m WHERE m.referral_key = r.referral_key), r.end_date)), '+1 years') < ?
             """).map([today.iso]) { $0.hex(0) })
         #expect(expiredAdults.count == preview.adultReferrals && expiredAdults.count < referralsBefore.count)
 

@@ -74,8 +74,16 @@ import Testing
         #expect(try db.scalarInt("PRAGMA user_version") == Schema.migrator.latestVersion)
         #expect(try rows(db, "SELECT DISTINCT typeof(referral_id) || length(referral_id), typeof(client_id) || length(client_id) FROM referrals")
             == ["blob16\tblob16"])
-        #expect(try rows(db, "SELECT DISTINCT typeof(appointment_id) || length(appointment_id), typeof(referral_id) FROM appointments")
-            == ["blob16\tblob"])
+        #expect(try rows(db, "SELECT DISTINCT typeof(appointment_id) || length(appointment_id), typeof(referral_key) FROM appointments")
+            == ["blob16\tinteger"])
+        // Version 14: referrals numbered 1, 2, … by received date (then pseudonym), every
+        // appointment and score pointing at its own referral's key.
+        #expect(try rows(db, "SELECT count(*) = max(referral_key) FROM referrals") == ["1"])
+        #expect(try rows(db, """
+            SELECT count(*) FROM referrals a JOIN referrals b ON b.referral_key = a.referral_key + 1
+            WHERE (b.received_date, b.referral_id) < (a.received_date, a.referral_id)
+            """) == ["0"])
+        #expect(try rows(db, "SELECT count(*) FROM appointments a LEFT JOIN referrals r USING (referral_key) WHERE r.referral_id IS NULL") == ["0"])
         #expect(try rows(db, "PRAGMA integrity_check") == ["ok"])
         // Compacted once after the upgrade: no free page left of the old tables, and smaller
         // than the version-9 file was.
@@ -91,10 +99,11 @@ import Testing
         #expect(try rows(db, "SELECT * FROM forgotten ORDER BY tombstone") == before.tombstones)
         let indexes = try rows(db, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         #expect(indexes == ["appointments_id", "appointments_referral", "pending_appointments_referral",
-                            "referrals_client", "referrals_ended", "referrals_received", "referrals_restricted"])
+                            "referrals_client", "referrals_ended", "referrals_id", "referrals_received", "referrals_restricted"])
         // Version 13: the appointments in date order, every referral's contacts in one index.
         #expect(try rows(db, "SELECT name FROM pragma_index_info('appointments_referral')")
-            == ["referral_id", "date", "appointment_id", "kind", "therapist_id", "modality", "delivery", "status"])
+            == ["referral_key", "date", "appointment_id", "kind", "therapist_id", "modality", "delivery", "status"])
+        #expect(try rows(db, "SELECT name FROM pragma_index_info('measures') ORDER BY seqno").prefix(3) == ["referral_key", "date", "instrument"])
         #expect(try rows(db, "SELECT name FROM pragma_index_info('appointments') ORDER BY seqno").prefix(2) == ["date", "appointment_id"])
         #expect(files(folder + "/Reports") == reportsBefore)
     }
