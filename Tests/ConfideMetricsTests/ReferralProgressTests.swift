@@ -150,6 +150,49 @@ import Testing
         #expect(readFirstTwo < readAll)  // sessions after the second are not read
     }
 
+    /// Version 14: a week's exact release, data hash included, does not depend on how the
+    /// store numbered its referrals. The same rows under reversed numbers give the same bytes,
+    /// so a week released before the upgrade (which numbered referrals by received date) is
+    /// recognised as unchanged after it.
+    @Test func aWeeksExactReleaseDoesNotDependOnTheReferralNumbers() throws {
+        var generator = SeededGenerator(seed: 11)
+        let db = try Database(path: ":memory:")
+        try Schema.migrator.migrate(db)
+        try db.write { db in
+            for n in 0..<60 {
+                try db.execute("""
+                    INSERT INTO referrals (referral_id, client_id, received_date, age, gender, ethnicity, referral_source, presenting_problem)
+                    VALUES (CAST(? AS BLOB), CAST(? AS BLOB), ?, 30, 'female', 'white', 'gp', 'depression')
+                    """, [referralID(n), "c\(n)", Day(year: 2025, month: 6, day: 1)!.adding(days: Int.random(in: 0..<60, using: &generator)).iso])
+            }
+            for n in 0..<700 {
+                try db.execute("""
+                    INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)
+                    VALUES (CAST(? AS BLOB), (SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, ?, ?, ?, 'cbt', 'video')
+                    """, ["a\(n)", referralID(Int.random(in: 0..<60, using: &generator)), "T\(Int.random(in: 1...3, using: &generator))",
+                          day(&generator), kinds.randomElement(using: &generator)!, statuses.randomElement(using: &generator)!])
+            }
+            for n in 0..<200 {
+                try db.execute("""
+                    INSERT OR IGNORE INTO measures (referral_key, date, instrument, score)
+                    VALUES ((SELECT referral_key FROM referrals WHERE referral_id = CAST(? AS BLOB)), ?, 'phq9', ?)
+                    """, [referralID(n % 60), day(&generator), Int.random(in: 0...27, using: &generator)])
+            }
+        }
+        let weeks = [ISOWeek(year: 2025, week: 40)!, ISOWeek(year: 2026, week: 5)!]
+        let releases = { try weeks.map { try WeeklyMetrics(db: db).compute(week: $0, outcomeWeeks: 13).canonicalBytes } }
+        let before = try releases()
+        try db.write { db in
+            try db.execute("PRAGMA defer_foreign_keys = ON")
+            for table in ["referrals", "appointments", "measures"] {
+                try db.execute("UPDATE \(table) SET referral_key = 1000 - referral_key")
+            }
+        }
+        #expect(try db.scalarInt("SELECT min(referral_key) FROM referrals")! > 900)
+        #expect(try progressRows(db) == (try expectedRows(db)))
+        #expect(try releases() == before)
+    }
+
     /// One attended contact of referral r00, written in its own transaction.
     func attend(_ db: Database, _ id: String, on date: String) throws {
         try db.write { db in
