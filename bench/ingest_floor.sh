@@ -41,9 +41,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 tables="referrals appointments measures"
+# Since schema version 14 referrals carry an integer key given in the order they arrive: they
+# are copied in that order (a load appends them), their appointments and scores at random.
+referral_key=$(sqlite3 -bail "$store" "SELECT name FROM pragma_table_info('referrals') WHERE name = 'referral_key'")
 {
   echo "PRAGMA journal_mode = OFF; ATTACH '$store' AS store;"
-  for table in $tables; do echo "CREATE TABLE $table AS SELECT * FROM store.$table ORDER BY random();"; done
+  for table in $tables; do
+    order="random()"
+    if [ "$table" = referrals ] && [ -n "$referral_key" ]; then order=referral_key; fi
+    echo "CREATE TABLE $table AS SELECT * FROM store.$table ORDER BY $order;"
+  done
 } | sqlite3 -bail "$work/shuffled.sqlite" >/dev/null
 rows=$(sqlite3 "$work/shuffled.sqlite" "SELECT (SELECT count(*) FROM referrals) + (SELECT count(*) FROM appointments) + (SELECT count(*) FROM measures)")
 
@@ -51,12 +58,20 @@ rows=$(sqlite3 "$work/shuffled.sqlite" "SELECT (SELECT count(*) FROM referrals) 
 sqlite3 -bail "$store" "SELECT sql || ';' FROM sqlite_schema WHERE type = 'table' AND name IN ('referrals', 'appointments', 'measures')" >"$work/tables.sql"
 sqlite3 -bail "$store" "SELECT sql || ';' FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('referrals', 'appointments', 'measures')" >"$work/indexes.sql"
 # The same tables as plain rowid tables, and their keys as unique indexes.
-sed -z -e 's/,[[:space:]]*PRIMARY KEY *([^)]*)//g' -e 's/ PRIMARY KEY//g' -e 's/, WITHOUT ROWID//g' "$work/tables.sql" >"$work/rowid_tables.sql"
-cat >"$work/keys.sql" <<'SQL'
+sed -z -e 's/,[[:space:]]*PRIMARY KEY *([^)]*)//g' -e 's/ PRIMARY KEY//g' -e 's/ AUTOINCREMENT//g' -e 's/, WITHOUT ROWID//g' "$work/tables.sql" >"$work/rowid_tables.sql"
+if [ -n "$referral_key" ]; then
+  cat >"$work/keys.sql" <<'SQL'
+CREATE UNIQUE INDEX referrals_key ON referrals(referral_key);
+CREATE UNIQUE INDEX appointments_key ON appointments(appointment_id);
+CREATE UNIQUE INDEX measures_key ON measures(referral_key, date, instrument);
+SQL
+else
+  cat >"$work/keys.sql" <<'SQL'
 CREATE UNIQUE INDEX referrals_key ON referrals(referral_id);
 CREATE UNIQUE INDEX appointments_key ON appointments(appointment_id);
 CREATE UNIQUE INDEX measures_key ON measures(referral_id, date, instrument);
 SQL
+fi
 
 now() { date +%s.%N; }
 
