@@ -16,6 +16,8 @@ struct TableBuilder {
     private var classOfCells: [ClassKey] = []
     private(set) var contributions: [Contribution] = []
     private var clients: [String: Int32] = [:]
+    /// The clients' pseudonyms, by number (the order they were first added in).
+    private var clientNames: [String] = []
     /// Histograms published by fewer breakdowns than the table's, by id (narrowed by the
     /// catalogue, or without contact).
     private let narrowedHistograms: [String: Histogram]
@@ -88,7 +90,28 @@ struct TableBuilder {
         if let existing = clients[pseudonym] { return existing }
         let next = Int32(clients.count)
         clients[pseudonym] = next
+        clientNames.append(pseudonym)
         return next
+    }
+
+    /// Adds what `part` collected (a builder of the same table and breakdowns, filled by
+    /// other measures, perhaps on another thread) as if its adds had been made here after
+    /// those already made: its clients and cells are numbered here in the order it first met
+    /// them, so appending the parts of a week in the order of its measures builds, byte for
+    /// byte, what adding them here one by one builds.
+    mutating func append(_ part: TableBuilder) {
+        var clientNumbers: [Int32] = []
+        clientNumbers.reserveCapacity(part.clientNames.count)
+        for pseudonym in part.clientNames { clientNumbers.append(client(pseudonym)) }
+        var cellNumbers: [Int32] = []
+        for key in part.cells {
+            cellNumbers.append(cell(key.group, breakdown: breakdowns.firstIndex(of: key.groupType)!, of: classSlot(key.histogram, key.cls)))
+        }
+        contributions.reserveCapacity(contributions.count + part.contributions.count)
+        for contribution in part.contributions {
+            contributions.append(Contribution(client: clientNumbers[Int(contribution.client)], cell: cellNumbers[Int(contribution.cell)],
+                                              amount: contribution.amount))
+        }
     }
 
     /// Adds `amount` from `client` to class `cls` of `histogram` for the practice and every

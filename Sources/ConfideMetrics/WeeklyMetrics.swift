@@ -19,27 +19,23 @@ public struct WeeklyMetrics {
             .map([week.adding(weeks: -12).start.iso, week.end.iso]) { $0.string(0) }
     }
 
-    /// The exact release of `week`.
+    /// The exact release of `week`, its measures shared between two connections on two
+    /// threads when the store is a file (``computeOnTwoConnections(week:outcomeWeeks:)``),
+    /// else computed on this one; the same bytes either way.
     ///
     /// - Parameter outcomeWeeks: weeks of endings in the outcomes table: 1 for a differentially
     ///   private release (the outcome window is summed from weekly releases afterwards), the
     ///   whole window for disclosure control.
     public func compute(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
+        if let release = try computeOnTwoConnections(week: week, outcomeWeeks: outcomeWeeks) { return release }
+        return try computeOnOneConnection(week: week, outcomeWeeks: outcomeWeeks)
+    }
+
+    /// The exact release of `week`, every measure on this connection, in one read transaction.
+    func computeOnOneConnection(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
         try db.read { _ in
-            let counts = eventCounts(upTo: week.end)
-            let domains = try publicDomains(week)
             // Therapist figures are released per supervision period (``compute(period:outcomeWeeks:)``), never weekly.
-            var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns.filter { $0 != .therapist })
-            caseload.declare(domains)
-            try referralsReceived(week, into: &caseload, counts: counts)
-            try appointments(from: week.start, to: week.end, into: &caseload)
-            try openReferrals(at: week.end, into: &caseload)
-            try treatmentStarts(week, into: &caseload, counts: counts)
-            try endings(from: week.start, to: week.end, into: &caseload, counts: counts)
-            var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns.filter { $0 != .therapist })
-            outcomes.declare(domains)
-            try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes, counts: counts)
-            return ExactRelease(period: week, tables: [caseload.build(weeksCovered: 1), outcomes.build(weeksCovered: outcomeWeeks)])
+            assemble(week, outcomeWeeks: outcomeWeeks, from: try compute(WeekPart.allCases, week: week, outcomeWeeks: outcomeWeeks))
         }
     }
 
@@ -75,7 +71,7 @@ public struct WeeklyMetrics {
         return { kind, facts, day in try bound?.counts(kind, client: facts.client, referral: facts.id, day: day) ?? true }
     }
 
-    private func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
+    func referralsReceived(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
         for facts in try loader.load(where: "r.received_date BETWEEN ?1 AND ?2", [week.start.iso, week.end.iso], upTo: week.end,
                                            contacts: .none, scores: false) {
             guard try counts(.received, facts, facts.received) else { continue }
@@ -135,7 +131,7 @@ public struct WeeklyMetrics {
 
     /// Referrals entering treatment (first attended treatment session in the week) and second
     /// treatment sessions in the week, by days from the first.
-    private func treatmentStarts(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
+    func treatmentStarts(_ week: ISOWeek, into table: inout TableBuilder, counts: EventCounts) throws {
         // Only referrals whose first or second attended treatment session falls in the week
         // (their progress rows say so) can add to either figure.
         let condition = """

@@ -133,6 +133,20 @@ public final class Database {
         return try body(self)
     }
 
+    /// Runs `body` in a transaction that holds the write lock (`BEGIN IMMEDIATE`) and writes
+    /// nothing (it is rolled back, ``beforeCommit`` is not run): while it runs no other
+    /// connection can commit, so a read transaction that another connection to the same file
+    /// begins inside it sees the same snapshot as this one.
+    ///
+    /// - Throws: `DatabaseError` when the lock cannot be had (a read-only connection, an
+    ///   in-memory database shared with no one, another writer past the busy timeout) or
+    ///   `body` throws.
+    public func readHoldingWriteLock<T>(_ body: (Database) throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        defer { try? execute("ROLLBACK") }
+        return try body(self)
+    }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     public var changes: Int { Int(sqlite3_changes(handle)) }
 

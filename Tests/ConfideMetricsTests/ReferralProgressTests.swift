@@ -3,6 +3,7 @@ import ConfideModel
 import ConfideSchema
 import ConfideStore
 import ConfideSynth
+import Foundation
 import Testing
 
 /// `referral_progress` (schema version 11): what the triggers keep after any mix of inserts,
@@ -155,8 +156,78 @@ import Testing
     /// so a week released before the upgrade (which numbered referrals by received date) is
     /// recognised as unchanged after it.
     @Test func aWeeksExactReleaseDoesNotDependOnTheReferralNumbers() throws {
-        var generator = SeededGenerator(seed: 11)
         let db = try Database(path: ":memory:")
+        try randomPractice(db, seed: 11)
+        let weeks = [ISOWeek(year: 2025, week: 40)!, ISOWeek(year: 2026, week: 5)!]
+        let releases = { try weeks.map { try WeeklyMetrics(db: db).compute(week: $0, outcomeWeeks: 13).canonicalBytes } }
+        let before = try releases()
+        try db.write { db in
+            try db.execute("PRAGMA defer_foreign_keys = ON")
+            for table in ["referrals", "appointments", "measures"] {
+                try db.execute("UPDATE \(table) SET referral_key = 1000 - referral_key")
+            }
+        }
+        #expect(try db.scalarInt("SELECT min(referral_key) FROM referrals")! > 900)
+        #expect(try progressRows(db) == (try expectedRows(db)))
+        #expect(try releases() == before)
+    }
+
+    /// A week's measures shared between two connections on two threads give the bytes they
+    /// give on one; a store that cannot be shared (in memory, a read-only connection) is
+    /// computed on one.
+    @Test func aWeekOnTwoConnectionsIsTheWeekOnOne() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("two-connections-\(UInt64.random(in: 0...UInt64.max)).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let db = try Database(path: path)
+        try randomPractice(db, seed: 12)
+        let metrics = WeeklyMetrics(db: db)
+        var compared = 0
+        for week in [ISOWeek(year: 2025, week: 30)!, ISOWeek(year: 2025, week: 40)!, ISOWeek(year: 2026, week: 5)!] {
+            for outcomeWeeks in [1, 13] {
+                let shared = try #require(try metrics.computeOnTwoConnections(week: week, outcomeWeeks: outcomeWeeks))
+                let alone = try metrics.computeOnOneConnection(week: week, outcomeWeeks: outcomeWeeks)
+                #expect(shared.canonicalBytes == alone.canonicalBytes, "\(week) over \(outcomeWeeks) weeks")
+                #expect(alone.canonicalBytes == (try oneBuilder(metrics, week: week, outcomeWeeks: outcomeWeeks)).canonicalBytes)
+                #expect(try metrics.compute(week: week, outcomeWeeks: outcomeWeeks).canonicalBytes == alone.canonicalBytes)
+                compared += alone.tables.map(\.contributions.count).reduce(0, +)
+            }
+        }
+        #expect(compared > 500)
+        // The write lock is held only while the week is computed.
+        try db.write { db in try db.execute("UPDATE referrals SET age = age WHERE referral_key = 1") }
+        let memory = try Database(path: ":memory:")
+        try randomPractice(memory, seed: 12)
+        #expect(try WeeklyMetrics(db: memory).computeOnTwoConnections(week: ISOWeek(year: 2025, week: 40)!, outcomeWeeks: 1) == nil)
+        let readOnly = try Database(path: path, mode: .readOnly)
+        #expect(try WeeklyMetrics(db: readOnly).computeOnTwoConnections(week: ISOWeek(year: 2025, week: 40)!, outcomeWeeks: 1) == nil)
+        #expect(try WeeklyMetrics(db: readOnly).compute(week: ISOWeek(year: 2025, week: 40)!).canonicalBytes
+                == (try metrics.computeOnOneConnection(week: ISOWeek(year: 2025, week: 40)!).canonicalBytes))
+    }
+
+    /// The week as computed before it was shared out in parts: every measure added, in order,
+    /// to one builder per table.
+    func oneBuilder(_ metrics: WeeklyMetrics, week: ISOWeek, outcomeWeeks: Int) throws -> ExactRelease {
+        try metrics.db.read { _ in
+            let counts = metrics.eventCounts(upTo: week.end)
+            let domains = try metrics.publicDomains(week)
+            var caseload = TableBuilder(name: .caseload, breakdowns: metrics.settings.caseloadBreakdowns.filter { $0 != .therapist })
+            caseload.declare(domains)
+            try metrics.referralsReceived(week, into: &caseload, counts: counts)
+            try metrics.appointments(from: week.start, to: week.end, into: &caseload)
+            try metrics.openReferrals(at: week.end, into: &caseload)
+            try metrics.treatmentStarts(week, into: &caseload, counts: counts)
+            try metrics.endings(from: week.start, to: week.end, into: &caseload, counts: counts)
+            var outcomes = TableBuilder(name: .outcomes, breakdowns: metrics.settings.outcomeBreakdowns.filter { $0 != .therapist })
+            outcomes.declare(domains)
+            try metrics.finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes, counts: counts)
+            return ExactRelease(period: week, tables: [caseload.build(weeksCovered: 1), outcomes.build(weeksCovered: outcomeWeeks)])
+        }
+    }
+
+    /// 60 referrals of 60 clients received over two months, 700 contacts at random (any kind
+    /// and status) and about 200 scores.
+    func randomPractice(_ db: Database, seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
         try Schema.migrator.migrate(db)
         try db.write { db in
             for n in 0..<60 {
@@ -179,18 +250,6 @@ import Testing
                     """, [referralID(n % 60), day(&generator), Int.random(in: 0...27, using: &generator)])
             }
         }
-        let weeks = [ISOWeek(year: 2025, week: 40)!, ISOWeek(year: 2026, week: 5)!]
-        let releases = { try weeks.map { try WeeklyMetrics(db: db).compute(week: $0, outcomeWeeks: 13).canonicalBytes } }
-        let before = try releases()
-        try db.write { db in
-            try db.execute("PRAGMA defer_foreign_keys = ON")
-            for table in ["referrals", "appointments", "measures"] {
-                try db.execute("UPDATE \(table) SET referral_key = 1000 - referral_key")
-            }
-        }
-        #expect(try db.scalarInt("SELECT min(referral_key) FROM referrals")! > 900)
-        #expect(try progressRows(db) == (try expectedRows(db)))
-        #expect(try releases() == before)
     }
 
     /// One attended contact of referral r00, written in its own transaction.
