@@ -43,6 +43,28 @@ private func temporaryPath() -> String {
         #expect(try db.scalarInt("SELECT n FROM summary") == 2)
     }
 
+    /// While one connection holds the write lock for a read, another connection reads the
+    /// same snapshot and cannot commit; nothing the holder does is kept; a read-only connection
+    /// cannot hold the lock.
+    @Test func aReadHoldingTheWriteLockKeepsOtherWritersOut() throws {
+        let path = temporaryPath()
+        let db = try Database(path: path, busyTimeoutMilliseconds: 50)
+        try db.execute("CREATE TABLE t (x INTEGER)")
+        try db.write { try $0.execute("INSERT INTO t VALUES (1)") }
+        let other = try Database(path: path, busyTimeoutMilliseconds: 50)
+        let seen = try db.readHoldingWriteLock { db in
+            try db.execute("INSERT INTO t VALUES (2)")  // not kept: the transaction is rolled back
+            #expect(throws: DatabaseError.self) { try other.write { try $0.execute("INSERT INTO t VALUES (3)") } }
+            return try other.read { try $0.scalarInt("SELECT count(*) FROM t") }
+        }
+        #expect(seen == 1)
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 1)
+        try other.write { try $0.execute("INSERT INTO t VALUES (3)") }  // the lock is gone
+        #expect(try db.scalarInt("SELECT count(*) FROM t") == 2)
+        let readOnly = try Database(path: path, mode: .readOnly)
+        #expect(throws: DatabaseError.self) { try readOnly.readHoldingWriteLock { _ in 0 } }
+    }
+
     @Test func writeCommitsOrRollsBackAsAWhole() throws {
         let db = try Database(path: temporaryPath())
         try db.execute("CREATE TABLE t (x INTEGER)")
