@@ -69,7 +69,8 @@ extension WeeklyMetrics {
     }
 
     /// The week's parts on two connections, or nil when this store cannot be shared (in
-    /// memory, or the write lock cannot be had: a read-only connection, another writer).
+    /// memory, or the write lock cannot be had: a read-only connection, another writer) or the
+    /// second connection failed.
     func computeOnTwoConnections(week: ISOWeek, outcomeWeeks: Int) throws -> ExactRelease? {
         guard !db.path.isEmpty, db.path != ":memory:", !db.path.hasPrefix("file::memory:") else { return nil }
         let other = WeekParts(path: db.path, settings: settings, week: week, outcomeWeeks: outcomeWeeks)
@@ -80,7 +81,9 @@ extension WeeklyMetrics {
                 let mine = Result { try compute(WeekPart.onCallingConnection, week: week, outcomeWeeks: outcomeWeeks) }
                 group.wait()
                 var results = try mine.get()
-                let theirs = try other.results()
+                // The second connection could not do its part (it could not open the store, say):
+                // one connection computes the week, and meets any real fault of the store itself.
+                guard let theirs = try? other.results() else { return nil }
                 results.domains = theirs.domains
                 results.builders.merge(theirs.builders) { own, _ in own }
                 return assemble(week, outcomeWeeks: outcomeWeeks, from: results)
