@@ -12,8 +12,6 @@ struct TableBuilder {
     /// week, each to nine breakdowns).
     private var classes: [ClassKey: Int] = [:]
     private var groupCells: [[String: Int32]] = []
-    /// The histogram class of each entry of ``groupCells``.
-    private var classOfCells: [ClassKey] = []
     private(set) var contributions: [Contribution] = []
     private var clients: [String: Int32] = [:]
     /// The clients' pseudonyms, by number (the order they were first added in).
@@ -50,7 +48,8 @@ struct TableBuilder {
             for (breakdown, groupType) in breakdowns.enumerated() where histogram.isPublished(by: groupType) {
                 for group in groupType == .practice ? [Group.practiceName] : domains[groupType] ?? [] {
                     for cls in histogram.classes {
-                        cell(group, breakdown: breakdown, of: classSlot(histogram.id, cls))
+                        let key = ClassKey(histogram: histogram.id, cls: cls)
+                        cell(group, breakdown: breakdown, of: key, at: classSlot(key))
                     }
                 }
             }
@@ -63,24 +62,22 @@ struct TableBuilder {
         let cls: String
     }
 
-    /// The first of the ``breakdowns`` slots of `histogram`'s class `cls` in ``groupCells``.
-    private mutating func classSlot(_ histogram: String, _ cls: String) -> Int {
-        let key = ClassKey(histogram: histogram, cls: cls)
+    /// The first of the ``breakdowns`` slots of the class `key` in ``groupCells``.
+    private mutating func classSlot(_ key: ClassKey) -> Int {
         if let slot = classes[key] { return slot }
         let slot = groupCells.count
         groupCells += Array(repeating: [:], count: breakdowns.count)
-        classOfCells += Array(repeating: key, count: breakdowns.count)
         classes[key] = slot
         return slot
     }
 
-    /// The cell of `group` in breakdown `breakdown` of the class at `slot`, made (at the end
-    /// of ``cells``, so cells keep the order they are first met in) when it is new.
+    /// The cell of `group` in breakdown `breakdown` of the class `key` (at `slot`, its
+    /// ``classSlot(_:)``), made (at the end of ``cells``, so cells keep the order they are
+    /// first met in) when it is new.
     @discardableResult
-    private mutating func cell(_ group: String, breakdown: Int, of slot: Int) -> Int32 {
+    private mutating func cell(_ group: String, breakdown: Int, of key: ClassKey, at slot: Int) -> Int32 {
         if let existing = groupCells[slot + breakdown][group] { return existing }
         let position = Int32(cells.count)
-        let key = classOfCells[slot + breakdown]
         cells.append(ClassCell(histogram: key.histogram, cls: key.cls, groupType: breakdowns[breakdown], group: group))
         groupCells[slot + breakdown][group] = position
         return position
@@ -105,7 +102,8 @@ struct TableBuilder {
         for pseudonym in part.clientNames { clientNumbers.append(client(pseudonym)) }
         var cellNumbers: [Int32] = []
         for key in part.cells {
-            cellNumbers.append(cell(key.group, breakdown: breakdowns.firstIndex(of: key.groupType)!, of: classSlot(key.histogram, key.cls)))
+            let cls = ClassKey(histogram: key.histogram, cls: key.cls)
+            cellNumbers.append(cell(key.group, breakdown: breakdowns.firstIndex(of: key.groupType)!, of: cls, at: classSlot(cls)))
         }
         contributions.reserveCapacity(contributions.count + part.contributions.count)
         for contribution in part.contributions {
@@ -122,14 +120,15 @@ struct TableBuilder {
         guard held.contains(histogram) else { return }
         let who = client(pseudonym)
         let narrowed = narrowedHistograms[histogram]
-        let slot = classSlot(histogram, cls)
+        let key = ClassKey(histogram: histogram, cls: cls)
+        let slot = classSlot(key)
         // A restricted client's groups are the practice alone: no breakdown counts it, not even
         // a contact breakdown's no-contact group.
         let practiceOnly = groups.count == 1 && groups[.practice] != nil
         for (breakdown, groupType) in breakdowns.enumerated() {
             guard let group = groups[groupType] ?? (Group.isContactBreakdown(groupType) && !practiceOnly ? Group.noContactName : nil),
                   narrowed?.isPublished(by: groupType) ?? true else { continue }
-            let position = cell(group, breakdown: breakdown, of: slot)
+            let position = cell(group, breakdown: breakdown, of: key, at: slot)
             contributions.append(Contribution(client: who, cell: position, amount: amount))
         }
     }

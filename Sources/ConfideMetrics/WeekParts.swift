@@ -35,34 +35,42 @@ extension WeeklyMetrics {
         let counts = eventCounts(upTo: week.end)
         var results = PartResults()
         for part in parts {
-            var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns.filter { $0 != .therapist })
-            switch part {
-            case .domains: results.domains = try publicDomains(week)
-            case .received: try referralsReceived(week, into: &caseload, counts: counts)
-            case .appointments: try appointments(from: week.start, to: week.end, into: &caseload)
-            case .openReferrals: try openReferrals(at: week.end, into: &caseload)
-            case .treatmentStarts: try treatmentStarts(week, into: &caseload, counts: counts)
-            case .endings: try endings(from: week.start, to: week.end, into: &caseload, counts: counts)
-            case .finishedCourses:
-                var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns.filter { $0 != .therapist })
-                try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &outcomes, counts: counts)
-                results.builders[part] = outcomes
+            if part == .domains {
+                results.domains = try publicDomains(week)
                 continue
             }
-            results.builders[part] = caseload
+            var table = weekTable(part == .finishedCourses ? .outcomes : .caseload)
+            switch part {
+            case .domains: break
+            case .received: try referralsReceived(week, into: &table, counts: counts)
+            case .appointments: try appointments(from: week.start, to: week.end, into: &table)
+            case .openReferrals: try openReferrals(at: week.end, into: &table)
+            case .treatmentStarts: try treatmentStarts(week, into: &table, counts: counts)
+            case .endings: try endings(from: week.start, to: week.end, into: &table, counts: counts)
+            case .finishedCourses:
+                try finishedCourses(from: week.adding(weeks: -(outcomeWeeks - 1)).start, to: week.end, into: &table, counts: counts)
+            }
+            results.builders[part] = table
         }
         return results
+    }
+
+    /// An empty builder of a weekly table: its breakdowns without the therapist's, whose
+    /// figures are released per supervision period (``compute(period:outcomeWeeks:)``), never
+    /// weekly.
+    func weekTable(_ name: TableName) -> TableBuilder {
+        TableBuilder(name: name, breakdowns: (name == .outcomes ? settings.outcomeBreakdowns : settings.caseloadBreakdowns).filter { $0 != .therapist })
     }
 
     /// The week's release from its parts: the tables declare the public groups, then take
     /// each measure's builder in the order of the measures.
     func assemble(_ week: ISOWeek, outcomeWeeks: Int, from results: PartResults) -> ExactRelease {
-        var caseload = TableBuilder(name: .caseload, breakdowns: settings.caseloadBreakdowns.filter { $0 != .therapist })
+        var caseload = weekTable(.caseload)
         caseload.declare(results.domains)
         for part in [WeekPart.received, .appointments, .openReferrals, .treatmentStarts, .endings] {
             if let builder = results.builders[part] { caseload.append(builder) }
         }
-        var outcomes = TableBuilder(name: .outcomes, breakdowns: settings.outcomeBreakdowns.filter { $0 != .therapist })
+        var outcomes = weekTable(.outcomes)
         outcomes.declare(results.domains)
         if let builder = results.builders[.finishedCourses] { outcomes.append(builder) }
         return ExactRelease(period: week, tables: [caseload.build(weeksCovered: 1), outcomes.build(weeksCovered: outcomeWeeks)])

@@ -34,7 +34,6 @@ public struct WeeklyMetrics {
     /// The exact release of `week`, every measure on this connection, in one read transaction.
     func computeOnOneConnection(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
         try db.read { _ in
-            // Therapist figures are released per supervision period (``compute(period:outcomeWeeks:)``), never weekly.
             assemble(week, outcomeWeeks: outcomeWeeks, from: try compute(WeekPart.allCases, week: week, outcomeWeeks: outcomeWeeks))
         }
     }

@@ -166,8 +166,8 @@ extension Schema {
     /// replacing what it held: each referral's latest contact is the row holding the greatest
     /// date and appointment id (SQLite takes a `max()` query's other columns from the row that
     /// holds the maximum; the date has a fixed width, so the text orders as the pair), and its
-    /// first two treatment sessions are two seeks into the same index, in its order. 0.7 s at 100,000 clients, against 4.5 s for the same rows numbered
-    /// with window functions.
+    /// first two treatment sessions are two seeks into the same index, in its order. 0.7 s at
+    /// 100,000 clients, against 4.5 s for the same rows numbered with window functions.
     public static let referralProgressRebuild = progressRebuild(key: "referral_key")
 
     /// ``referralProgressRebuild`` over the referral column `key` (version 11's `referral_id`).
