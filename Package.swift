@@ -7,7 +7,8 @@ import PackageDescription
 /// it imports (`.ci/run` builds with `--explicit-target-dependency-import-check error`;
 /// docs/architecture.md has the exact graph):
 /// ConfideModel (the canonical input contract, the calendar, tables and groups);
-/// CSQLite < ConfideStore < ConfideSchema; ConfideCSV; ConfideIngest (extract);
+/// CSQLite < ConfideStore < ConfideSchema; CLibPQ < ConfidePostgres (the PostgreSQL store's
+/// connection, on ConfideStore's values) < ConfideSchema; ConfideCSV; ConfideIngest (extract);
 /// ConfideMetrics (exact, in memory) < ConfidePrivacy (the only producer of releases);
 /// ConfideRelease (what is published; needs only ConfideModel) < ConfidePublish, which never
 /// sees ConfideMetrics or ConfidePrivacy; ConfidePipeline orchestrates; confide is the CLI.
@@ -37,10 +38,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         .target(name: "ConfideModel", swiftSettings: strict),
         .target(name: "CFileSystem"),
         .target(name: "ConfideStore", dependencies: ["CSQLite"], swiftSettings: strict),
-        .target(name: "ConfideSchema", dependencies: ["ConfideStore"], swiftSettings: strict),
+        .target(name: "ConfidePostgres", dependencies: ["CLibPQ", "ConfideStore"], swiftSettings: strict),
+        .target(name: "ConfideSchema", dependencies: ["ConfideStore", "ConfidePostgres"], swiftSettings: strict),
         .target(name: "ConfideCSV", swiftSettings: strict),
         .target(name: "ConfideIngest", dependencies: [
             "ConfideModel", "ConfideStore", "ConfideSchema", "ConfideCSV", .product(name: "Crypto", package: "swift-crypto"),
@@ -82,6 +86,7 @@ let package = Package(
 
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
+        .testTarget(name: "ConfidePostgresTests", dependencies: ["ConfidePostgres", "ConfideStore", "ConfideSchema"]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),
         .testTarget(name: "ConfideReleaseTests", dependencies: ["ConfideRelease", "ConfideModel"]),
