@@ -57,8 +57,8 @@ let package = Package(
         .target(name: "ConfideSynth", dependencies: ["ConfideModel"], swiftSettings: strict),
         .target(name: "ConfideAnonymity", swiftSettings: strict),
         .target(name: "ConfidePipeline", dependencies: [
-            "ConfideModel", "ConfideStore", "ConfideSchema", "ConfideCSV", "ConfideIngest", "ConfideMetrics", "ConfideRelease",
-            "ConfidePrivacy", "ConfidePublish", "ConfideSynth",
+            "ConfideModel", "ConfideStore", "ConfideSchema", "ConfidePostgres", "ConfideCSV", "ConfideIngest", "ConfideMetrics",
+            "ConfideRelease", "ConfidePrivacy", "ConfidePublish", "ConfideSynth",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -86,7 +86,7 @@ let package = Package(
 
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
-        .testTarget(name: "ConfidePostgresTests", dependencies: ["ConfidePostgres", "ConfideStore", "ConfideSchema"]),
+        .testTarget(name: "ConfidePostgresTests", dependencies: ["ConfidePostgres", "ConfideStore", "ConfideSchema", "ConfidePipeline"]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),
         .testTarget(name: "ConfideReleaseTests", dependencies: ["ConfideRelease", "ConfideModel"]),

@@ -8,6 +8,9 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case dataError = 65
     /// Input missing.
     case noInput = 66
+    /// A service the command needs is unavailable: the PostgreSQL server of `[store] url`
+    /// cannot be reached.
+    case unavailable = 69
     /// Output cannot be created.
     case cannotCreate = 73
     /// I/O error, for example a full disk.

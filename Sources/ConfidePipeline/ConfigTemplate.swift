@@ -4,8 +4,9 @@ import ConfideModel
 /// The commented `confide.toml` that `confide init` writes.
 public enum ConfigTemplate {
     /// The text of a new configuration; with a preset, its date order and mapping.
+    /// With `storeURL`, `[store]` names that PostgreSQL store (`url`) instead of the SQLite file.
     public static func render(practiceName: String = "My practice", sourcePath: String = "exports", publishDir: String = "Reports",
-                              preset: Preset? = nil) -> String {
+                              preset: Preset? = nil, storeURL: String? = nil) -> String {
         """
         # confide configuration. Paths are relative to this file.
         # Keys are documented in docs/configuration.md; names never change between versions.
@@ -29,8 +30,7 @@ public enum ConfigTemplate {
         \(preset.map(mappingText) ?? "")
 
         [store]
-        # The SQLite store: pseudonymised, allowlisted fields only.
-        path = "confide.sqlite"
+        \(storeText(storeURL))
 
         [privacy]
         # The practice key (HMAC-SHA256 pseudonyms). Mode 0600; back it up; never share it.
@@ -159,5 +159,21 @@ public enum ConfigTemplate {
             }
         }
         return out + "\""
+    }
+
+    /// The `[store]` lines: the SQLite file (the default), or a PostgreSQL URL.
+    private static func storeText(_ url: String?) -> String {
+        guard let url else {
+            return """
+            # The SQLite store: pseudonymised, allowlisted fields only. For a PostgreSQL store write
+            # url = "postgresql://USER@HOST:PORT/DATABASE" instead (never a password: docs/operations.md).
+            path = "confide.sqlite"
+            """
+        }
+        return """
+        # The PostgreSQL store (pseudonymised, allowlisted fields only). Its password is in a
+        # password file (PGPASSFILE, default ~/.pgpass), a service file or PGPASSWORD: never here.
+        url = \(tomlString(url))
+        """
     }
 }

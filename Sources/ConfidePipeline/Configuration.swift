@@ -3,6 +3,7 @@ public import ConfideIngest
 public import ConfideMetrics
 public import ConfidePrivacy
 import ConfideRelease
+public import ConfidePostgres
 public import Foundation
 import TOMLKit
 
@@ -25,8 +26,12 @@ public struct Configuration: Sendable {
     public var source: ExportSource
     /// `[source] date_format` (`iso`, `dd/mm/yyyy` or `mm/dd/yyyy`).
     public var dateOrder: DateOrder
-    /// `[store] path`, resolved.
+    /// `[store] path`, resolved: the SQLite store (also what the run lock, `<path>.lock`, is
+    /// named after when the store is on PostgreSQL).
     public var storePath: String
+    /// `[store] url`: a PostgreSQL store (issue 18); nil for the SQLite store at ``storePath``,
+    /// the default. Holds no password (``PostgresLocation``).
+    public var storeURL: PostgresLocation?
     /// `[privacy] key_file`, resolved.
     public var keyFile: String
     /// `[privacy]` mode, ε, δ, `min_clients`.
@@ -90,7 +95,9 @@ public struct Configuration: Sendable {
         sourceFormat = source.format.rawValue
         sourcePath = source.path
         dateOrder = source.dateOrder
+        let pathGiven = try reader.value("store", "path") != nil
         storePath = resolve(try reader.string("store", "path", default: "confide.sqlite"))
+        storeURL = try Self.storeLocation(reader, file: path, pathGiven: pathGiven)
         keyFile = resolve(try reader.string("privacy", "key_file", default: "confide.key"))
         let modeText = try reader.string("privacy", "mode", default: "dp")
         guard let mode = ProtectionMode(rawValue: modeText) else {
@@ -190,6 +197,23 @@ public struct Configuration: Sendable {
         var source = source
         source.dateOrder = dateOrder
         return source
+    }
+}
+
+extension Configuration {
+    /// `[store] url`, checked: a PostgreSQL URL without a password, and not beside `path`.
+    /// Messages never repeat the URL (it might hold a password).
+    fileprivate static func storeLocation(_ reader: TableReader, file: String, pathGiven: Bool) throws -> PostgresLocation? {
+        guard try reader.value("store", "url") != nil else { return nil }
+        let url = try reader.string("store", "url", default: "")
+        if pathGiven {
+            throw ConfideError(.config, "\(file): [store] gives both path (an SQLite store) and url (a PostgreSQL store); keep the one this practice uses and delete the other")
+        }
+        do {
+            return try PostgresLocation(url: url)
+        } catch {
+            throw ConfideError(.config, "\(file): [store] url \(error.description)")
+        }
     }
 }
 

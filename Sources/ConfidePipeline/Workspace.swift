@@ -24,6 +24,11 @@ public final class Workspace {
     public init(configuration: Configuration, logger: Logger = Logger(label: "confide")) throws {
         self.configuration = configuration
         self.logger = logger
+        if let location = configuration.storeURL {
+            let key = try KeyFile.load(from: configuration.keyFile, storeExists: PostgresStore.recordsKey(location))
+            try PostgresStore.prepare(location, key: key, createSchema: false)
+            throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create and check a PostgreSQL store ('confide init'); it cannot yet ingest into it or run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for now.")
+        }
         let loaded = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
         key = loaded
         pseudonymizer = Pseudonymizer(key: loaded)

@@ -22,6 +22,10 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A practice system's export mapping: \(Preset.all.map(\.name).joined(separator: ", ")).", valueName: "name"))
     var preset: String?
 
+    @Option(name: .customLong("store-url"),
+            help: ArgumentHelp("For a new configuration: keep the store in this PostgreSQL database (postgresql://USER@HOST:PORT/DB, no password; docs/operations.md) instead of an SQLite file.", valueName: "url"))
+    var storeURL: String?
+
     func run() throws {
         var chosen: Preset?
         if let preset {
@@ -31,10 +35,20 @@ struct InitCommand: ParsableCommand {
             }
             chosen = found
         }
-        let result = try failing { try Initialiser.initialise(directory: directory, practiceName: name, preset: chosen) }
+        let result = try failing { try Initialiser.initialise(directory: directory, practiceName: name, preset: chosen, storeURL: storeURL) }
         print(result.wroteConfiguration ? "wrote \(result.configuration)" : "kept existing \(result.configuration)")
         if let chosen, result.wroteConfiguration { print("mapped for preset \(chosen.name): check column names and value maps against your export") }
         print(result.createdKey ? "created key \(result.keyFile) (mode 0600): back it up, never share it" : "kept existing key \(result.keyFile)")
+        if let store = result.postgres {
+            print(store.createdSchema ? "created the confide store in PostgreSQL \(store.server)" : "kept the existing confide store in PostgreSQL \(store.server)")
+        }
+        if result.postgres != nil {
+            print("""
+                next: this version of confide creates and checks a PostgreSQL store; ingest and runs on it come in a later \
+                version (docs/architecture.md, "PostgreSQL"). For now keep the practice on an SQLite store ([store] path).
+                """)
+            return
+        }
         print("""
             next:
               1. put the practice system's exports in \(result.exports) (docs/input-format.md, or --preset for its own names)
