@@ -23,8 +23,10 @@ public final class PostgresConnection {
     ///   - connectTimeoutSeconds: how long to wait for the server before ``PostgresError/Kind/unreachable``.
     /// - Throws: ``PostgresError`` of kind `unreachable`, `authentication` or `missingDatabase`.
     public init(_ location: PostgresLocation, connectTimeoutSeconds: Int = 10) throws(PostgresError) {
-        let keywords = ["dbname", "application_name", "connect_timeout", "client_encoding"]
-        let values = [location.url, "confide", String(connectTimeoutSeconds), "UTF8"]
+        // Defaults first, the URL last: libpq lets later settings override earlier ones, so what
+        // the URL says (its own connect_timeout, say) wins.
+        let keywords = ["application_name", "connect_timeout", "client_encoding", "dbname"]
+        let values = ["confide", String(connectTimeoutSeconds), "UTF8", location.url]
         let connection = withCStrings(keywords) { keywordPointers in
             withCStrings(values) { valuePointers in PQconnectdbParams(keywordPointers, valuePointers, 1) }
         }

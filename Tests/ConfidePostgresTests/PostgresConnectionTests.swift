@@ -64,6 +64,13 @@ struct PostgresConnectionTests {
         #expect(try db.scalarInt("SELECT sum(n) FROM t WHERE s LIKE 'row %'") == (0..<20_000).reduce(0, +))
     }
 
+    @Test func whatTheURLSaysOverridesConfidesDefaults() throws {
+        let location = try PostgresTestServer.freshDatabase()
+        #expect(try PostgresConnection(location).scalarString("SELECT current_setting('application_name')") == "confide")
+        let named = try PostgresLocation(url: location.url + "&application_name=network-lead")
+        #expect(try PostgresConnection(named).scalarString("SELECT current_setting('application_name')") == "network-lead")
+    }
+
     @Test func aTransactionThatThrowsLeavesNothing() throws {
         let db = try PostgresConnection(try PostgresTestServer.freshDatabase())
         try db.execute("CREATE TABLE t (n BIGINT PRIMARY KEY)")
