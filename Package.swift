@@ -76,7 +76,7 @@ let package = Package(
         .target(name: "ConfideBench", dependencies: ["ConfideModel", "ConfideSynth"], swiftSettings: strict),
         .executableTarget(name: "confide-bench", dependencies: [
             "ConfideBench", "ConfidePipeline", "ConfideIngest", "ConfideMetrics", "ConfideRelease", "ConfidePrivacy",
-            "ConfidePublish", "ConfideStore", "ConfideModel",
+            "ConfidePublish", "ConfideStore", "ConfideModel", "ConfidePostgres", "ConfideSchema",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),

@@ -9,6 +9,6 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmark confide's stages against sqlite3 .import, pandas, PipelineDP and OpenDP on synthetic practices.",
         discussion: "Each stage runs in a child process of this program (the subcommands below); see docs/performance.md.",
         subcommands: [SuiteCommand.self, IngestStageCommand.self, ReleaseStagesCommand.self, WeeklyRunStageCommand.self,
-                      DPCountsStageCommand.self, SnapshotStageCommand.self],
+                      DPCountsStageCommand.self, SnapshotStageCommand.self, PostgresLoadStageCommand.self],
         defaultSubcommand: SuiteCommand.self)
 }
