@@ -86,7 +86,10 @@ let package = Package(
 
         .testTarget(name: "ConfideModelTests", dependencies: ["ConfideModel"]),
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
-        .testTarget(name: "ConfidePostgresTests", dependencies: ["ConfidePostgres", "ConfideStore", "ConfideSchema", "ConfidePipeline"]),
+        .testTarget(name: "ConfidePostgresTests", dependencies: [
+            "ConfidePostgres", "ConfideStore", "ConfideSchema", "ConfidePipeline", "ConfideMetrics", "ConfidePrivacy", "ConfideRelease",
+            "ConfideModel",
+        ]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),
         .testTarget(name: "ConfideReleaseTests", dependencies: ["ConfideRelease", "ConfideModel"]),

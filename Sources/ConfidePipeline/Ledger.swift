@@ -72,14 +72,15 @@ public struct WindowCharge: Sendable, Equatable {
     }
 }
 
-/// The budget ledger in the store: every charge, never edited, and the 52-week checks.
+/// The budget ledger in the store: every charge, never edited, and the 52-week checks. On SQLite
+/// or PostgreSQL (``ConfideStore/SQLConnection``).
 struct Ledger {
-    let db: Database
+    let db: any SQLConnection
 
     func entries() throws -> [LedgerEntry] {
-        try db.cachedStatement("""
+        try db.fetch("""
             SELECT period, epsilon, delta, created, epsilon_events, events_per_year FROM ledger ORDER BY period_start, entry_id
-            """).map { row in
+            """, []) { row in
             var entry = LedgerEntry(period: row.string(0), epsilon: row.double(1), delta: row.double(2), created: row.string(3))
             let events = (try? JSONSerialization.jsonObject(with: Data(row.string(4).utf8))) as? [String: Double] ?? [:]
             entry.epsilonEvents = Dictionary(uniqueKeysWithValues: events.compactMap { key, value in

@@ -3,9 +3,10 @@ import ConfideModel
 import ConfideStore
 import Foundation
 
-/// Stored releases: the protected values of each published period, noise included.
+/// Stored releases: the protected values of each published period, noise included. On SQLite
+/// or PostgreSQL (``ConfideStore/SQLConnection``).
 struct ReleaseStore {
-    let db: Database
+    let db: any SQLConnection
 
     struct Stored {
         let release: ProtectedRelease
@@ -16,23 +17,20 @@ struct ReleaseStore {
 
     /// The stored release whose `period` is `key` in `table` (`releases` or `supervision_releases`).
     private func find(_ key: String, in table: String) throws -> Stored? {
-        var found: (String, String)?
-        try db.cachedStatement("SELECT payload, data_hash FROM \(table) WHERE period = ?").forEachRow([key]) {
-            found = ($0.string(0), $0.string(1))
-        }
-        guard let (payload, hash) = found else { return nil }
+        let found = try db.fetch("SELECT payload, data_hash FROM \(table) WHERE period = ?", [key]) { ($0.string(0), $0.string(1)) }
+        guard let (payload, hash) = found.first else { return nil }
         return Stored(release: try ReleaseCodec.decode(payload), dataHash: hash)
     }
 
     /// Every week with a stored release, oldest first.
     func releasedWeeks() throws -> [ISOWeek] {
-        try db.cachedStatement("SELECT period FROM releases ORDER BY period").map([]) { $0.string(0) }.compactMap(ISOWeek.init)
+        try db.fetch("SELECT period FROM releases ORDER BY period", []) { $0.string(0) }.compactMap(ISOWeek.init)
     }
 
     /// Releases of the `count` weeks before `period`, oldest first (missing weeks skipped).
     func history(before period: ISOWeek, weeks count: Int) throws -> [ProtectedRelease] {
-        try db.cachedStatement("SELECT payload FROM releases WHERE period >= ? AND period < ? ORDER BY period")
-            .map([period.adding(weeks: -count).description, period.description]) { try ReleaseCodec.decode($0.string(0)) }
+        try db.fetch("SELECT payload FROM releases WHERE period >= ? AND period < ? ORDER BY period",
+                     [period.adding(weeks: -count).description, period.description]) { try ReleaseCodec.decode($0.string(0)) }
     }
 
     func save(_ release: ProtectedRelease, period: ISOWeek, dataHash: String, created: String) throws {
@@ -50,8 +48,8 @@ struct ReleaseStore {
     /// Supervision releases of at most `count` periods before `period` that closed in the 52
     /// weeks to its end, oldest first.
     func history(before period: SupervisionPeriod, periods count: Int) throws -> [ProtectedRelease] {
-        let all = try db.cachedStatement("SELECT payload FROM supervision_releases WHERE last_week >= ? AND last_week < ? ORDER BY last_week")
-            .map([period.last.adding(weeks: -51).description, period.first.description]) { try ReleaseCodec.decode($0.string(0)) }
+        let all = try db.fetch("SELECT payload FROM supervision_releases WHERE last_week >= ? AND last_week < ? ORDER BY last_week",
+                               [period.last.adding(weeks: -51).description, period.first.description]) { try ReleaseCodec.decode($0.string(0)) }
         return Array(all.suffix(count))
     }
 
@@ -67,8 +65,9 @@ struct ReleaseStore {
     /// The stored case lists of supervision period `period`, by therapist (empty when the
     /// period was released without them).
     func caseLists(_ period: SupervisionPeriod) throws -> [ProtectedCaseList] {
-        try db.cachedStatement("SELECT payload FROM case_lists WHERE period = ? ORDER BY therapist")
-            .map([period.description]) { try ProtectedCaseList.decoded(from: Data($0.string(0).utf8)) }
+        try db.fetch("SELECT payload FROM case_lists WHERE period = ? ORDER BY therapist", [period.description]) {
+            try ProtectedCaseList.decoded(from: Data($0.string(0).utf8))
+        }
     }
 
     /// Stores `lists` as the case lists of `period`, replacing any stored before.

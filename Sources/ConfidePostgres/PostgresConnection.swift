@@ -84,12 +84,12 @@ public final class PostgresConnection {
 
     /// The first column of the first row as an integer, or nil when there is no row or it is NULL.
     public func scalarInt(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws(PostgresError) -> Int? {
-        try query(sql, arguments).first?.int(0)
+        try query(sql, arguments).first?.optionalInt(0)
     }
 
     /// The first column of the first row as text, or nil when there is no row or it is NULL.
     public func scalarString(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws(PostgresError) -> String? {
-        try query(sql, arguments).first?.string(0)
+        try query(sql, arguments).first?.optionalString(0)
     }
 
     /// Runs `body` in a transaction (`SERIALIZABLE` by default): committed when it returns,

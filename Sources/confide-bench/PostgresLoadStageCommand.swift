@@ -32,7 +32,7 @@ struct PostgresLoadStageCommand: ParsableCommand {
         let indexes = try db.query("""
             SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1::text[])
                 AND indexname NOT LIKE '%_pkey'
-            """, ["{\(Self.tables.joined(separator: ","))}"]).map { ($0.string(0)!, $0.string(1)!) }
+            """, ["{\(Self.tables.joined(separator: ","))}"]).map { ($0.string(0), $0.string(1)) }
         for (name, _) in indexes { try db.execute("DROP INDEX \(name)") }
         try db.execute("ALTER TABLE appointments DISABLE TRIGGER USER")
         // The primary keys and the references to referrals are built and checked once, after
@@ -42,7 +42,7 @@ struct PostgresLoadStageCommand: ParsableCommand {
             WHERE contype IN ('f', 'p') AND connamespace = 'public'::regnamespace
                 AND conrelid::regclass::text = ANY($1::text[])
             ORDER BY contype DESC
-            """, ["{\(Self.tables.joined(separator: ","))}"]).map { ($0.string(0)!, $0.string(1)!, $0.string(2)!) }
+            """, ["{\(Self.tables.joined(separator: ","))}"]).map { ($0.string(0), $0.string(1), $0.string(2)) }
         for (table, name, _) in foreignKeys.reversed() { try db.execute("ALTER TABLE \(table) DROP CONSTRAINT \(name)") }
         var rows = 0
         var figures: [String: Double] = [:]
@@ -53,7 +53,7 @@ struct PostgresLoadStageCommand: ParsableCommand {
                     let columns = try db.query("""
                         SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1
                         ORDER BY ordinal_position
-                        """, [table]).map { $0.string(0)! }
+                        """, [table]).map { $0.string(0) }
                     let copied = try db.copy(into: table, columns: columns) { copy in
                         try sqlite.makeStatement("SELECT \(columns.joined(separator: ", ")) FROM \(table)").forEachRow { row in
                             copy.append((0..<columns.count).map { row.value($0) })

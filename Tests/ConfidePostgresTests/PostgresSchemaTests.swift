@@ -32,16 +32,16 @@ struct PostgresSchemaTests {
             SELECT table_name, column_name FROM information_schema.columns
             WHERE table_schema = 'public' ORDER BY table_name, ordinal_position
             """) {
-            postgresColumns[row.string(0)!, default: []].append(row.string(1)!)
+            postgresColumns[row.string(0), default: []].append(row.string(1))
         }
         #expect(postgresColumns == sqliteColumns)
         // SQLite names a primary key's index itself (sqlite_autoindex_*); PostgreSQL's are *_pkey.
         let postgresIndexes = Set(try db.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
-            .map { $0.string(0)! }.filter { !$0.hasSuffix("_pkey") })
+            .map { $0.string(0) }.filter { !$0.hasSuffix("_pkey") })
         #expect(postgresIndexes == sqliteIndexes)
         var sqliteTriggers: Set<String> = []
         try sqlite.cachedStatement("SELECT name FROM sqlite_schema WHERE type = 'trigger'").forEachRow([]) { sqliteTriggers.insert($0.string(0)) }
-        let postgresTriggers = Set(try db.query("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").map { $0.string(0)! })
+        let postgresTriggers = Set(try db.query("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal").map { $0.string(0) })
         #expect(postgresTriggers == sqliteTriggers)
     }
 
@@ -82,7 +82,7 @@ struct PostgresSchemaTests {
                 VALUES ($1, $1, '2026-01-05', 'female', 'white_british', 'gp', 'depression') RETURNING referral_key
                 """, [DatabaseValue.blob(Array(repeating: byte, count: 16))])))
         }
-        func stale() throws -> [Int] { try db.query("SELECT referral_key FROM referral_progress_stale ORDER BY 1").map { $0.int(0)! } }
+        func stale() throws -> [Int] { try db.query("SELECT referral_key FROM referral_progress_stale ORDER BY 1").map { $0.int(0) } }
         func contact(_ id: UInt8, _ key: Int, status: String) throws {
             try db.query("""
                 INSERT INTO appointments (appointment_id, referral_key, therapist_id, date, kind, status, modality, delivery)

@@ -106,7 +106,7 @@ struct PostgresShardingTests {
             let rows = try #require(try shard.scalarInt("SELECT count(*) FROM appointments_part"))
             #expect(rows > 0, "both shards hold rows")
             onShards += rows
-            let clients = Set(try shard.query("SELECT DISTINCT encode(client_id, 'hex') FROM referrals_part").map { $0.string(0)! })
+            let clients = Set(try shard.query("SELECT DISTINCT encode(client_id, 'hex') FROM referrals_part").map { $0.string(0) })
             #expect(clientsSeen.isDisjoint(with: clients), "a client on two shards")
             clientsSeen.formUnion(clients)
         }
@@ -187,7 +187,7 @@ struct SyntheticRows {
 }
 
 /// SplitMix64: a seeded generator for test data.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
