@@ -129,11 +129,13 @@ public final class PostgresConnection {
         try query("SELECT pg_advisory_unlock($1::bigint)", [key])
     }
 
-    /// Loads rows into `table` with `COPY ... FROM STDIN` (text format): `body` writes the rows
-    /// to the ``PostgresCopy`` it is given, which sends them in large chunks. Returns the
-    /// number of rows the server stored. Inside a transaction, a failure leaves nothing.
-    public func copy(into table: String, columns: [String], _ body: (inout PostgresCopy) throws -> Void) throws -> Int {
-        let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+    /// Loads rows into `table` with `COPY ... FROM STDIN` (text format, or binary: see
+    /// ``PostgresCopy/Format``): `body` writes the rows to the ``PostgresCopy`` it is given,
+    /// which sends them in large chunks. Returns the number of rows the server stored. Inside a
+    /// transaction, a failure leaves nothing.
+    public func copy(into table: String, columns: [String], format: PostgresCopy.Format = .text,
+                     _ body: (inout PostgresCopy) throws -> Void) throws -> Int {
+        let sql = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN" + (format == .binary ? " WITH (FORMAT binary)" : "")
         let start = PQexec(handle, sql)
         let status = start.map(PQresultStatus) ?? PGRES_FATAL_ERROR
         if status != PGRES_COPY_IN {
@@ -141,14 +143,14 @@ public final class PostgresConnection {
             try check(start, sql: sql)
         }
         PQclear(start)
-        var copy = PostgresCopy(columns: columns.count) { [handle] bytes in
+        var copy = PostgresCopy(columns: columns.count, format: format) { [handle] bytes in
             bytes.withUnsafeBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) == 1 }
             }
         }
         do {
             try body(&copy)
-            guard copy.flush() else { throw connectionError(sql: sql) }
+            guard copy.finish() else { throw connectionError(sql: sql) }
         } catch {
             _ = PQputCopyEnd(handle, "confide stopped the load")
             drainResults()

@@ -21,10 +21,19 @@ struct PostgresLoadStageCommand: ParsableCommand {
     @Option(help: "An empty PostgreSQL database (postgresql://USER@HOST:PORT/DB; libpq finds the password).")
     var url: String
 
+    @Option(help: "COPY format: text or binary.")
+    var format: String = "binary"
+
     /// The tables copied, in load order (referrals first: the others reference them).
     static let tables = ["referrals", "appointments", "measures"]
 
     func run() throws {
+        let copyFormat: PostgresCopy.Format
+        switch format {
+        case "text": copyFormat = .text
+        case "binary": copyFormat = .binary
+        default: throw ValidationError("--format is text or binary")
+        }
         let sqlite = try Database(path: store, mode: .readOnly)
         let db = try PostgresConnection(try PostgresLocation(url: url))
         try PostgresSchema.create(on: db)
@@ -54,7 +63,7 @@ struct PostgresLoadStageCommand: ParsableCommand {
                         SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1
                         ORDER BY ordinal_position
                         """, [table]).map { $0.string(0) }
-                    let copied = try db.copy(into: table, columns: columns) { copy in
+                    let copied = try db.copy(into: table, columns: columns, format: copyFormat) { copy in
                         try sqlite.makeStatement("SELECT \(columns.joined(separator: ", ")) FROM \(table)").forEachRow { row in
                             copy.append((0..<columns.count).map { row.value($0) })
                         }

@@ -37,18 +37,20 @@ struct PostgresLocationTests {
 
 @Suite("PostgreSQL connection", .enabled(if: PostgresTestServer.runs), .serialized)
 struct PostgresConnectionTests {
-    @Test func valuesRoundTripThroughParametersAndCopy() throws {
+    @Test(arguments: [PostgresCopy.Format.text, .binary])
+    func valuesRoundTripThroughParametersAndCopy(format: PostgresCopy.Format) throws {
         let db = try PostgresConnection(try PostgresTestServer.freshDatabase())
         try db.execute("CREATE TABLE t (n BIGINT, x DOUBLE PRECISION, s TEXT, b BYTEA)")
         let awkward = "tab\there\nnewline \\ backslash \r return, ünïcode"
         let bytes: [UInt8] = [0, 1, 0x5c, 0x09, 0x0a, 0xff, 0x80]
         try db.query("INSERT INTO t VALUES ($1, $2, $3, $4)", [Int64.min, 0.25, awkward, DatabaseValue.blob(bytes)])
-        let copied = try db.copy(into: "t", columns: ["n", "x", "s", "b"]) { copy in
+        let copied = try db.copy(into: "t", columns: ["n", "x", "s", "b"], format: format) { copy in
             copy.append([Int64.max, -1.5, awkward, DatabaseValue.blob(bytes)])
             copy.append([DatabaseValue.null, DatabaseValue.null, DatabaseValue.null, DatabaseValue.null])
-            for n in 0..<20_000 { copy.append([n, Double(n), "row \(n)", DatabaseValue.blob([UInt8(n & 0xff)])]) }
+            copy.append([0, 0.0, "", DatabaseValue.blob([])])
+            for n in 0..<20_000 { copy.append([n, Double(n) / 3, "row \(n)", DatabaseValue.blob([UInt8(n & 0xff)])]) }
         }
-        #expect(copied == 20_002)
+        #expect(copied == 20_003)
         let rows = try db.query("SELECT n, x, s, b FROM t WHERE n IN ($1, $2) ORDER BY n", [Int64.min, Int64.max])
         #expect(rows.count == 2)
         #expect(rows[0].int(0) == Int(Int64.min))
@@ -61,7 +63,10 @@ struct PostgresConnectionTests {
         }
         let nulls = try db.query("SELECT n, x, s, b FROM t WHERE n IS NULL")
         #expect(nulls == [PostgresRow(fields: [nil, nil, nil, nil])])
+        let empty = try db.query("SELECT x, s, b FROM t WHERE n = 0 AND s = ''")
+        #expect(empty.count == 1 && empty.first?.bytes(2) == [])
         #expect(try db.scalarInt("SELECT sum(n) FROM t WHERE s LIKE 'row %'") == (0..<20_000).reduce(0, +))
+        #expect(try db.scalarInt("SELECT count(*) FROM t WHERE s LIKE 'row %' AND x = n::double precision / 3") == 20_000)
     }
 
     @Test func whatTheURLSaysOverridesConfidesDefaults() throws {
