@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
         .testTarget(name: "ConfidePostgresTests", dependencies: [
             "ConfidePostgres", "ConfideStore", "ConfideSchema", "ConfidePipeline", "ConfideMetrics", "ConfidePrivacy", "ConfideRelease",
-            "ConfideModel",
+            "ConfideModel", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),

@@ -42,7 +42,7 @@ public enum ScheduledRun {
                            purged: ((PurgeReport) -> Void)? = nil,
                            ingested: ((IngestReport) -> Void)? = nil,
                            weekFinished: ((WeekOutcome, Int, Int) -> Void)? = nil) throws -> RunSummary {
-        let lock = try RunLock(path: configuration.storePath + ".lock", wait: wait)
+        let lock = try RunLock(configuration, wait: wait)
         defer { withExtendedLifetime(lock) {} }
         let workspace = try Workspace(configuration: configuration, logger: logger)
         let runID = try workspace.beginRunLog(command: "run")

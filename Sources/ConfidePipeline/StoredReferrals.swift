@@ -5,7 +5,7 @@ extension Workspace {
     /// Opens the workspace of `configuration` holding the run lock (exit 75 at once when a run
     /// holds it), so that a purge or an erasure never interleaves with a run, and calls `body`.
     public static func locked<T>(_ configuration: Configuration, logger: Logger, _ body: (Workspace) throws -> T) throws -> T {
-        let lock = try RunLock(path: configuration.storePath + ".lock", wait: false)
+        let lock = try RunLock(configuration, wait: false)
         defer { withExtendedLifetime(lock) {} }
         return try body(Workspace(configuration: configuration, logger: logger))
     }

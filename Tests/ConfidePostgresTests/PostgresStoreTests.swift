@@ -1,7 +1,8 @@
-import ConfidePipeline
+@testable import ConfidePipeline
 import ConfidePostgres
 import ConfideSchema
 import Foundation
+import Logging
 import Testing
 
 /// `[store] url` from the configuration to the exit code: every bad input of issue 18 gives
@@ -135,6 +136,27 @@ struct PostgresStoreTests {
         let noDatabase = status { try open(absent) }
         #expect(noDatabase?.0 == .config)
         #expect(noDatabase?.1.contains("createdb") == true)
+    }
+
+    @Test func theRunLockOfAPostgresStoreKeepsASecondRunOut() throws {
+        let location = try PostgresTestServer.freshDatabase()
+        let folder = try practice(store: "url = \"\(location.url)\"")
+        _ = try Initialiser.initialise(directory: folder)
+        let configuration = try Configuration(path: folder + "/confide.toml")
+        var first: RunLock? = try RunLock(configuration, wait: false)
+        let second = status { _ = try RunLock(configuration, wait: false) }
+        #expect(second?.0 == .tryLater)
+        #expect(second?.1.contains(location.description) == true)
+        // A scheduled run meets the same lock before it opens anything.
+        let run = status { _ = try ScheduledRun.run(configuration, selection: .latest, logger: Logger(label: "test")) }
+        #expect(run?.0 == .tryLater)
+        first = nil
+        #expect(first == nil)
+        _ = try RunLock(configuration, wait: false)
+        // Unreachable: exit 69, as for any other command.
+        let port = try freePort()
+        let nowhere = try practice(store: "url = \"postgresql://confide@127.0.0.1:\(port)/riverside?connect_timeout=5\"")
+        #expect(status { _ = try RunLock(try Configuration(path: nowhere + "/confide.toml"), wait: false) }?.0 == .unavailable)
     }
 
     @Test func aUserWhoMayNotCreateTablesIsExit77AndNothingIsCreated() throws {
