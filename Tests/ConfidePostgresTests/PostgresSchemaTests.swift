@@ -72,6 +72,21 @@ struct PostgresSchemaTests {
         #expect(try add(3) > second)
     }
 
+    /// The keys SQLite numbers when an insert leaves them out are numbered on PostgreSQL too.
+    @Test func insertsThatLeaveTheirKeyOutAreNumbered() throws {
+        let db = try PostgresConnection(try PostgresTestServer.freshDatabase())
+        try PostgresSchema.create(on: db)
+        let inserts = [
+            "INSERT INTO ingest_runs (started, source, mode) VALUES ('2026-12-07T10:00:00Z', 'csv', 'delta') RETURNING run_id",
+            "INSERT INTO ledger (period, period_start, epsilon, delta, created, note) VALUES ('2026-W10', '2026-03-02', 1.1, 0, 'now', 'w') RETURNING entry_id",
+            "INSERT INTO runs (started, command, outcome, exit_code, detail) VALUES ('now', 'run', 'running', -1, '') RETURNING run_id",
+        ]
+        for insert in inserts {
+            let first = try #require(try db.scalarInt(insert)), second = try #require(try db.scalarInt(insert))
+            #expect(second == first + 1, "\(insert)")
+        }
+    }
+
     @Test func theTriggersNoteTheReferralsWhoseAttendedContactsChange() throws {
         let db = try PostgresConnection(try PostgresTestServer.freshDatabase())
         try PostgresSchema.create(on: db)
