@@ -26,8 +26,7 @@ public struct Configuration: Sendable {
     public var source: ExportSource
     /// `[source] date_format` (`iso`, `dd/mm/yyyy` or `mm/dd/yyyy`).
     public var dateOrder: DateOrder
-    /// `[store] path`, resolved: the SQLite store (also what the run lock, `<path>.lock`, is
-    /// named after when the store is on PostgreSQL).
+    /// `[store] path`, resolved: the SQLite store (unused when ``storeURL`` is set).
     public var storePath: String
     /// `[store] url`: a PostgreSQL store (issue 18); nil for the SQLite store at ``storePath``,
     /// the default. Holds no password (``PostgresLocation``).

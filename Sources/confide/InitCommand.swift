@@ -41,8 +41,6 @@ struct InitCommand: ParsableCommand {
         print(result.createdKey ? "created key \(result.keyFile) (mode 0600): back it up, never share it" : "kept existing key \(result.keyFile)")
         if let store = result.postgres {
             print(store.createdSchema ? "created the confide store in PostgreSQL \(store.server)" : "kept the existing confide store in PostgreSQL \(store.server)")
-        }
-        if result.postgres != nil {
             print("""
                 next: this version of confide creates and checks a PostgreSQL store; ingest and runs on it come in a later \
                 version (docs/architecture.md, "PostgreSQL"). For now keep the practice on an SQLite store ([store] path).
