@@ -226,7 +226,7 @@ private func withParameters<T>(_ values: [DatabaseValue],
         case .blob(let bytes):
             let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: max(bytes.count, 1))
             bytes.withUnsafeBufferPointer { source in
-                source.withMemoryRebound(to: CChar.self) { buffer.update(from: $0.baseAddress!, count: bytes.count) }
+                source.withMemoryRebound(to: CChar.self) { if let base = $0.baseAddress, !$0.isEmpty { buffer.update(from: base, count: $0.count) } }
             }
             buffers.append(buffer); lengths.append(Int32(bytes.count)); formats.append(1)
         }

@@ -63,6 +63,8 @@ struct PostgresConnectionTests {
         }
         let nulls = try db.query("SELECT n, x, s, b FROM t WHERE n IS NULL")
         #expect(nulls == [PostgresRow(fields: [nil, nil, nil, nil])])
+        try db.query("INSERT INTO t VALUES ($1, $2, $3, $4)", [-7, 0.0, "", DatabaseValue.blob([])])
+        #expect(try db.query("SELECT b FROM t WHERE n = -7").first?.bytes(0) == [], "an empty parameter is an empty bytea")
         let empty = try db.query("SELECT x, s, b FROM t WHERE n = 0 AND s = ''")
         #expect(empty.count == 1 && empty.first?.bytes(2) == [])
         #expect(try db.scalarInt("SELECT sum(n) FROM t WHERE s LIKE 'row %'") == (0..<20_000).reduce(0, +))
