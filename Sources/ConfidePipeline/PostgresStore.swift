@@ -33,6 +33,8 @@ public enum PostgresStore {
             var created = false
             do {
                 created = createSchema ? try PostgresSchema.create(on: db) : false
+                // A store of an earlier version is brought up to this one, as SQLite's is on open.
+                try PostgresSchema.migrate(db)
                 try PostgresSchema.check(db)
             } catch let problem as PostgresSchema.Problem {
                 throw schemaError(problem, server: location.description)

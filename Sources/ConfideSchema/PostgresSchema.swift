@@ -9,16 +9,26 @@ public import ConfidePostgres
 ///   sequence never gives a number twice, so no row can take a deleted referral's number. So
 ///   are the other keys SQLite numbers itself when an insert leaves them out (an `INTEGER
 ///   PRIMARY KEY`: `ingest_runs.run_id`, `ledger.entry_id`, `runs.run_id`).
-/// - The triggers that note referrals whose attended contacts changed
-///   (`referral_progress_stale`) are one PL/pgSQL function on `appointments`.
+/// - The four triggers that note referrals whose attended contacts changed
+///   (`referral_progress_stale`) keep SQLite's names and conditions and call one PL/pgSQL
+///   function, told which row's referral to note.
 /// - The version lives in `meta` (`schema_version`), where SQLite keeps it in `PRAGMA
 ///   user_version`.
 ///
-/// A PostgreSQL store starts at this version; each later change of the SQLite schema comes
-/// with its PostgreSQL step (a test holds the two versions equal).
+/// A PostgreSQL store is created at ``baseVersion`` and brought up by ``steps``, each its own
+/// transaction, as SQLite's migrator does; each later change of the SQLite schema comes with
+/// its PostgreSQL step (a test holds the two versions equal).
 public enum PostgresSchema {
+    /// The version a new PostgreSQL store is created at (the SQLite schema's version when
+    /// PostgreSQL stores began).
+    public static let baseVersion = 14
+
+    /// The steps after ``baseVersion``, in order: `steps[i]` brings a store from version
+    /// `baseVersion + i` to `baseVersion + i + 1`. Never edited once released.
+    static let steps: [String] = []
+
     /// The version this confide writes: the SQLite store's.
-    public static let version = 14
+    public static var version: Int { baseVersion + steps.count }
 
     /// What is wrong with a database as a confide store.
     public enum Problem: Error, Sendable, Equatable {
@@ -30,39 +40,81 @@ public enum PostgresSchema {
         case older(Int)
     }
 
-    /// The version of the schema in `db`'s database.
+    /// Checks that `db`'s database holds a confide store of this version.
     ///
     /// - Throws: ``Problem/missing`` when it has no confide schema, ``Problem/newer(_:)`` or
     ///   ``Problem/older(_:)`` when it is not this version; ``PostgresError`` when it cannot be
     ///   read (a permission, a lost connection).
     public static func check(_ db: PostgresConnection) throws {
-        guard try db.scalarString("SELECT to_regclass('meta')::text") != nil else { throw Problem.missing }
-        let stored = try db.scalarInt("SELECT value::bigint FROM meta WHERE key = 'schema_version'") ?? 0
+        let stored = try storedVersion(db)
         if stored > version { throw Problem.newer(stored) }
         if stored < version { throw Problem.older(stored) }
     }
 
-    /// Creates the schema in `db`'s database, in one transaction, unless it is there already.
+    /// The version of the confide store in `db`'s database.
+    ///
+    /// - Throws: ``Problem/missing`` when it has none.
+    static func storedVersion(_ db: PostgresConnection) throws -> Int {
+        guard try db.scalarString("SELECT to_regclass('meta')::text") != nil else { throw Problem.missing }
+        return try db.scalarInt("SELECT value::bigint FROM meta WHERE key = 'schema_version'") ?? 0
+    }
+
+    /// Creates the schema in `db`'s database at ``baseVersion``, in one transaction, unless it
+    /// is there already, then brings it to ``version`` (``migrate(_:steps:)``).
     ///
     /// - Returns: true when it was created now, false when the database already had it.
-    /// - Throws: ``Problem`` for a schema of another version; ``PostgresError`` when the user
-    ///   may not create tables (kind `permission`) or the connection fails (nothing is then
-    ///   created).
+    /// - Throws: ``Problem/newer(_:)`` for a schema of a newer confide; ``PostgresError`` when
+    ///   the user may not create tables (kind `permission`) or the connection fails (nothing of
+    ///   the failed transaction is then kept).
     @discardableResult
     public static func create(on db: PostgresConnection) throws -> Bool {
-        try db.transaction { db in
+        let created = try db.transaction { db in
             // Two confides creating the schema at once: the second waits, then finds it.
             try db.query("SELECT pg_advisory_xact_lock($1::bigint)", [schemaLock])
             do {
-                try check(db)
+                _ = try storedVersion(db)
                 return false
             } catch Problem.missing {
                 try db.execute(tables)
                 try db.execute(progressTriggers)
-                try db.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1)", [String(version)])
+                try db.query("INSERT INTO meta (key, value) VALUES ('schema_version', $1)", [String(baseVersion)])
                 return true
             }
         }
+        try migrate(db)
+        return created
+    }
+
+    /// Applies every step newer than the store's version, each in its own transaction under
+    /// the schema lock (a second confide waits, then finds the step done), recording the new
+    /// version in the same transaction.
+    ///
+    /// - Returns: the versions before and after.
+    /// - Throws: ``Problem/missing`` or ``Problem/newer(_:)``; ``PostgresError`` when a step
+    ///   fails (its transaction, and only it, is rolled back).
+    @discardableResult
+    public static func migrate(_ db: PostgresConnection) throws -> (from: Int, to: Int) {
+        try migrate(db, steps: steps)
+    }
+
+    /// ``migrate(_:)`` with the steps given (tests).
+    static func migrate(_ db: PostgresConnection, steps: [String]) throws -> (from: Int, to: Int) {
+        let latest = baseVersion + steps.count
+        let from = try storedVersion(db)
+        if from > latest { throw Problem.newer(from) }
+        var current = from
+        while current < latest {
+            current = try db.transaction { db in
+                try db.query("SELECT pg_advisory_xact_lock($1::bigint)", [schemaLock])
+                let stored = try storedVersion(db)
+                guard stored < latest else { return stored }
+                guard stored >= baseVersion else { throw Problem.older(stored) }
+                try db.execute(steps[stored - baseVersion])
+                try db.query("UPDATE meta SET value = $1 WHERE key = 'schema_version'", [String(stored + 1)])
+                return stored + 1
+            }
+        }
+        return (from, current)
     }
 
     /// The advisory lock key that serialises schema creation (`confide` in ASCII).

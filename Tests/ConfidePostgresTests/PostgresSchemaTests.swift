@@ -1,5 +1,5 @@
 import ConfidePostgres
-import ConfideSchema
+@testable import ConfideSchema
 import ConfideStore
 import Foundation
 import Testing
@@ -70,6 +70,22 @@ struct PostgresSchemaTests {
         #expect(second > first)
         try db.query("DELETE FROM referrals WHERE referral_key = $1", [second])
         #expect(try add(3) > second)
+    }
+
+    @Test func laterStepsAreAppliedOnceEachInATransactionOfItsOwn() throws {
+        let db = try PostgresConnection(try PostgresTestServer.freshDatabase())
+        try PostgresSchema.create(on: db)
+        let base = PostgresSchema.baseVersion
+        var steps = ["CREATE TABLE extra (n BIGINT)", "INSERT INTO extra VALUES (1)", "INSERT INTO extra VALUES (2); this is not SQL"]
+        #expect(throws: PostgresError.self) { try PostgresSchema.migrate(db, steps: steps) }
+        #expect(try PostgresSchema.storedVersion(db) == base + 2, "the steps before the failing one are kept")
+        #expect(try db.scalarInt("SELECT count(*) FROM extra") == 1, "the failing step left nothing")
+        steps[2] = "ALTER TABLE extra ADD COLUMN m BIGINT"
+        let applied = try PostgresSchema.migrate(db, steps: steps)
+        #expect(applied.from == base + 2 && applied.to == base + 3)
+        let again = try PostgresSchema.migrate(db, steps: steps)
+        #expect(again.from == base + 3 && again.to == base + 3)
+        #expect(throws: PostgresSchema.Problem.newer(base + 3)) { try PostgresSchema.migrate(db, steps: Array(steps.prefix(1))) }
     }
 
     /// The keys SQLite numbers when an insert leaves them out are numbered on PostgreSQL too.
