@@ -49,12 +49,12 @@ extension WeeklyMetrics {
             let start = period.first.start, end = period.last.end
             let facts = try loader.load(where: "r.received_date <= ?2 AND (r.end_date IS NULL OR r.end_date >= ?1)",
                                         [start.iso, end.iso], upTo: end)
-            var dnas: [String: Int] = [:]
+            var dnas: [Pseudonym: Int] = [:]
             try db.cachedStatement("""
                 SELECT r.referral_id, count(*) FROM referrals r CROSS JOIN appointments a ON a.referral_key = r.referral_key
                 WHERE r.received_date <= ?2 AND (r.end_date IS NULL OR r.end_date >= ?1) AND a.date <= ?2 AND a.status = 'dna'
                 GROUP BY r.referral_key
-                """).forEachRow([start.iso, end.iso]) { row in dnas[row.hex(0)] = row.int(1) }
+                """).forEachRow([start.iso, end.iso]) { row in dnas[Pseudonym(row, 0)] = row.int(1) }
             let classifier = OutcomeClassifier(settings: settings)
             var cases: [ExactCase] = []
             for course in facts {
@@ -66,7 +66,7 @@ extension WeeklyMetrics {
                 let change = classifier.classify(course).change
                 let phq9 = course.scores[.phq9] ?? [], gad7 = course.scores[.gad7] ?? []
                 cases.append(ExactCase(
-                    therapist: contact.therapist, referral: course.id, age: course.age, gender: course.gender,
+                    therapist: contact.therapist, referral: course.id.hex, age: course.age, gender: course.gender,
                     ethnicity: course.ethnicity, district: course.district, received: course.received,
                     weeksWaited: max(0, (waitedTo.ordinal - course.received.ordinal) / 7), sessionsAttended: course.attended.count,
                     dnas: dnas[course.id] ?? 0, phq9First: phq9.first?.score, phq9Latest: phq9.last?.score,

@@ -22,7 +22,7 @@ final class EventBound {
     private let upTo: Day
     /// ``upTo`` as the store writes it, made once rather than for every client.
     private let upToISO: String
-    private var history: [String: [ReferralEvent: [(day: Day, referral: String)]]] = [:]
+    private var history: [Pseudonym: [ReferralEvent: [(day: Day, referral: Pseudonym)]]] = [:]
 
     init(limit: Int, db: Database, upTo: Day) {
         self.limit = limit
@@ -32,19 +32,19 @@ final class EventBound {
     }
 
     /// True when `client`'s event `kind` of `referral` on `day` counts.
-    func counts(_ kind: ReferralEvent, client: String, referral: String, day: Day) throws -> Bool {
+    func counts(_ kind: ReferralEvent, client: Pseudonym, referral: Pseudonym, day: Day) throws -> Bool {
         let events = try self.events(of: client)[kind == .finished ? .ended : kind] ?? []
         let from = ISOWeek(containing: day).adding(weeks: -51).start
         let earlier = events.filter { $0.day >= from && ($0.day < day || ($0.day == day && $0.referral < referral)) }
         return earlier.count < limit
     }
 
-    private func events(of client: String) throws -> [ReferralEvent: [(day: Day, referral: String)]] {
+    private func events(of client: Pseudonym) throws -> [ReferralEvent: [(day: Day, referral: Pseudonym)]] {
         if let known = history[client] { return known }
-        var events: [ReferralEvent: [(day: Day, referral: String)]] = [:]
+        var events: [ReferralEvent: [(day: Day, referral: Pseudonym)]] = [:]
         try db.cachedStatement("SELECT referral_id, received_date, end_date FROM referrals WHERE client_id = ?1 AND received_date <= ?2")
-            .forEachRow([DatabaseValue.blob(hex: client), upToISO]) { row in
-                let referral = row.hex(0)
+            .forEachRow([DatabaseValue.blob(client.bytes), upToISO]) { row in
+                let referral = Pseudonym(row, 0)
                 if let received = row.withUTF8(1, { Day(isoBytes: $0) }) { events[.received, default: []].append((received, referral)) }
                 if !row.isNull(2), let end = row.withUTF8(2, { Day(isoBytes: $0) }), end <= upTo { events[.ended, default: []].append((end, referral)) }
             }
@@ -53,8 +53,8 @@ final class EventBound {
         try db.cachedStatement("""
             SELECT r.referral_id, p.first_treatment, p.second_treatment FROM referrals r CROSS JOIN referral_progress p ON p.referral_key = r.referral_key
             WHERE r.client_id = ?1 AND p.first_treatment <= ?2
-            """).forEachRow([DatabaseValue.blob(hex: client), upToISO]) { row in
-                let referral = row.hex(0)
+            """).forEachRow([DatabaseValue.blob(client.bytes), upToISO]) { row in
+                let referral = Pseudonym(row, 0)
                 if let first = row.withUTF8(1, { Day(isoBytes: $0) }) { events[.entered, default: []].append((first, referral)) }
                 if !row.isNull(2), let second = row.withUTF8(2, { Day(isoBytes: $0) }), second <= upTo {
                     events[.secondSession, default: []].append((second, referral))

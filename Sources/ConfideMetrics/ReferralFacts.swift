@@ -12,11 +12,12 @@ struct Contact {
 
 /// What the metrics need to know about one referral, read up to a day.
 struct ReferralFacts {
-    /// The referral's pseudonym (hex).
-    let id: String
+    /// The referral's pseudonym.
+    let id: Pseudonym
     /// The referral's integer key in the store (``ReferralFactsLoader`` orders by it).
     let key: Int64
-    let client: String
+    /// The client's pseudonym.
+    let client: Pseudonym
     let received: Day
     let end: Day?
     let endReason: EndReason?
@@ -66,15 +67,15 @@ struct ReferralFacts {
 /// `restricted` (``ReferralFacts/restricted``). Read once per load from the partial index
 /// `referrals_restricted`, which holds the marked referrals only, instead of a subquery per row.
 struct RestrictedClients {
-    private let pseudonyms: Set<String>
+    private let pseudonyms: Set<Pseudonym>
 
     /// The restricted clients of `db`, in the caller's read transaction.
     init(db: Database) throws {
-        pseudonyms = Set(try db.cachedStatement("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").map([]) { $0.hex(0) })
+        pseudonyms = Set(try db.cachedStatement("SELECT DISTINCT client_id FROM referrals WHERE restricted = 1").map([]) { Pseudonym($0, 0) })
     }
 
     /// True when `client` is restricted.
-    func contains(_ client: String) -> Bool { !pseudonyms.isEmpty && pseudonyms.contains(client) }
+    func contains(_ client: Pseudonym) -> Bool { !pseudonyms.isEmpty && pseudonyms.contains(client) }
 }
 
 /// Loads ``ReferralFacts`` for the referrals that match a condition on `referrals r`.
@@ -164,13 +165,13 @@ struct ReferralFactsLoader {
         return Self.inPseudonymOrder(facts, \.id)
     }
 
-    /// `items` ordered by their referral's pseudonym (`id`, hex text, which sorts as the BLOB
-    /// does), the order the loader gave before schema version 14 read them by key. Tables
+    /// `items` ordered by their referral's pseudonym (`id`, which sorts as its hex text and the
+    /// BLOB do), the order the loader gave before schema version 14 read them by key. Tables
     /// number clients in the order they are first added, and a week's data hash covers those
     /// numbers: in this order a week computes byte for byte what version 13 computed, so a week
     /// released before an upgrade is recognised as unchanged after it. A sort of the week's
     /// referrals (tens of milliseconds at 1,000,000 clients), not of their contacts.
-    static func inPseudonymOrder<Item>(_ items: [Item], _ id: (Item) -> String) -> [Item] {
+    static func inPseudonymOrder<Item>(_ items: [Item], _ id: (Item) -> Pseudonym) -> [Item] {
         // Positions are sorted, not the items (large structs a sort would move many times).
         let ids = items.map(id)
         return ids.indices.sorted { ids[$0] < ids[$1] }.map { items[$0] }
@@ -196,9 +197,9 @@ struct ReferralFactsLoader {
     /// nil when its received date cannot be read.
     private func referral(_ row: Row) -> ReferralFacts? {
         guard let received = row.withUTF8(2, { Day(isoBytes: $0) }) else { return nil }
-        let client = row.hex(1)
+        let client = Pseudonym(row, 1)
         return ReferralFacts(
-            id: row.hex(0), key: Int64(row.int(11)), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
+            id: Pseudonym(row, 0), key: Int64(row.int(11)), client: client, received: received, end: row.isNull(3) ? nil : row.withUTF8(3) { Day(isoBytes: $0) },
             endReason: row.optionalString(4).flatMap(EndReason.init(rawValue:)), age: row.optionalInt(5),
             gender: row.string(6), ethnicity: row.string(7), source: row.string(8), problem: row.string(9),
             district: row.optionalString(10), restricted: restricted.contains(client))

@@ -13,9 +13,9 @@ struct TableBuilder {
     private var classes: [ClassKey: Int] = [:]
     private var groupCells: [[String: Int32]] = []
     private(set) var contributions: [Contribution] = []
-    private var clients: [String: Int32] = [:]
+    private var clients: [Pseudonym: Int32] = [:]
     /// The clients' pseudonyms, by number (the order they were first added in).
-    private var clientNames: [String] = []
+    private var clientNames: [Pseudonym] = []
     /// Histograms published by fewer breakdowns than the table's, by id (narrowed by the
     /// catalogue, or without contact).
     private let narrowedHistograms: [String: Histogram]
@@ -83,7 +83,7 @@ struct TableBuilder {
         return position
     }
 
-    private mutating func client(_ pseudonym: String) -> Int32 {
+    private mutating func client(_ pseudonym: Pseudonym) -> Int32 {
         if let existing = clients[pseudonym] { return existing }
         let next = Int32(clients.count)
         clients[pseudonym] = next
@@ -116,7 +116,7 @@ struct TableBuilder {
     /// breakdown whose group is known in `groups`; in a breakdown by contact without one, to
     /// ``Group/noContactName``.
     /// A histogram the table does not hold is skipped.
-    mutating func add(_ histogram: String, _ cls: String, client pseudonym: String, groups: [GroupType: String], amount: Int32 = 1) {
+    mutating func add(_ histogram: String, _ cls: String, client pseudonym: Pseudonym, groups: [GroupType: String], amount: Int32 = 1) {
         guard held.contains(histogram) else { return }
         let who = client(pseudonym)
         let narrowed = narrowedHistograms[histogram]

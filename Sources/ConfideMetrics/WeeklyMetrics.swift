@@ -93,7 +93,7 @@ public struct WeeklyMetrics {
             WHERE a.date BETWEEN ? AND ?
             ORDER BY a.date, a.therapist_id, a.appointment_id
             """).forEachRow([start.iso, end.iso]) { row in
-            let client = row.hex(0)
+            let client = Pseudonym(row, 0)
             let groups: [GroupType: String] = restricted.contains(client) ? ReferralFacts.practiceOnly : [
                 .practice: Group.practiceName, .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
                 .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
