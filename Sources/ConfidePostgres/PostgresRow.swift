@@ -30,26 +30,7 @@ public struct PostgresRow: Sendable, Equatable, SQLRow {
     /// The value of a `bytea` column `index` (PostgreSQL's hex form, `\x0a1b...`), nil for NULL
     /// or text that is not that form.
     public func bytes(_ index: Int) -> [UInt8]? {
-        guard let text = fields[index] else { return nil }
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity((utf8.count - 2) / 2)
-        var index = 2
-        while index < utf8.count {
-            guard let high = hexValue(utf8[index]), let low = hexValue(utf8[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return bytes
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-    default: return nil
+        guard let text = fields[index], text.hasPrefix("\\x") else { return nil }
+        return HexBlob.bytes(text.dropFirst(2))
     }
 }
