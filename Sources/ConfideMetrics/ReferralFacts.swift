@@ -44,22 +44,15 @@ struct ReferralFacts {
 
     /// The groups of a restricted client: the practice alone, so no breakdown (therapist,
     /// age band, …) and no supervision release counts it (``TableBuilder/add``).
-    static let practiceOnly: [GroupType: String] = [.practice: Group.practiceName]
+    static let practiceOnly = Groups.practiceOnly
 
     /// The breakdown groups of this referral, with therapist, modality and delivery taken from
     /// `contact` (absent when there is none); only the practice for a restricted client.
-    func groups(contact: Contact?, ageBands: AgeBands) -> [GroupType: String] {
+    func groups(contact: Contact?, ageBands: AgeBands) -> Groups {
         if restricted { return Self.practiceOnly }
-        var groups: [GroupType: String] = [
-            .practice: Group.practiceName, .presentingProblem: problem, .referralSource: source,
-            .ageBand: ageBands.label(age), .gender: gender, .ethnicity: ethnicity,
-        ]
-        if let contact {
-            groups[.therapist] = contact.therapist
-            groups[.modality] = contact.modality
-            groups[.delivery] = contact.delivery
-        }
-        return groups
+        return Groups(practice: Group.practiceName, therapist: contact?.therapist, modality: contact?.modality,
+                      presentingProblem: problem, delivery: contact?.delivery, referralSource: source,
+                      ageBand: ageBands.label(age), gender: gender, ethnicity: ethnicity)
     }
 }
 

@@ -116,7 +116,7 @@ struct TableBuilder {
     /// breakdown whose group is known in `groups`; in a breakdown by contact without one, to
     /// ``Group/noContactName``.
     /// A histogram the table does not hold is skipped.
-    mutating func add(_ histogram: String, _ cls: String, client pseudonym: Pseudonym, groups: [GroupType: String], amount: Int32 = 1) {
+    mutating func add(_ histogram: String, _ cls: String, client pseudonym: Pseudonym, groups: Groups, amount: Int32 = 1) {
         guard held.contains(histogram) else { return }
         let who = client(pseudonym)
         let narrowed = narrowedHistograms[histogram]
@@ -124,7 +124,7 @@ struct TableBuilder {
         let slot = classSlot(key)
         // A restricted client's groups are the practice alone: no breakdown counts it, not even
         // a contact breakdown's no-contact group.
-        let practiceOnly = groups.count == 1 && groups[.practice] != nil
+        let practiceOnly = groups.isPracticeOnly
         for (breakdown, groupType) in breakdowns.enumerated() {
             guard let group = groups[groupType] ?? (Group.isContactBreakdown(groupType) && !practiceOnly ? Group.noContactName : nil),
                   narrowed?.isPublished(by: groupType) ?? true else { continue }

@@ -94,11 +94,10 @@ public struct WeeklyMetrics {
             ORDER BY a.date, a.therapist_id, a.appointment_id
             """).forEachRow([start.iso, end.iso]) { row in
             let client = Pseudonym(row, 0)
-            let groups: [GroupType: String] = restricted.contains(client) ? ReferralFacts.practiceOnly : [
-                .practice: Group.practiceName, .therapist: row.string(1), .modality: row.string(2), .delivery: row.string(3),
-                .ageBand: settings.ageBands.label(row.optionalInt(5)), .gender: row.string(6), .ethnicity: row.string(7),
-                .referralSource: row.string(8), .presentingProblem: row.string(9),
-            ]
+            let groups = restricted.contains(client) ? ReferralFacts.practiceOnly : Groups(
+                practice: Group.practiceName, therapist: row.string(1), modality: row.string(2),
+                presentingProblem: row.string(9), delivery: row.string(3), referralSource: row.string(8),
+                ageBand: settings.ageBands.label(row.optionalInt(5)), gender: row.string(6), ethnicity: row.string(7))
             let cls = Catalogue.appointmentClass(row.string(4))
             table.add("appointments", cls, client: client, groups: groups)
             if seen, cls == AppointmentStatus.attended.rawValue { table.add("clients_seen", "seen", client: client, groups: groups) }

@@ -51,7 +51,12 @@ public struct Group: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let noContactName = "(no contact)"
 
     /// True for the breakdowns whose group comes from a contact.
-    public static func isContactBreakdown(_ type: GroupType) -> Bool { [.therapist, .modality, .delivery].contains(type) }
+    public static func isContactBreakdown(_ type: GroupType) -> Bool {
+        switch type {
+        case .therapist, .modality, .delivery: true
+        case .practice, .presentingProblem, .referralSource, .ageBand, .gender, .ethnicity: false
+        }
+    }
 
     /// `type/name`.
     public var description: String { "\(type.rawValue)/\(name)" }
