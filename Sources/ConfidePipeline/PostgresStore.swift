@@ -32,10 +32,13 @@ public enum PostgresStore {
             let db = try PostgresConnection(location)
             var created = false
             do {
-                created = createSchema ? try PostgresSchema.create(on: db) : false
-                // A store of an earlier version is brought up to this one, as SQLite's is on open.
-                try PostgresSchema.migrate(db)
-                try PostgresSchema.check(db)
+                // A store of an earlier version is brought up to this one, as SQLite's is on open
+                // (`create` does so too, after creating it).
+                if createSchema {
+                    created = try PostgresSchema.create(on: db)
+                } else {
+                    try PostgresSchema.migrate(db)
+                }
             } catch let problem as PostgresSchema.Problem {
                 throw schemaError(problem, server: location.description)
             }

@@ -25,7 +25,10 @@ public final class Workspace {
         self.configuration = configuration
         self.logger = logger
         if let location = configuration.storeURL {
-            let key = try KeyFile.load(from: configuration.keyFile, storeExists: PostgresStore.recordsKey(location))
+            // Whether the store records a key matters only when the key file is missing (a
+            // key to restore); asked then only, as it takes a connection of its own.
+            let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
+            let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && PostgresStore.recordsKey(location))
             try PostgresStore.prepare(location, key: key, createSchema: false)
             throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create and check a PostgreSQL store ('confide init'); it cannot yet ingest into it or run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for now.")
         }

@@ -115,14 +115,11 @@ struct PostgresConnectionTests {
     }
 
     @Test func aWrongPasswordAndAMissingDatabaseAreToldApart() throws {
-        let server = try requireServer()
-        let address = server.components(separatedBy: "@")[1].components(separatedBy: "/")[0]
-        let wrong = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID().uuidString)").path
-        try "*:*:*:confide:not-the-password-0451\n".write(toFile: wrong, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: wrong)
+        _ = try requireServer()
+        let wrong = try PostgresTestServer.passwordFile(user: "confide", password: "not-the-password-0451")
         defer { try? FileManager.default.removeItem(atPath: wrong) }
         do {
-            _ = try PostgresConnection(try PostgresLocation(url: "postgresql://confide@\(address)/postgres?passfile=\(wrong)"))
+            _ = try PostgresConnection(try PostgresLocation(url: PostgresTestServer.url(database: "postgres", passwordFile: wrong)))
             Issue.record("a wrong password was accepted")
         } catch let error as PostgresError {
             #expect(error.kind == .authentication)
@@ -143,12 +140,9 @@ struct PostgresConnectionTests {
         try db.execute("CREATE TABLE ledger_like (n BIGINT)")
         let role = "reader_\(UUID().uuidString.prefix(8).lowercased())"
         try db.execute("CREATE ROLE \(role) LOGIN PASSWORD 'reader-pw-77'")
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(role)").path
-        try "*:*:*:\(role):reader-pw-77\n".write(toFile: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        let file = try PostgresTestServer.passwordFile(user: role, password: "reader-pw-77")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let address = location.url.components(separatedBy: "@")[1].components(separatedBy: "/")[0]
-        let reader = try PostgresConnection(try PostgresLocation(url: "postgresql://\(role)@\(address)/\(location.database!)?passfile=\(file)"))
+        let reader = try PostgresConnection(try PostgresLocation(url: PostgresTestServer.url(database: location.database!, user: role, passwordFile: file)))
         do {
             try reader.query("INSERT INTO ledger_like VALUES (1)")
             Issue.record("a role without INSERT inserted")

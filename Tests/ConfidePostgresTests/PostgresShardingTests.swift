@@ -54,7 +54,7 @@ struct PostgresShardingTests {
                 CREATE TABLE referrals_part (\(Self.referrals), PRIMARY KEY (client_id, referral_key));
                 CREATE TABLE appointments_part (\(Self.appointments), PRIMARY KEY (client_id, date, appointment_id));
                 """)
-            let address = PostgresTestServer.urls[index].components(separatedBy: "@")[1].components(separatedBy: "/")[0]
+            let address = PostgresTestServer.address(of: PostgresTestServer.urls[index])
             shards.append((shard, address))
         }
         // Step 2: on the coordinator, postgres_fdw, a server and user mapping a shard, and each

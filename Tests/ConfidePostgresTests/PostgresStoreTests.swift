@@ -108,10 +108,8 @@ struct PostgresStoreTests {
 
     @Test func aWrongPasswordIsExit77AndNeverEchoed() throws {
         let location = try PostgresTestServer.freshDatabase()
-        let wrong = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID().uuidString)").path
-        try "*:*:*:*:wrong-pw-1234\n".write(toFile: wrong, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: wrong)
-        let url = location.url.components(separatedBy: "?")[0] + "?passfile=\(wrong)"
+        let wrong = try PostgresTestServer.passwordFile(user: "*", password: "wrong-pw-1234")
+        let url = PostgresTestServer.url(database: location.database!, passwordFile: wrong)
         let folder = try practice(store: "url = \"\(url)\"")
         let failure = status { try open(folder) }
         #expect(failure?.0 == .noPermission)
@@ -164,11 +162,8 @@ struct PostgresStoreTests {
         let admin = try PostgresConnection(location)
         let role = "clerk_\(UUID().uuidString.prefix(8).lowercased())"
         try admin.execute("CREATE ROLE \(role) LOGIN PASSWORD 'clerk-pw-55'; REVOKE CREATE ON SCHEMA public FROM PUBLIC")
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(role)").path
-        try "*:*:*:\(role):clerk-pw-55\n".write(toFile: file, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
-        let address = location.url.components(separatedBy: "@")[1].components(separatedBy: "/")[0]
-        let folder = try practice(store: "url = \"postgresql://\(role)@\(address)/\(location.database!)?passfile=\(file)\"")
+        let file = try PostgresTestServer.passwordFile(user: role, password: "clerk-pw-55")
+        let folder = try practice(store: "url = \"\(PostgresTestServer.url(database: location.database!, user: role, passwordFile: file))\"")
         let failure = status { _ = try Initialiser.initialise(directory: folder) }
         #expect(failure?.0 == .noPermission)
         #expect(failure?.1.contains("lacks a privilege") == true)

@@ -38,11 +38,24 @@ enum PostgresTestServer {
         return try PostgresLocation(url: url(database: name))
     }
 
-    /// The URL of `database` on the first server (or server `index`).
-    static func url(database: String, server index: Int = 0, user: String = "confide") -> String {
-        let base = urls[index]
-        let address = base.components(separatedBy: "@")[1].components(separatedBy: "/")[0]
-        return "postgresql://\(user)@\(address)/\(database)?passfile=\(passwordFile)"
+    /// The URL of `database` on the first server (or server `index`), as `user` (its password
+    /// in `file`, the servers' password file unless given).
+    static func url(database: String, server index: Int = 0, user: String = "confide", passwordFile file: String? = nil) -> String {
+        "postgresql://\(user)@\(address(of: urls[index]))/\(database)?passfile=\(file ?? passwordFile)"
+    }
+
+    /// `HOST:PORT` of a server's URL.
+    static func address(of url: String) -> String {
+        url.components(separatedBy: "@")[1].components(separatedBy: "/")[0]
+    }
+
+    /// A new password file (mode 0600, as libpq requires) giving `password` to `user` on any
+    /// server.
+    static func passwordFile(user: String, password: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgpass-\(UUID().uuidString)").path
+        try "*:*:*:\(user):\(password)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        return file
     }
 
     private static func start() -> [String] {
