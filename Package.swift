@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "ConfideSchema", dependencies: ["ConfideStore", "ConfidePostgres"], swiftSettings: strict),
         .target(name: "ConfideCSV", swiftSettings: strict),
         .target(name: "ConfideIngest", dependencies: [
-            "ConfideModel", "ConfideStore", "ConfideSchema", "ConfideCSV", .product(name: "Crypto", package: "swift-crypto"),
+            "ConfideModel", "ConfideStore", "ConfideSchema", "ConfidePostgres", "ConfideCSV", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "ConfideMetrics", dependencies: ["ConfideModel", "ConfideStore"], swiftSettings: strict),
         .target(name: "ConfideRelease", dependencies: ["ConfideModel"], swiftSettings: strict),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
         .testTarget(name: "ConfidePostgresTests", dependencies: [
             "ConfidePostgres", "ConfideStore", "ConfideSchema", "ConfidePipeline", "ConfideMetrics", "ConfidePrivacy", "ConfideRelease",
-            "ConfideModel", .product(name: "Logging", package: "swift-log"),
+            "ConfideModel", "ConfideIngest", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),

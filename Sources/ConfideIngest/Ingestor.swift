@@ -6,16 +6,16 @@ import ConfideModel
 /// Loads a source into the store: every row is pseudonymised and loaded, or quarantined with
 /// file, line, column and reason. The whole run is one transaction.
 public struct Ingestor {
-    private let pseudonymizer: Pseudonymizer
-    private let key: PracticeKey
-    private let timeZone: TimeZone
-    private let showsProgress: Bool
+    let pseudonymizer: Pseudonymizer
+    let key: PracticeKey
+    let timeZone: TimeZone
+    let showsProgress: Bool
 
     /// Creates an ingestor that pseudonymises under `key` and reads dates in `timeZone`.
     ///
     /// - Parameter showsProgress: draw a progress line on standard error for large CSV files
     ///   (only when standard error is a terminal).
-    private let fileFinished: (@Sendable (FileReport) -> Void)?
+    let fileFinished: (@Sendable (FileReport) -> Void)?
 
     /// - Parameter fileFinished: called as each file's rows are loaded (before the transaction
     ///   commits), so that a person or journald sees one line per file as it finishes.
@@ -165,33 +165,11 @@ public struct Ingestor {
     /// `nextDigests` reads the next file's between batches (it has finished when this returns).
     private func loadFile(_ file: CanonicalFile, of source: ExportSource, sourceDB: Database?, into db: Database, run: Int,
                           known: KnownDigests?, nextDigests: KnownDigestsReader?) throws -> (FileLoad, FileReport) {
-        let dates = DateParser(order: source.dateOrder, timeZone: timeZone)
-        let mapping = source.mapping(file)
-        let label = source.label(of: file)
-        if let sourceDB {
-            let extract = try SQLiteExtract(file: file, source: source, db: sourceDB)
-            let record = SQLiteRecord()
-            let fields = FieldReader(record: record, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
-                                     statusColumns: extract.statusColumns)
-            var load = try FileLoad(file: file, label: label, db: db, run: run, pseudonymizer: pseudonymizer,
-                                    droppedColumns: extract.dropped, encoding: nil, known: known)
-            var batcher = RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label,
-                                        digester: RowDigester(file: file, fields: fields, key: key), known: known)
-            try extract.run(into: &batcher, record: record) { batch in try load.load(batch) }
-            let report = load.finish(outOfVocabulary: batcher.parser.fields.outOfVocabulary)
-            _ = try nextDigests?.finish()
-            return (load, report)
-        }
-        let extract = try CSVExtract(file: file, source: source)
-        let fields = FieldReader(record: extract.reader, columns: extract.columns, dates: dates, valueMaps: mapping.normalisedValues,
-                                 statusColumns: extract.statusColumns)
-        var load = try FileLoad(file: file, label: label, db: db, run: run, pseudonymizer: pseudonymizer,
-                                droppedColumns: extract.dropped, encoding: extract.reader.encoding, known: known)
-        let progress = showsProgress ? ProgressLine(label: label, totalBytes: ProgressLine.size(of: source.csvPath(of: file))) : nil
-        let parsing = ParsingThread(extract: extract, progress: progress,
-                                    batcher: RecordBatcher(parser: RowParser(file: file, pseudonymizer: pseudonymizer, fields: fields), label: label,
-                                                           digester: RowDigester(file: file, fields: fields, key: key), known: known))
-        let outOfVocabulary = try parsing.run { batch in
+        let export = try ExportFile(file, of: source, sourceDB: sourceDB, pseudonymizer: pseudonymizer, key: key, timeZone: timeZone,
+                                    known: known, showsProgress: showsProgress && sourceDB == nil)
+        var load = try FileLoad(file: file, label: source.label(of: file), db: db, run: run, pseudonymizer: pseudonymizer,
+                                droppedColumns: export.dropped, encoding: export.encoding, known: known)
+        let outOfVocabulary = try export.run { batch in
             try load.load(batch)
             try nextDigests?.advance(rows: Self.digestsReadPerBatch)
         }

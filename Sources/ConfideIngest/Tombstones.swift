@@ -21,17 +21,17 @@ struct Tombstones {
     private var forgottenReferrals: Set<String> = []
     private var expiredReferrals: Set<String> = []
     private let pseudonymizer: Pseudonymizer
-    private let learn: Statement
+    private let db: any SQLConnection
 
-    /// Reads the tombstones of `db`.
-    init(_ db: Database, pseudonymizer: Pseudonymizer) throws {
+    /// Reads the tombstones of `db` (an SQLite or a PostgreSQL store).
+    init(_ db: any SQLConnection, pseudonymizer: Pseudonymizer) throws {
         self.pseudonymizer = pseudonymizer
-        learn = try db.cachedStatement("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'referral')")
+        self.db = db
         var clients: Set<String> = [], referrals: Set<String> = [], expired: Set<String> = []
-        try db.cachedStatement("SELECT tombstone, kind FROM forgotten").forEachRow([]) { row in
-            if row.string(1) == "client" { clients.insert(row.string(0)) } else { referrals.insert(row.string(0)) }
+        for (tombstone, kind) in try db.fetch("SELECT tombstone, kind FROM forgotten", [], { ($0.string(0), $0.string(1)) }) {
+            if kind == "client" { clients.insert(tombstone) } else { referrals.insert(tombstone) }
         }
-        try db.cachedStatement("SELECT tombstone FROM expired").forEachRow([]) { row in expired.insert(row.string(0)) }
+        for tombstone in try db.fetch("SELECT tombstone FROM expired", [], { $0.string(0) }) { expired.insert(tombstone) }
         forgottenClients = clients
         forgottenReferrals = referrals
         expiredReferrals = expired
@@ -46,11 +46,18 @@ struct Tombstones {
         let referral: String?
         if file == .referrals, case .blob(let own) = row.keys.first { referral = HexBlob.text(own) } else { referral = row.referral }
         guard let referral else { return nil }
+        return try erasure(referral: referral, client: row.client)
+    }
+
+    /// Whether the referral `referral` (a pseudonym), of the client `client` when known, was
+    /// erased or expired; a forgotten client's referral is learnt as forgotten.
+    mutating func erasure(referral: String, client: String?) throws -> Erasure? {
+        guard !isEmpty else { return nil }
         let referralTombstone = pseudonymizer.tombstone(of: referral)
         if forgottenReferrals.contains(referralTombstone) { return .forgotten }
-        if let client = row.client, !forgottenClients.isEmpty, forgottenClients.contains(pseudonymizer.tombstone(of: client)) {
+        if let client, !forgottenClients.isEmpty, forgottenClients.contains(pseudonymizer.tombstone(of: client)) {
             forgottenReferrals.insert(referralTombstone)
-            try learn.execute([referralTombstone])
+            try db.execute("INSERT INTO forgotten (tombstone, kind) VALUES (?, 'referral') ON CONFLICT DO NOTHING", [referralTombstone])
             return .forgotten
         }
         if expiredReferrals.contains(referralTombstone) { return .expired }

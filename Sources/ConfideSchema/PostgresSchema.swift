@@ -297,6 +297,36 @@ public enum PostgresSchema {
     );
     """
 
+    /// ``Schema/referralProgressRefresh`` in PostgreSQL's SQL: run at the end of every
+    /// transaction that writes contacts (PostgreSQL has no hook before a commit), it computes
+    /// again the progress rows of the referrals the triggers noted, and clears the note. The
+    /// latest attended contact is the last by date, then pseudonym (SQLite's
+    /// `max(date || hex(appointment_id))`).
+    public static let referralProgressRefresh = """
+    INSERT INTO referral_progress (referral_key, first_treatment, second_treatment, last_date, last_kind,
+                                   last_therapist, last_modality, last_delivery)
+    SELECT latest.referral_key, (\(treatmentSessions) LIMIT 1), (\(treatmentSessions) LIMIT 1 OFFSET 1),
+           latest.date, latest.kind, latest.therapist_id, latest.modality, latest.delivery
+    FROM (SELECT DISTINCT ON (s.referral_key) s.referral_key, a.date, a.kind, a.therapist_id, a.modality, a.delivery
+          FROM referral_progress_stale s JOIN appointments a ON a.referral_key = s.referral_key
+          WHERE a.status IN ('attended', 'attended_late')
+          ORDER BY s.referral_key, a.date DESC, a.appointment_id DESC) AS latest
+    ON CONFLICT (referral_key) DO UPDATE SET first_treatment = excluded.first_treatment, second_treatment = excluded.second_treatment,
+        last_date = excluded.last_date, last_kind = excluded.last_kind, last_therapist = excluded.last_therapist,
+        last_modality = excluded.last_modality, last_delivery = excluded.last_delivery;
+    DELETE FROM referral_progress WHERE referral_key IN (SELECT referral_key FROM referral_progress_stale)
+        AND NOT EXISTS (SELECT 1 FROM appointments a
+                        WHERE a.referral_key = referral_progress.referral_key AND a.status IN ('attended', 'attended_late'));
+    DELETE FROM referral_progress_stale;
+    """
+
+    /// The dates of the attended treatment sessions of the referral `latest.referral_key`, in order.
+    private static let treatmentSessions = """
+        SELECT t.date FROM appointments t
+        WHERE t.referral_key = latest.referral_key AND t.status IN ('attended', 'attended_late') AND t.kind = 'treatment'
+        ORDER BY t.date, t.appointment_id
+        """
+
     /// ``Schema/referralProgressTriggers`` in PL/pgSQL, trigger for trigger: an insert, delete
     /// or change of an attended contact notes its referral (the old one too when a contact
     /// moves); a change to columns the progress rows are not computed from notes nothing.
