@@ -125,11 +125,7 @@ public struct RunRecord: Sendable, Codable {
 
 extension Workspace {
     func beginRunLog(command: String) throws -> Int {
-        try db.write { db in
-            try db.execute("INSERT INTO runs (started, command, outcome, exit_code, detail) VALUES (?, ?, 'running', -1, '')",
-                           [timestamp(), command])
-            return try db.scalarInt("SELECT last_insert_rowid()")!
-        }
+        try RunLog.begin(command, in: db)
     }
 
     /// Records what the run is doing now (its detail until it ends), so that a killed run's
@@ -141,10 +137,7 @@ extension Workspace {
     /// Ingests as `confide ingest` does, recorded in the run log (`confide runs`) with the
     /// ingest's number, so the `run_id` of `ingest --json` is findable there.
     public func loggedIngest(showsProgress: Bool = false) throws -> IngestReport {
-        try logged("ingest", { report in
-            let read = report.files.map(\.read).reduce(0, +), quarantined = report.files.map(\.quarantined).reduce(0, +)
-            return "ingest #\(report.runID): read \(read), quarantined \(quarantined)"
-        }) { try ingest(showsProgress: showsProgress) }
+        try logged("ingest", RunLog.ingestDetail) { try ingest(showsProgress: showsProgress) }
     }
 
     /// Runs `body` recorded in the run log as `command`: its detail when it ends well (counts,
@@ -162,10 +155,7 @@ extension Workspace {
     }
 
     func endRunLog(_ runID: Int, period: String?, status: ExitStatus, detail: String) throws {
-        try db.write { db in
-            try db.execute("UPDATE runs SET finished = ?, period = coalesce(?, period), outcome = ?, exit_code = ?, detail = ? WHERE run_id = ?",
-                           [timestamp(), period, status == .ok ? "ok" : "\(status)", Int(status.rawValue), detail, runID])
-        }
+        try RunLog.end(runID, period: period, status: status, detail: detail, in: db)
     }
 
     /// The run log, newest first. A run that never finished shows as `interrupted`.
@@ -176,5 +166,30 @@ extension Workspace {
                           period: row.optionalString(4), outcome: row.optionalString(2) == nil ? "interrupted" : row.string(5),
                           exitCode: row.int(6), detail: row.string(7))
             }
+    }
+}
+
+/// The store's run log (`runs`, `confide runs`) on either engine.
+enum RunLog {
+    /// Records that `command` started; returns its number.
+    static func begin(_ command: String, in db: any SQLConnection) throws -> Int {
+        try db.writeTransaction { db in
+            try db.fetch("INSERT INTO runs (started, command, outcome, exit_code, detail) VALUES (?, ?, 'running', -1, '') RETURNING run_id",
+                         [timestamp(), command]) { $0.int(0) }[0]
+        }
+    }
+
+    /// Records how run `runID` ended: its status and what it did or why it failed.
+    static func end(_ runID: Int, period: String?, status: ExitStatus, detail: String, in db: any SQLConnection) throws {
+        try db.writeTransaction { db in
+            try db.execute("UPDATE runs SET finished = ?, period = coalesce(?, period), outcome = ?, exit_code = ?, detail = ? WHERE run_id = ?",
+                           [timestamp(), period, status == .ok ? "ok" : "\(status)", Int(status.rawValue), detail, runID])
+        }
+    }
+
+    /// An ingest's line in the run log: its number and counts.
+    static func ingestDetail(_ report: IngestReport) -> String {
+        let read = report.files.map(\.read).reduce(0, +), quarantined = report.files.map(\.quarantined).reduce(0, +)
+        return "ingest #\(report.runID): read \(read), quarantined \(quarantined)"
     }
 }

@@ -30,7 +30,7 @@ public final class Workspace {
             let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
             let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && PostgresStore.recordsKey(location))
             try PostgresStore.prepare(location, key: key, createSchema: false)
-            throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create and check a PostgreSQL store ('confide init'); it cannot yet ingest into it or run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for now.")
+            throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create it ('confide init') and ingest into it ('confide ingest'); it cannot yet run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for the weekly run for now.")
         }
         let loaded = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
         key = loaded
@@ -99,30 +99,42 @@ public final class Workspace {
     public func ingest(showsProgress: Bool = false) throws -> IngestReport {
         let started = Date()
         do {
-            let logger = logger
-            let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress) { file in
-                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined) expired=\(file.expired) forgotten=\(file.forgotten)")
-            }.ingest(configuration.exportSource, into: db, startedAt: timestamp())
-            for file in report.waiting {
-                logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined) expired=\(file.expired) forgotten=\(file.forgotten)")
-            }
-            for file in report.files {
-                if let missing = file.missingFromSnapshot, missing > 0, file.deleted == 0 {
-                    logger.warning("ingest \(file.file): \(missing) stored rows are not in this snapshot export (kept, not deleted); if exports are deltas set [source] mode = \"delta\", if rows were removed in the practice system set [source] snapshot_deletes = true")
-                }
-                if file.deleted > 0 { logger.info("ingest \(file.file): deleted \(file.deleted) stored rows this snapshot export no longer holds") }
-                if file.replaced > 0 { logger.info("ingest \(file.file): replaced \(file.replaced) stored scores by the export's (re-dated)") }
-            }
-            logger.info("ingest done in \(seconds(since: started)) s")
+            let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress,
+                                      fileFinished: Self.fileLogger(logger)).ingest(configuration.exportSource, into: db, startedAt: timestamp())
+            Self.log(report, since: started, logger: logger)
             return report
         } catch let error as IngestError {
-            switch error {
-            case .missingFile: throw ConfideError(.noInput, error.description)
-            case .emptyFile, .missingColumn, .undecodable, .badSource: throw ConfideError(.dataError, error.description)
-            case .badMapping: throw ConfideError(.config, error.description)
-            }
+            throw Self.ingestError(error)
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
+        }
+    }
+
+    /// Logs each file's reconciliation as it finishes (journald sees one line per file).
+    static func fileLogger(_ logger: Logger) -> @Sendable (FileReport) -> Void {
+        { file in logger.info("ingest \(file.file): read=\(file.read) loaded=\(file.loaded) (new=\(file.inserted) updated=\(file.updated) unchanged=\(file.unchanged)) quarantined=\(file.quarantined) expired=\(file.expired) forgotten=\(file.forgotten)") }
+    }
+
+    /// Logs what an ingest's files did after they were loaded: rows that waited, snapshot
+    /// warnings and deletions, the time it took.
+    static func log(_ report: IngestReport, since started: Date, logger: Logger) {
+        report.waiting.forEach(fileLogger(logger))
+        for file in report.files {
+            if let missing = file.missingFromSnapshot, missing > 0, file.deleted == 0 {
+                logger.warning("ingest \(file.file): \(missing) stored rows are not in this snapshot export (kept, not deleted); if exports are deltas set [source] mode = \"delta\", if rows were removed in the practice system set [source] snapshot_deletes = true")
+            }
+            if file.deleted > 0 { logger.info("ingest \(file.file): deleted \(file.deleted) stored rows this snapshot export no longer holds") }
+            if file.replaced > 0 { logger.info("ingest \(file.file): replaced \(file.replaced) stored scores by the export's (re-dated)") }
+        }
+        logger.info("ingest done in \(seconds(since: started)) s")
+    }
+
+    /// The exit code and message of an unusable export.
+    static func ingestError(_ error: IngestError) -> ConfideError {
+        switch error {
+        case .missingFile: ConfideError(.noInput, error.description)
+        case .emptyFile, .missingColumn, .undecodable, .badSource: ConfideError(.dataError, error.description)
+        case .badMapping: ConfideError(.config, error.description)
         }
     }
 

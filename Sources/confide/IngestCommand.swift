@@ -17,7 +17,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let configuration = try options.load()
         let report = try failing {
-            try Workspace(configuration: configuration, logger: makeLogger(quiet: json)).loggedIngest(showsProgress: !json)
+            try Workspace.loggedIngest(configuration, logger: makeLogger(quiet: json), showsProgress: !json)
         }
         if json {
             print(jsonText(IngestJSON.object(report)))

@@ -76,6 +76,39 @@ struct PostgresIngestTests {
         }
     }
 
+    /// The connection killed in the middle of an ingest (after its first file is loaded, inside
+    /// the transaction): nothing of the run is kept, and the ingest run again loads what an
+    /// uninterrupted one would have.
+    @Test func aConnectionKilledInTheMiddleOfAnIngestKeepsNothingAndTheRerunCompletes() throws {
+        var random = SplitMix(seed: 77)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pgkill-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        RandomExport(random: &random).write(to: folder, share: 1, broken: false, random: &random)
+        let location = try PostgresTestServer.freshDatabase()
+        let postgres = try PostgresConnection(location)
+        _ = try PostgresSchema.create(on: postgres)
+        let before = try Self.comparedTables.map { try postgres.fetch($0.1(.postgres), []) { row in row.optionalString(0) ?? "" } }
+        let pid = try postgres.scalarInt("SELECT pg_backend_pid()")!
+        let killed = Ingestor(key: key, timeZone: london) { file in
+            guard file.file == "referrals.csv", let killer = try? PostgresConnection(location) else { return }
+            _ = try? killer.query("SELECT pg_terminate_backend($1)", [pid])
+        }
+        #expect(throws: PostgresError.self) { try killed.ingest(ExportSource(path: folder), into: postgres, startedAt: "t") }
+        let reconnected = try PostgresConnection(location)
+        let after = try Self.comparedTables.map { try reconnected.fetch($0.1(.postgres), []) { row in row.optionalString(0) ?? "" } }
+        #expect(after == before, "nothing of the killed ingest is kept")
+        #expect(try reconnected.scalarInt("SELECT count(*) FROM ingest_runs") == 0)
+
+        let sqlite = try Database(path: folder + "/store.sqlite")
+        try Schema.migrator.migrate(sqlite)
+        let ingestor = Ingestor(key: key, timeZone: london)
+        let rerun = try ingestor.ingest(ExportSource(path: folder), into: reconnected, startedAt: "t")
+        let uninterrupted = try ingestor.ingest(ExportSource(path: folder), into: sqlite, startedAt: "t")
+        #expect(rerun.files == uninterrupted.files)
+        #expect(rerun.files[0].inserted > 0)
+    }
+
     /// How a query names a key's bytes as text on each engine.
     enum Engine: Sendable { case sqlite, postgres }
 

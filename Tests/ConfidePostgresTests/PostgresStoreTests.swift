@@ -57,7 +57,7 @@ struct PostgresStoreTests {
         // The store is there and checked; this version cannot run on it yet, and says so.
         let notYet = status { try open(folder) }
         #expect(notYet?.0 == .config)
-        #expect(notYet?.1.contains("cannot yet ingest") == true)
+        #expect(notYet?.1.contains("cannot yet run on it") == true)
         // Another key: refused, as for an SQLite store.
         FileManager.default.createFile(atPath: folder + "/confide.key", contents: Data(repeating: 7, count: 32), attributes: [.posixPermissions: 0o600])
         let otherKey = status { try open(folder) }
