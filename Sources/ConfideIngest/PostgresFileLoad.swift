@@ -125,6 +125,9 @@ final class PostgresFileLoad {
             for (line, rejection) in rejected { copy.append([line, rejection.column, rejection.reason.rawValue]) }
         }
         rejected = []
+        // A temporary table has no statistics until it is analysed: without them the planner
+        // guessed a small table and joined the week's delta by scanning every stored referral.
+        try db.execute("ANALYZE \(stage)")
         let known: String
         if file == .referrals {
             known = "TRUE"
@@ -176,27 +179,28 @@ final class PostgresFileLoad {
     /// the stored row (`inserted`, `updated`, `unchanged`), a later one against the first
     /// (`same` or `conflict`).
     private func decide(known: String) throws {
-        let stagedKeys = keys.map { staged($0) }
-        let stagedContent = "(\(content.map { staged($0) }.joined(separator: ", ")))"
-        let firstContent = "(\(content.map { staged($0, "f") }.joined(separator: ", ")))"
-        let storedContent = "(\(content.map { "t.\($0)" }.joined(separator: ", ")))"
-        let firstKeyMatch = keys.map { "\(staged($0, "f")) = \(staged($0))" }.joined(separator: " AND ")
+        let stagedKeys = keys.map { staged($0) }.joined(separator: ", ")
+        // Window functions, not a join of the staging table with its first rows: one sort by
+        // key, whatever the planner knows of the staging table.
+        let firstContent = content.map { "first_value(\(staged($0))) OVER byKey" }.joined(separator: ", ")
+        let ownContent = content.map { staged($0) }.joined(separator: ", ")
+        let storedContent = content.map { "t.\($0)" }.joined(separator: ", ")
+        let orderedContent = content.map { "o.\($0 == "referral_key" ? "referral_key_found" : $0)" }.joined(separator: ", ")
         try db.execute("""
             CREATE TEMP TABLE \(outcomes) ON COMMIT DROP AS
-            WITH firsts AS (
-                SELECT DISTINCT ON (\(stagedKeys.joined(separator: ", "))) s.* FROM \(stage) AS s
-                WHERE \(known) ORDER BY \(stagedKeys.joined(separator: ", ")), s.line
-            )
-            SELECT s.line, f.line AS first_line, s.is_restricted, s.row_digest, t.row_digest AS stored_digest,
-                   CASE WHEN s.line <> f.line THEN CASE WHEN \(stagedContent) IS NOT DISTINCT FROM \(firstContent) THEN 'same' ELSE 'conflict' END
+            SELECT o.line, o.first_line, o.is_restricted, o.row_digest, t.row_digest AS stored_digest,
+                   CASE WHEN o.line <> o.first_line THEN CASE WHEN o.same_as_first THEN 'same' ELSE 'conflict' END
                         WHEN t.seen_run IS NULL THEN 'inserted'
-                        WHEN \(storedContent) IS NOT DISTINCT FROM \(firstContent) THEN 'unchanged'
+                        WHEN (\(storedContent)) IS NOT DISTINCT FROM (\(orderedContent)) THEN 'unchanged'
                         ELSE 'updated' END AS outcome
-            FROM \(stage) AS s JOIN firsts AS f ON \(firstKeyMatch)
-            LEFT JOIN \(table) AS t ON \(keys.map { "\(staged($0, "f")) = t.\($0)" }.joined(separator: " AND "))
-            WHERE \(known)
+            FROM (
+                SELECT s.*, first_value(s.line) OVER byKey AS first_line,
+                       (\(ownContent)) IS NOT DISTINCT FROM (\(firstContent)) AS same_as_first
+                FROM \(stage) AS s WHERE \(known)
+                WINDOW byKey AS (PARTITION BY \(stagedKeys) ORDER BY s.line)
+            ) AS o
+            LEFT JOIN \(table) AS t ON \(keys.map { "\(staged($0, "o")) = t.\($0)" }.joined(separator: " AND "))
             """)
-        try db.execute("CREATE INDEX ON \(outcomes) (line)")
         for row in try db.query("SELECT outcome, count(*), sum(is_restricted) FROM \(outcomes) GROUP BY outcome") {
             let count = row.int(1)
             switch row.string(0) {
@@ -215,6 +219,9 @@ final class PostgresFileLoad {
         try db.execute("""
             CREATE TEMP TABLE \(winners) ON COMMIT DROP AS \(winnerSQL)
             """)
+        // Planned without statistics, a join of the winners with a stored table of a million
+        // rows ran as a nested loop for minutes.
+        try db.execute("ANALYZE \(winners)")
     }
 
     /// For each key, the staged row whose content and digest the stored row ends with, and the
@@ -224,12 +231,12 @@ final class PostgresFileLoad {
     /// recognised unparsed by SQLite and touches nothing, so an unchanged key whose rows all
     /// carry the stored digest has no winner.
     private var winnerSQL: String {
-        let recognised = snapshot ? "AND NOT (f.outcome = 'unchanged' AND o.row_digest IS NOT DISTINCT FROM o.stored_digest)" : ""
+        let recognised = snapshot ? "AND NOT (o.first_outcome = 'unchanged' AND o.row_digest IS NOT DISTINCT FROM o.stored_digest)" : ""
         return """
             SELECT DISTINCT ON (c.first_line) c.first_line, c.line, c.first_outcome FROM (
-                SELECT o.line, o.first_line, o.row_digest, f.outcome AS first_outcome,
-                       min(o.line) OVER (PARTITION BY o.first_line) AS lead_line
-                FROM \(outcomes) AS o JOIN \(outcomes) AS f ON f.line = o.first_line
+                SELECT o.line, o.first_line, o.row_digest, o.first_outcome, min(o.line) OVER (PARTITION BY o.first_line) AS lead_line
+                FROM (SELECT o.*, first_value(o.outcome) OVER (PARTITION BY o.first_line ORDER BY o.line) AS first_outcome
+                      FROM \(outcomes) AS o) AS o
                 WHERE o.outcome <> 'conflict' \(recognised)
             ) AS c
             WHERE c.line = c.lead_line OR c.row_digest IS NOT NULL
@@ -238,27 +245,41 @@ final class PostgresFileLoad {
     }
 
     /// Writes the winners: new rows inserted (in key order), changed rows replaced, unchanged
-    /// rows touched (run, digest and fallbacks only, so that no progress trigger fires).
+    /// rows touched (run, digest and fallbacks only, so that no progress trigger fires); a
+    /// statement with nothing to write is not run.
     private func write() throws {
         let all = keys + content
         let trailing = ["seen_run", "row_digest", "row_fallbacks"]
-        try db.execute("""
+        if report.inserted > 0 {
+            try db.execute("""
             INSERT INTO \(table) (\((all + trailing).joined(separator: ", ")))
             SELECT \(all.map { staged($0) }.joined(separator: ", ")), $1, s.row_digest, s.row_fallbacks
             FROM \(winners) AS w JOIN \(stage) AS s ON s.line = w.line WHERE w.first_outcome = 'inserted'
             ORDER BY \(keys.map { staged($0) }.joined(separator: ", "))
             """, [run])
-        try db.execute("""
+        }
+        if report.updated > 0 {
+            try db.execute("""
             UPDATE \(table) AS t SET \((content + trailing).map { "\($0) = \($0 == "seen_run" ? "$1" : staged($0))" }.joined(separator: ", "))
             FROM \(winners) AS w JOIN \(stage) AS s ON s.line = w.line
             WHERE w.first_outcome = 'updated' AND \(stagedKeyMatch)
             """, [run])
-        try db.execute("""
+        }
+        if report.unchanged > 0 {
+            try db.execute("""
             UPDATE \(table) AS t SET seen_run = $1, row_digest = s.row_digest, row_fallbacks = s.row_fallbacks
             FROM \(winners) AS w JOIN \(stage) AS s ON s.line = w.line
             WHERE w.first_outcome = 'unchanged' AND \(stagedKeyMatch)
             """, [run])
+        }
+        // After a large load the planner's statistics describe a table that is no longer
+        // there (a first load: an empty one), and the statements that follow (the progress
+        // refresh, the next file's joins, the weekly metrics) were planned as scans.
+        if report.inserted >= Self.rowsThatNeedStatistics { try db.execute("ANALYZE \(table)") }
     }
+
+    /// Inserted rows after which a table's statistics are gathered again.
+    static let rowsThatNeedStatistics = 10_000
 
     /// Drops waiting rows whose key a later line of this file stored (a row held on a later
     /// line than every stored one keeps waiting), every row of an earlier run under a key this

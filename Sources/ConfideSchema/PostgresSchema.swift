@@ -301,16 +301,18 @@ public enum PostgresSchema {
     /// transaction that writes contacts (PostgreSQL has no hook before a commit), it computes
     /// again the progress rows of the referrals the triggers noted, and clears the note. The
     /// latest attended contact is the last by date, then pseudonym (SQLite's
-    /// `max(date || hex(appointment_id))`).
+    /// `max(date || hex(appointment_id))`), read backwards from the end of the referral's
+    /// stretch of `appointments_referral` (a join and sort of every attended contact took
+    /// three times as long for a week's delta).
     public static let referralProgressRefresh = """
     INSERT INTO referral_progress (referral_key, first_treatment, second_treatment, last_date, last_kind,
                                    last_therapist, last_modality, last_delivery)
     SELECT latest.referral_key, (\(treatmentSessions) LIMIT 1), (\(treatmentSessions) LIMIT 1 OFFSET 1),
            latest.date, latest.kind, latest.therapist_id, latest.modality, latest.delivery
-    FROM (SELECT DISTINCT ON (s.referral_key) s.referral_key, a.date, a.kind, a.therapist_id, a.modality, a.delivery
-          FROM referral_progress_stale s JOIN appointments a ON a.referral_key = s.referral_key
-          WHERE a.status IN ('attended', 'attended_late')
-          ORDER BY s.referral_key, a.date DESC, a.appointment_id DESC) AS latest
+    FROM referral_progress_stale AS s CROSS JOIN LATERAL (
+        SELECT a.referral_key, a.date, a.kind, a.therapist_id, a.modality, a.delivery FROM appointments a
+        WHERE a.referral_key = s.referral_key AND a.status IN ('attended', 'attended_late')
+        ORDER BY a.date DESC, a.appointment_id DESC LIMIT 1) AS latest
     ON CONFLICT (referral_key) DO UPDATE SET first_treatment = excluded.first_treatment, second_treatment = excluded.second_treatment,
         last_date = excluded.last_date, last_kind = excluded.last_kind, last_therapist = excluded.last_therapist,
         last_modality = excluded.last_modality, last_delivery = excluded.last_delivery;
