@@ -274,11 +274,16 @@ final class PostgresFileLoad {
         }
         // After a large load the planner's statistics describe a table that is no longer
         // there (a first load: an empty one), and the statements that follow (the progress
-        // refresh, the next file's joins, the weekly metrics) were planned as scans.
-        if report.inserted >= Self.rowsThatNeedStatistics { try db.execute("ANALYZE \(table)") }
+        // refresh, the next file's joins, the weekly metrics) were planned as scans. A week's
+        // delta leaves them true (and analysing a table of millions of rows takes a second).
+        if report.inserted >= Self.rowsThatNeedStatistics {
+            let estimated = try db.scalarString("SELECT reltuples FROM pg_class WHERE oid = $1::regclass", [table]).flatMap(Double.init) ?? -1
+            if estimated < 0 || Double(report.inserted) * 10 >= estimated { try db.execute("ANALYZE \(table)") }
+        }
     }
 
-    /// Inserted rows after which a table's statistics are gathered again.
+    /// Inserted rows after which a table's statistics may need to be gathered again (when they
+    /// are a tenth of the rows the statistics counted, or the table was never analysed).
     static let rowsThatNeedStatistics = 10_000
 
     /// Drops waiting rows whose key a later line of this file stored (a row held on a later

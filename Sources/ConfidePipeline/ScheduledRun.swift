@@ -157,16 +157,6 @@ extension Workspace {
     func endRunLog(_ runID: Int, period: String?, status: ExitStatus, detail: String) throws {
         try RunLog.end(runID, period: period, status: status, detail: detail, in: db)
     }
-
-    /// The run log, newest first. A run that never finished shows as `interrupted`.
-    public func runLog(limit: Int = 50) throws -> [RunRecord] {
-        try db.cachedStatement("SELECT run_id, started, finished, command, period, outcome, exit_code, detail FROM runs ORDER BY run_id DESC LIMIT ?")
-            .map([limit]) { row in
-                RunRecord(runID: row.int(0), started: row.string(1), finished: row.optionalString(2), command: row.string(3),
-                          period: row.optionalString(4), outcome: row.optionalString(2) == nil ? "interrupted" : row.string(5),
-                          exitCode: row.int(6), detail: row.string(7))
-            }
-    }
 }
 
 /// The store's run log (`runs`, `confide runs`) on either engine.

@@ -30,7 +30,7 @@ public final class Workspace {
             let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
             let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && PostgresStore.recordsKey(location))
             try PostgresStore.prepare(location, key: key, createSchema: false)
-            throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create it ('confide init') and ingest into it ('confide ingest'); it cannot yet run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for the weekly run for now.")
+            throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create it ('confide init'), ingest into it ('confide ingest') and read its run log and quarantine ('confide runs', 'confide quarantine'); it cannot yet run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for the weekly run for now.")
         }
         let loaded = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
         key = loaded

@@ -26,9 +26,9 @@ struct QuarantineCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let workspace = try failing { try Workspace(configuration: configuration, logger: makeLogger(quiet: true)) }
+        let records = try failing { try StoreRecords.open(configuration, logger: makeLogger(quiet: true)) }
         if runs {
-            let list = try failing { try workspace.ingestRuns() }
+            let list = try failing { try records.ingestRuns() }
             if json {
                 print(jsonText(["runs": list.map { ["run": $0.run, "started": $0.started, "quarantined": $0.quarantined] as [String: Any] }]))
             } else {
@@ -36,7 +36,7 @@ struct QuarantineCommand: ParsableCommand {
             }
             return
         }
-        let rows = try failing { try workspace.quarantine(run: runNumber) }
+        let rows = try failing { try records.quarantine(run: runNumber) }
         var byReason: [String: Int] = [:]
         for row in rows { byReason["\(row.file): \(row.reason)", default: 0] += 1 }
         if json {

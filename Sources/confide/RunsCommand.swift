@@ -18,7 +18,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let records = try failing { try Workspace(configuration: configuration, logger: makeLogger(quiet: true)).runLog(limit: limit) }
+        let records = try failing { try StoreRecords.open(configuration, logger: makeLogger(quiet: true)).runLog(limit: limit) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

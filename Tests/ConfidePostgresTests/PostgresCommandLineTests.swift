@@ -52,6 +52,13 @@ struct PostgresCommandLineTests {
             #expect(onPostgres.stdout == onSQLite.stdout, "round \(round): the reconciliations differ")
             #expect(onPostgres.stdout.contains("\"inserted\" : \(round == 1 ? "" : "0")"), "round \(round): \(onPostgres.stdout.prefix(400))")
         }
+        // What an operator reads after an ingest: the same quarantine, the same run log.
+        let quarantine = try confide(["quarantine", "--json", "--config", folder + "/confide.toml"])
+        #expect(quarantine.status == 0, "\(quarantine.stderr)")
+        #expect(quarantine.stdout == (try confide(["quarantine", "--json", "--config", sqlite + "/confide.toml"])).stdout)
+        let runs = try confide(["runs", "--config", folder + "/confide.toml"])
+        #expect(runs.status == 0, "\(runs.stderr)")
+        #expect(runs.stdout.split(separator: "\n").count == 2 && runs.stdout.contains("ingest - ok (exit 0) ingest #2: read"), "\(runs.stdout)")
         let db = try PostgresConnection(location)
         #expect(try db.scalarInt("SELECT count(*) FROM runs WHERE command = 'ingest' AND outcome = 'ok'") == 2, "the run log records both")
         #expect(try db.scalarInt("SELECT count(*) FROM referrals") ?? 0 > 250)

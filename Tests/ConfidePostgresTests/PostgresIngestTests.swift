@@ -250,7 +250,7 @@ struct RandomExport {
                      ("measures.csv", "referral_id,date,instrument,score", measures)]
         for (name, header, lines) in files {
             let text = ([header] + lines).joined(separator: "\n") + "\n"
-            FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data(text.utf8))
         }
     }
 }
