@@ -303,7 +303,9 @@ public enum PostgresSchema {
     /// latest attended contact is the last by date, then pseudonym (SQLite's
     /// `max(date || hex(appointment_id))`), read backwards from the end of the referral's
     /// stretch of `appointments_referral` (a join and sort of every attended contact took
-    /// three times as long for a week's delta).
+    /// three times as long for a week's delta). Whether a stale referral has any attended
+    /// contact left is asked the same way, a referral at a time: as an anti-join the planner
+    /// (which knows nothing of the note table's rows) scanned every attended contact.
     public static let referralProgressRefresh = """
     INSERT INTO referral_progress (referral_key, first_treatment, second_treatment, last_date, last_kind,
                                    last_therapist, last_modality, last_delivery)
@@ -316,9 +318,10 @@ public enum PostgresSchema {
     ON CONFLICT (referral_key) DO UPDATE SET first_treatment = excluded.first_treatment, second_treatment = excluded.second_treatment,
         last_date = excluded.last_date, last_kind = excluded.last_kind, last_therapist = excluded.last_therapist,
         last_modality = excluded.last_modality, last_delivery = excluded.last_delivery;
-    DELETE FROM referral_progress WHERE referral_key IN (SELECT referral_key FROM referral_progress_stale)
-        AND NOT EXISTS (SELECT 1 FROM appointments a
-                        WHERE a.referral_key = referral_progress.referral_key AND a.status IN ('attended', 'attended_late'));
+    DELETE FROM referral_progress AS p USING referral_progress_stale AS s
+    WHERE p.referral_key = s.referral_key
+        AND (SELECT count(*) FROM (SELECT 1 FROM appointments a
+                                   WHERE a.referral_key = s.referral_key AND a.status IN ('attended', 'attended_late') LIMIT 1) AS attended) = 0;
     DELETE FROM referral_progress_stale;
     """
 
