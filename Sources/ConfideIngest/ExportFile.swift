@@ -13,7 +13,17 @@ struct ExportFile {
     let dropped: [DroppedColumn]
     /// The text encoding a CSV file was read in (nil for an SQLite source).
     let encoding: ResolvedEncoding?
+    /// The file as reports name it.
+    let label: String
     private let parse: ((RecordBatch) throws -> Void) throws -> [String: Int]
+
+    /// The file's reconciliation before a row is read: its name, dropped columns and encoding.
+    var newReport: FileReport {
+        var report = FileReport(file: label)
+        report.droppedColumns = dropped
+        report.encoding = encoding?.rawValue
+        return report
+    }
 
     /// Opens `file` of `source` (`sourceDB` when the source is an SQLite database).
     ///
@@ -27,6 +37,7 @@ struct ExportFile {
         let dates = DateParser(order: source.dateOrder, timeZone: timeZone)
         let mapping = source.mapping(file)
         let label = source.label(of: file)
+        self.label = label
         if let sourceDB {
             let extract = try SQLiteExtract(file: file, source: source, db: sourceDB)
             let record = SQLiteRecord()

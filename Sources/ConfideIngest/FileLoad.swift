@@ -1,4 +1,3 @@
-import ConfideCSV
 import ConfideModel
 import ConfideStore
 
@@ -23,15 +22,12 @@ struct FileLoad {
     /// Which records recognised by their digest claimed each slot of ``known``.
     private let claims: DigestClaims
 
-    init(file: CanonicalFile, label: String, db: Database, run: Int, pseudonymizer: Pseudonymizer,
-         droppedColumns: [DroppedColumn], encoding: ResolvedEncoding?, known: KnownDigests?) throws {
+    /// A load of `file` whose reconciliation starts as `report` (``ExportFile/newReport``).
+    init(file: CanonicalFile, report: FileReport, db: Database, run: Int, pseudonymizer: Pseudonymizer, known: KnownDigests?) throws {
         self.known = known
         self.claims = DigestClaims(slots: known?.slotCount ?? 0)
         self.file = file
         self.runID = run
-        var report = FileReport(file: label)
-        report.droppedColumns = droppedColumns
-        report.encoding = encoding?.rawValue
         self.report = report
         let (table, keys, content) = RowParser.tableColumns(file)
         upserter = try Upserter(db, table: table, keys: keys, content: content)

@@ -36,18 +36,7 @@ public struct Ingestor {
     ///   required column or cannot be decoded (nothing is written); `DatabaseError` when the
     ///   store fails.
     public func ingest(_ source: ExportSource, into db: Database, startedAt: String) throws -> IngestReport {
-        let problems = source.problems()
-        guard problems.isEmpty else { throw IngestError.badMapping(problems) }
-        let sourceDB: Database?
-        switch source.format {
-        case .csv:
-            for file in CanonicalFile.allCases where !FileManager.default.isReadableFile(atPath: source.csvPath(of: file)) {
-                throw IngestError.missingFile(path: source.csvPath(of: file))
-            }
-            sourceDB = nil
-        case .sqlite:
-            sourceDB = try Self.openSource(source.path)
-        }
+        let sourceDB = try Self.checked(source)
         let settings = try IngestStoreSettings(db)
         defer { settings.restore(db) }
         return try db.write { db in
@@ -148,6 +137,22 @@ public struct Ingestor {
         return try db.scalarInt("SELECT count(*) FROM \(table) WHERE \(presence.absent(table))", [run]) ?? 0
     }
 
+    /// Checks `source` before anything is written: its mapping, and each CSV file there to be
+    /// read; returns an SQLite source opened (nil for CSV).
+    static func checked(_ source: ExportSource) throws -> Database? {
+        let problems = source.problems()
+        guard problems.isEmpty else { throw IngestError.badMapping(problems) }
+        switch source.format {
+        case .csv:
+            for file in CanonicalFile.allCases where !FileManager.default.isReadableFile(atPath: source.csvPath(of: file)) {
+                throw IngestError.missingFile(path: source.csvPath(of: file))
+            }
+            return nil
+        case .sqlite:
+            return try openSource(source.path)
+        }
+    }
+
     /// Opens an SQLite source read-only (`trusted_schema` off, defensive) and checks it.
     static func openSource(_ path: String) throws -> Database {
         guard FileManager.default.isReadableFile(atPath: path) else { throw IngestError.missingFile(path: path) }
@@ -167,8 +172,7 @@ public struct Ingestor {
                           known: KnownDigests?, nextDigests: KnownDigestsReader?) throws -> (FileLoad, FileReport) {
         let export = try ExportFile(file, of: source, sourceDB: sourceDB, pseudonymizer: pseudonymizer, key: key, timeZone: timeZone,
                                     known: known, showsProgress: showsProgress && sourceDB == nil)
-        var load = try FileLoad(file: file, label: source.label(of: file), db: db, run: run, pseudonymizer: pseudonymizer,
-                                droppedColumns: export.dropped, encoding: export.encoding, known: known)
+        var load = try FileLoad(file: file, report: export.newReport, db: db, run: run, pseudonymizer: pseudonymizer, known: known)
         let outOfVocabulary = try export.run { batch in
             try load.load(batch)
             try nextDigests?.advance(rows: Self.digestsReadPerBatch)

@@ -1,5 +1,4 @@
 import ConfideModel
-import ConfideCSV
 import ConfidePostgres
 import ConfideStore
 
@@ -42,16 +41,13 @@ final class PostgresFileLoad {
     /// The staging table of `file` (it lives until the ingest's transaction ends).
     static func stage(of file: CanonicalFile) -> String { "confide_stage_" + RowParser.tableColumns(file).table }
 
-    /// Creates the file's staging table in `db`.
-    init(file: CanonicalFile, label: String, db: PostgresConnection, run: Int, snapshot: Bool, pseudonymizer: Pseudonymizer,
-         droppedColumns: [DroppedColumn], encoding: ResolvedEncoding?) throws {
+    /// Creates the file's staging table in `db`; the file's reconciliation starts as `report`
+    /// (``ExportFile/newReport``).
+    init(file: CanonicalFile, report: FileReport, db: PostgresConnection, run: Int, snapshot: Bool, pseudonymizer: Pseudonymizer) throws {
         self.file = file
         self.db = db
         self.run = run
         self.snapshot = snapshot
-        var report = FileReport(file: label)
-        report.droppedColumns = droppedColumns
-        report.encoding = encoding?.rawValue
         self.report = report
         (table, keys, content) = RowParser.tableColumns(file)
         let parsed = { (column: String) in column == "referral_key" ? "referral_id" : column }

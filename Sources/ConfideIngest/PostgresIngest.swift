@@ -17,18 +17,7 @@ extension Ingestor {
     /// - Throws: ``IngestError`` as on SQLite (nothing is written); `PostgresError` when the
     ///   server fails (the transaction is rolled back: nothing of the run is kept).
     public func ingest(_ source: ExportSource, into db: PostgresConnection, startedAt: String) throws -> IngestReport {
-        let problems = source.problems()
-        guard problems.isEmpty else { throw IngestError.badMapping(problems) }
-        let sourceDB: Database?
-        switch source.format {
-        case .csv:
-            for file in CanonicalFile.allCases where !FileManager.default.isReadableFile(atPath: source.csvPath(of: file)) {
-                throw IngestError.missingFile(path: source.csvPath(of: file))
-            }
-            sourceDB = nil
-        case .sqlite:
-            sourceDB = try Self.openSource(source.path)
-        }
+        let sourceDB = try Self.checked(source)
         return try db.transaction { db in
             // Compiling a statement's plan (JIT) pays for analytic queries over millions of
             // rows; an ingest's statements are many and short, and lost a third of a second each.
@@ -42,8 +31,8 @@ extension Ingestor {
             for file in CanonicalFile.allCases {
                 let export = try ExportFile(file, of: source, sourceDB: sourceDB, pseudonymizer: pseudonymizer, key: key, timeZone: timeZone,
                                             known: nil, showsProgress: showsProgress && sourceDB == nil)
-                let load = try PostgresFileLoad(file: file, label: source.label(of: file), db: db, run: run, snapshot: snapshot,
-                                                pseudonymizer: pseudonymizer, droppedColumns: export.dropped, encoding: export.encoding)
+                let load = try PostgresFileLoad(file: file, report: export.newReport, db: db, run: run, snapshot: snapshot,
+                                                pseudonymizer: pseudonymizer)
                 let outOfVocabulary = try export.run { batch in try load.load(batch) }
                 let fileReport = try load.merge(outOfVocabulary: outOfVocabulary)
                 try record(fileReport, run: run, in: db)

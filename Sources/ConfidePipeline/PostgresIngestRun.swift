@@ -24,9 +24,7 @@ extension PostgresStore {
                              showsProgress: Bool) throws -> IngestReport {
         let lock = try RunLock(configuration, wait: false)
         defer { withExtendedLifetime(lock) {} }
-        let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
-        let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && recordsKey(location))
-        try prepare(location, key: key, createSchema: false)
+        let key = try checkedKey(location, configuration: configuration)
         let started = Date()
         do {
             let db = try PostgresConnection(location)

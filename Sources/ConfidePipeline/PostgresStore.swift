@@ -1,6 +1,7 @@
 public import ConfideIngest
 public import ConfidePostgres
 import ConfideSchema
+import Foundation
 
 /// A practice's PostgreSQL store (`[store] url`, issue 18): connected, its schema checked (or
 /// created, by `confide init`), and its practice key checked against the one the store was
@@ -57,6 +58,19 @@ public enum PostgresStore {
         } catch let error as PostgresError {
             throw postgresError(error)
         }
+    }
+
+    /// The practice key of `configuration` (a missing key file next to a store that records a
+    /// key is one to restore, never one to create), checked against the store at `location`
+    /// with the store's schema (``prepare(_:key:createSchema:)``): what every command does
+    /// first on a PostgreSQL store.
+    static func checkedKey(_ location: PostgresLocation, configuration: Configuration) throws -> PracticeKey {
+        // Whether the store records a key matters only when the key file is missing; asked
+        // then only, as it takes a connection of its own.
+        let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
+        let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && recordsKey(location))
+        try prepare(location, key: key, createSchema: false)
+        return key
     }
 
     /// True when the store at `location` already records a practice key (so a missing key

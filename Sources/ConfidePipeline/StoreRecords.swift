@@ -1,6 +1,5 @@
 import ConfidePostgres
 import ConfideStore
-import Foundation
 public import Logging
 
 /// What a store records of its past runs: the run log, the ingest runs and the rows they
@@ -31,9 +30,7 @@ public struct StoreRecords {
         guard let location = configuration.storeURL else {
             return StoreRecords(try Workspace(configuration: configuration, logger: logger))
         }
-        let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
-        let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && PostgresStore.recordsKey(location))
-        try PostgresStore.prepare(location, key: key, createSchema: false)
+        _ = try PostgresStore.checkedKey(location, configuration: configuration)
         let db: PostgresConnection
         do { db = try PostgresConnection(location) } catch { throw postgresError(error) }
         return StoreRecords(db: db, store: location.description, owner: db)

@@ -25,11 +25,7 @@ public final class Workspace {
         self.configuration = configuration
         self.logger = logger
         if let location = configuration.storeURL {
-            // Whether the store records a key matters only when the key file is missing (a
-            // key to restore); asked then only, as it takes a connection of its own.
-            let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
-            let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && PostgresStore.recordsKey(location))
-            try PostgresStore.prepare(location, key: key, createSchema: false)
+            _ = try PostgresStore.checkedKey(location, configuration: configuration)
             throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create it ('confide init'), ingest into it ('confide ingest') and read its run log and quarantine ('confide runs', 'confide quarantine'); it cannot yet run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for the weekly run for now.")
         }
         let loaded = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
