@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "ConfideStoreTests", dependencies: ["ConfideStore", "ConfideSchema"]),
         .testTarget(name: "ConfidePostgresTests", dependencies: [
             "ConfidePostgres", "ConfideStore", "ConfideSchema", "ConfidePipeline", "ConfideMetrics", "ConfidePrivacy", "ConfideRelease",
-            "ConfideModel", "ConfideIngest", .product(name: "Logging", package: "swift-log"),
+            "ConfideModel", "ConfideIngest", "ConfideSynth", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ConfideIngestTests", dependencies: ["ConfideIngest", "ConfideCSV", "ConfideStore", "ConfideSchema", "ConfideModel"]),
         .testTarget(name: "ConfideMetricsTests", dependencies: ["ConfideMetrics", "ConfideStore", "ConfideSchema", "ConfideModel", "ConfideSynth"]),

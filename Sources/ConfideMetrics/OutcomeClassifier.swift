@@ -6,7 +6,7 @@ struct OutcomeClassifier {
     let settings: MetricSettings
 
     /// The instruments used, with caseness cut-off and reliable-change threshold.
-    private var instruments: [(Instrument, caseness: Int, reliable: Int)] {
+    var instruments: [(Instrument, caseness: Int, reliable: Int)] {
         switch settings.instruments {
         case .phq9Gad7:
             return [(.phq9, settings.phq9Caseness, settings.phq9ReliableChange), (.gad7, settings.gad7Caseness, settings.gad7ReliableChange)]

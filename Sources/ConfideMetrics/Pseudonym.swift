@@ -28,6 +28,12 @@ struct Pseudonym: Hashable, Comparable, Sendable {
         length = bytes.count
     }
 
+    /// A stand-in for a client the store numbered (``PostgresWeeklyMetrics``: the server
+    /// numbers clients so that their pseudonyms stay on it): its number's eight bytes.
+    init(number: Int) {
+        self = withUnsafeBytes(of: UInt64(number).bigEndian) { Pseudonym(bytes: $0) }
+    }
+
     /// The pseudonym in column `index` of `row` (a BLOB key; empty for NULL).
     init(_ row: Row, _ index: Int) {
         self = row.withBlob(index) { Pseudonym(bytes: $0) }

@@ -58,7 +58,11 @@ extension WeeklyMetrics {
     /// An empty builder of a weekly table: its breakdowns without the therapist's, whose
     /// figures are released per supervision period (``compute(period:outcomeWeeks:)``), never
     /// weekly.
-    func weekTable(_ name: TableName) -> TableBuilder {
+    func weekTable(_ name: TableName) -> TableBuilder { Self.weekTable(name, settings: settings) }
+
+    /// An empty table of the week's release, with the breakdowns `settings` asks for (the
+    /// therapist breakdown is the supervision release's alone), on either store.
+    static func weekTable(_ name: TableName, settings: MetricSettings) -> TableBuilder {
         TableBuilder(name: name, breakdowns: (name == .outcomes ? settings.outcomeBreakdowns : settings.caseloadBreakdowns).filter { $0 != .therapist })
     }
 

@@ -41,11 +41,17 @@ public struct WeeklyMetrics {
     /// The public groups of each breakdown: staff seen in 13 weeks and the vocabularies; a
     /// breakdown by contact also has ``Group/noContactName`` (drawn, never published).
     func publicDomains(_ week: ISOWeek) throws -> [GroupType: [String]] {
+        Self.publicDomains(therapists: try therapists(activeIn: week), settings: settings)
+    }
+
+    /// The public groups of each breakdown, given the staff seen in the 13 weeks (in byte
+    /// order): what ``publicDomains(_:)`` returns, on either store.
+    static func publicDomains(therapists: [String], settings: MetricSettings) -> [GroupType: [String]] {
         var ages = [settings.ageBands.label(0)] + settings.ageBands.lowerBounds.map { settings.ageBands.label($0) }
         ages.append("unknown")
         let none = Group.noContactName
         return [
-            .therapist: try therapists(activeIn: week) + [none],
+            .therapist: therapists + [none],
             .modality: Modality.allCases.map(\.rawValue) + [none],
             .delivery: Delivery.allCases.map(\.rawValue) + [none],
             .presentingProblem: PresentingProblem.allCases.map(\.rawValue),
