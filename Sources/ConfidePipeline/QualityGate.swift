@@ -21,7 +21,7 @@ public struct QualitySettings: Sendable, Equatable {
 /// stops the run before any budget is spent. Each failure names the file or the week, the check
 /// and the numbers, never a value of a row.
 struct QualityGate {
-    let db: Database
+    let db: any SQLConnection
     let settings: QualitySettings
 
     /// The failures for releasing `week` from the store after the ingest `report` (empty: pass),
@@ -29,13 +29,13 @@ struct QualityGate {
     func failures(week: ISOWeek, report: IngestReport, today: Day) throws -> [String] {
         var failures: [String] = []
         let limit = today.adding(days: settings.futureDays).iso
-        let future = try db.scalarInt("""
+        let future = try db.fetchInt("""
             SELECT count(*) FROM appointments WHERE date > ? AND status IN ('attended', 'attended_late', 'dna', 'late_not_seen')
             """, [limit]) ?? 0
         if future > 0 {
             failures.append("appointments: \(future) attended or missed appointment(s) dated after \(limit) (check: future_days = \(settings.futureDays)); check the export's date format ([source] date_format)")
         }
-        let futureReferrals = try db.scalarInt("SELECT count(*) FROM referrals WHERE received_date > ?", [limit]) ?? 0
+        let futureReferrals = try db.fetchInt("SELECT count(*) FROM referrals WHERE received_date > ?", [limit]) ?? 0
         if futureReferrals > 0 {
             failures.append("referrals: \(futureReferrals) referral(s) received after \(limit) (check: future_days = \(settings.futureDays)); check the export's date format ([source] date_format)")
         }
@@ -48,8 +48,8 @@ struct QualityGate {
                 failures.append("\(file.file): \(file.quarantined) of \(file.read) rows quarantined (\(oneDecimal(share))%; check: max_quarantined_share = \(settings.maxQuarantinedShare)); 'confide quarantine' lists them by line, column and reason")
             }
         }
-        let first = try db.scalarString("SELECT min(received_date) FROM referrals").flatMap { Day(iso: $0) }
-        let last = try db.scalarString("SELECT max(date) FROM appointments").flatMap { Day(iso: $0) }
+        let first = try db.fetchString("SELECT min(received_date) FROM referrals").flatMap { Day(iso: $0) }
+        let last = try db.fetchString("SELECT max(date) FROM appointments").flatMap { Day(iso: $0) }
         if let first, let last {
             if week.end < first || week.start > last {
                 failures.append("week \(week) is outside the data (referrals from \(ISOWeek(containing: first)), appointments to \(ISOWeek(containing: last)); check: week_in_data)")
@@ -57,7 +57,7 @@ struct QualityGate {
         } else if failures.isEmpty {
             failures.append("the store holds no \(first == nil ? "referrals" : "appointments") (check: week_in_data)")
         }
-        let count = { (w: ISOWeek) in try self.db.scalarInt("SELECT count(*) FROM appointments WHERE date BETWEEN ? AND ?", [w.start.iso, w.end.iso]) ?? 0 }
+        let count = { (w: ISOWeek) in try self.db.fetchInt("SELECT count(*) FROM appointments WHERE date BETWEEN ? AND ?", [w.start.iso, w.end.iso]) ?? 0 }
         let before = try (1...8).map { try count(week.adding(weeks: -$0)) }.sorted()
         let median = Double(before[3] + before[4]) / 2
         let current = try count(week)

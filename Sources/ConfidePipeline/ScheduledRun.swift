@@ -125,13 +125,13 @@ public struct RunRecord: Sendable, Codable {
 
 extension Workspace {
     func beginRunLog(command: String) throws -> Int {
-        try RunLog.begin(command, in: db)
+        try onStore { try RunLog.begin(command, in: store) }
     }
 
     /// Records what the run is doing now (its detail until it ends), so that a killed run's
     /// log line says where it stopped.
     func noteRunStep(_ runID: Int, _ step: String) throws {
-        try db.write { db in try db.execute("UPDATE runs SET detail = ? WHERE run_id = ?", [step, runID]) }
+        try onStore { try store.writeTransaction { db in try db.execute("UPDATE runs SET detail = ? WHERE run_id = ?", [step, runID]) } }
     }
 
     /// Ingests as `confide ingest` does, recorded in the run log (`confide runs`) with the
@@ -155,7 +155,7 @@ extension Workspace {
     }
 
     func endRunLog(_ runID: Int, period: String?, status: ExitStatus, detail: String) throws {
-        try RunLog.end(runID, period: period, status: status, detail: detail, in: db)
+        try onStore { try RunLog.end(runID, period: period, status: status, detail: detail, in: store) }
     }
 }
 

@@ -20,20 +20,15 @@ public struct StoreRecords {
 
     /// The records of `workspace`'s store.
     init(_ workspace: Workspace) {
-        self.init(db: workspace.db, store: workspace.configuration.storePath, owner: workspace)
+        let configuration = workspace.configuration
+        self.init(db: workspace.store, store: configuration.storeURL?.description ?? configuration.storePath, owner: workspace)
     }
 
     /// Opens the store of `configuration`, SQLite or PostgreSQL.
     ///
     /// - Throws: ``ConfideError`` with the exit code of each failure (docs/operations.md).
     public static func open(_ configuration: Configuration, logger: Logger) throws -> StoreRecords {
-        guard let location = configuration.storeURL else {
-            return StoreRecords(try Workspace(configuration: configuration, logger: logger))
-        }
-        _ = try PostgresStore.checkedKey(location, configuration: configuration)
-        let db: PostgresConnection
-        do { db = try PostgresConnection(location) } catch { throw postgresError(error) }
-        return StoreRecords(db: db, store: location.description, owner: db)
+        StoreRecords(try Workspace(configuration: configuration, logger: logger))
     }
 
     /// The run log, newest first. A run that never finished shows as `interrupted`.

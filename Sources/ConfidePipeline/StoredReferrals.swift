@@ -13,8 +13,8 @@ extension Workspace {
     /// True when the latest release of `period` (a week, or a supervision period) was charged
     /// before the latest purge or erasure deleted rows.
     func drawnBeforeErasure(_ period: String) throws -> Bool {
-        guard let mark = try db.scalarString("SELECT value FROM meta WHERE key = 'erased_after_ledger_entry'"), let last = Int(mark),
-              let entry = try db.scalarInt("SELECT max(entry_id) FROM ledger WHERE period = ?", [period]) else { return false }
+        guard let mark = try store.fetchString("SELECT value FROM meta WHERE key = 'erased_after_ledger_entry'"), let last = Int(mark),
+              let entry = try store.fetchInt("SELECT max(entry_id) FROM ledger WHERE period = ?", [period]) else { return false }
         return entry <= last
     }
 
@@ -22,6 +22,7 @@ extension Workspace {
     /// clears the mark that says it is still to do. Called right after the deletion, and when a
     /// workspace opens a store whose last purge or erasure was interrupted before it.
     func finishErasure() throws {
+        let db = try db
         try db.eraseDeletedBytes()
         try db.execute("DELETE FROM meta WHERE key = 'erasure_pending'")
         try db.eraseDeletedBytes()

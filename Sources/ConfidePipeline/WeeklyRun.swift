@@ -1,6 +1,7 @@
 public import ConfideModel
 public import ConfideIngest
 import ConfideMetrics
+import ConfidePostgres
 import ConfidePrivacy
 import ConfideRelease
 import ConfidePublish
@@ -25,10 +26,10 @@ extension Workspace {
         do {
             let settings = configuration.metrics
             let outcomeWeeks = configuration.privacy.mode == .sdc ? settings.outcomeWindowWeeks : 1
-            let exact = try WeeklyMetrics(db: db, settings: settings).compute(week: week, outcomeWeeks: outcomeWeeks)
+            let exact = try figures.compute(week: week, outcomeWeeks: outcomeWeeks)
             logger.info("metrics \(week): \(exact.tables.map { "\($0.name.rawValue) \($0.cells.count) cells" }.joined(separator: ", ")) in \(seconds(since: started)) s")
             let dataHash = key.authenticationCode(for: exact.canonicalBytes)
-            let releases = ReleaseStore(db: db)
+            let releases = ReleaseStore(db: store)
             let stored = try releases.find(week)
             var charged = 0.0
             var qualityAccepted: [String] = []
@@ -47,7 +48,7 @@ extension Workspace {
                 }
             } else {
                 if let report {
-                    let failures = try QualityGate(db: db, settings: configuration.quality).failures(week: week, report: report, today: today)
+                    let failures = try QualityGate(db: store, settings: configuration.quality).failures(week: week, report: report, today: today)
                     if !failures.isEmpty {
                         guard acceptQuality else {
                             throw ConfideError(.dataError, "quality checks failed for \(week); nothing was charged or published:\n  - " + failures.joined(separator: "\n  - ") + "\nFix the export and run again, or pass --accept-quality to publish anyway (recorded in the manifest and the run log).")
@@ -88,6 +89,8 @@ extension Workspace {
                                releasedDefinitions: changed && release.definitionVersion != exact.definitionVersion ? release.definitionVersion : nil)
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
+        } catch let error as PostgresError {
+            throw postgresError(error)
         } catch let error as PublishError {
             switch error {
             case .auditFailed: throw ConfideError(.auditFailed, error.description)
@@ -110,9 +113,9 @@ extension Workspace {
         // dp: the period's own finished courses (the 52-week window is summed from period
         // releases); sdc: the 52 weeks, exactly.
         let outcomeWeeks = configuration.privacy.mode == .sdc ? 52 : period.weekCount
-        let exact = try WeeklyMetrics(db: db, settings: configuration.metrics).compute(period: period, outcomeWeeks: outcomeWeeks)
+        let exact = try figures.compute(period: period, outcomeWeeks: outcomeWeeks)
         let dataHash = key.authenticationCode(for: exact.canonicalBytes)
-        let releases = ReleaseStore(db: db)
+        let releases = ReleaseStore(db: store)
         let stored = try releases.find(period)
         if let stored, try stored.dataHash == dataHash || !rerelease || drawnBeforeErasure(period.description) {
             if stored.dataHash != dataHash {
@@ -135,7 +138,7 @@ extension Workspace {
     /// Each therapist's protected case list of `period` (``CaseListProtection``), from the
     /// exact cases of the store; codes under the case-code key (``CaseCodes``).
     func caseLists(_ period: SupervisionPeriod) throws -> [ProtectedCaseList] {
-        let cases = try WeeklyMetrics(db: db, settings: configuration.metrics).cases(period: period)
+        let cases = try WeeklyMetrics(db: try db, settings: configuration.metrics).cases(period: period)
         let codes = CaseCodes(practiceKey: key, stable: configuration.stableCaseCodes)
         let protection = CaseListProtection(settings: configuration.caseListSettings)
         return Dictionary(grouping: cases, by: \.therapist).sorted { $0.key < $1.key }.map { therapist, own in
@@ -147,7 +150,7 @@ extension Workspace {
     /// interrupted between the charge and the publication, or a publication that failed. A
     /// plain run publishes them from their stored values, charging nothing.
     public func releasedButUnpublished() throws -> [ISOWeek] {
-        try ReleaseStore(db: db).releasedWeeks().filter {
+        try onStore { try ReleaseStore(db: store).releasedWeeks() }.filter {
             !FileManager.default.fileExists(atPath: configuration.publishDir + "/" + $0.description + "/manifest.json")
         }
     }
@@ -160,17 +163,17 @@ extension Workspace {
     /// data, so the first new week's and period's stand for all), through ``WindowCharge``.
     public func backfillPreview(from first: ISOWeek) throws -> BackfillPreview {
         let weeks = try WeekSelection.backfill(from: first).weeks(today: today)
-        let stored = Set(try ReleaseStore(db: db).releasedWeeks())
+        let stored = Set(try onStore { try ReleaseStore(db: store).releasedWeeks() })
         let new = weeks.filter { !stored.contains($0) }
         let privacy = configuration.privacy
-        var entries = try Ledger(db: db).entries()
+        var entries = try ledgerEntries()
         let now = WindowCharge.worst(entries)?.total ?? 0
         guard privacy.mode == .dp, let sample = new.first else {
             return BackfillPreview(weeks: weeks, new: new, periods: 0, epsilon: 0, worstNow: now, worstAfter: now)
         }
         let closing = new.filter { SupervisionPeriod(containing: $0, weeks: privacy.supervisionPeriodWeeks).isClosed(by: $0) }
         let protector = Protector(settings: privacy)
-        let metrics = WeeklyMetrics(db: db, settings: configuration.metrics)
+        let metrics = figures
         let weekly = protector.charge(try metrics.compute(week: sample, outcomeWeeks: 1))
         var epsilon = Double(new.count) * weekly.worstCase
         for week in new { entries.append(Ledger.entry(week, weekly, delta: 0, created: "")) }
@@ -195,11 +198,11 @@ extension Workspace {
     /// is charged (the discarded draw was never stored or shown).
     private func drawRelease(_ exact: ExactRelease, history: [ProtectedRelease], week: ISOWeek, dataHash: String, note: String,
                              preflight: (ProtectedRelease) throws -> Void,
-                             alsoStore: (Database, String) throws -> Void = { _, _ in }) throws -> ProtectedRelease {
+                             alsoStore: (any SQLConnection, String) throws -> Void = { _, _ in }) throws -> ProtectedRelease {
         let protector = Protector(settings: configuration.privacy)
         let charge = protector.charge(exact)
         let cap = configuration.epsilonCapPerYear
-        return try db.write { db in
+        return try store.writeTransaction { db in
             let ledger = Ledger(db: db)
             if charge.worstCase > 0 {
                 let worst = try ledger.worstWindow(containing: week, supervision: exact.supervision, adding: charge)

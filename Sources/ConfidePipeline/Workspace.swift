@@ -1,12 +1,18 @@
 public import ConfideIngest
 public import ConfideModel
+import ConfideMetrics
+import ConfidePostgres
 import ConfideSchema
 import ConfideStore
 import Foundation
 public import Logging
 
 /// An opened practice: its configuration, key and store. The API the command line calls.
-/// Not `Sendable`: it owns one SQLite connection, used from one task.
+/// Not `Sendable`: it owns one connection to its store, used from one task.
+///
+/// On a PostgreSQL store (`[store] url`) it ingests, computes the releases inside the server
+/// (``PostgresWeeklyMetrics``), charges and stores them, and publishes; what is SQLite's alone
+/// so far (purge, erasure, case lookup and case lists) throws exit 78 there (``db``).
 public final class Workspace {
     /// The configuration in force.
     public let configuration: Configuration
@@ -15,8 +21,46 @@ public final class Workspace {
     }
     /// The pseudonymiser under ``key`` (its key schedule runs once per workspace).
     private(set) var pseudonymizer: Pseudonymizer
-    let db: Database
+    /// The store's engine and connection.
+    let engine: StoreEngine
     let logger: Logger
+
+    /// Which engine holds the store, with its connection.
+    enum StoreEngine {
+        /// The embedded default: an SQLite file (`[store] path`).
+        case sqlite(Database)
+        /// A PostgreSQL database (`[store] url`).
+        case postgres(PostgresConnection)
+    }
+
+    /// The store's bookkeeping connection (ledger, releases, run log), whichever the engine.
+    var store: any SQLConnection {
+        switch engine {
+        case .sqlite(let db): db
+        case .postgres(let db): db
+        }
+    }
+
+    /// The SQLite store, for what works on it alone so far.
+    ///
+    /// - Throws: ``ConfideError`` (exit 78) on a PostgreSQL store, naming what does work there.
+    var db: Database {
+        get throws {
+            guard case .sqlite(let db) = engine else {
+                throw ConfideError(.config, "\(configuration.file): [store] url: this version of confide runs the weekly job on a PostgreSQL store ('confide run', 'ingest', 'budget', 'runs', 'quarantine'), but cannot yet purge, forget, look up a case or make case lists there (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for those, or set [supervision] case_lists = false.")
+            }
+            return db
+        }
+    }
+
+    /// The exact figures of the store: computed in Swift from an SQLite store, inside the
+    /// server from a PostgreSQL one.
+    var figures: any ExactFigures {
+        switch engine {
+        case .sqlite(let db): WeeklyMetrics(db: db, settings: configuration.metrics)
+        case .postgres(let db): PostgresWeeklyMetrics(db: db, settings: configuration.metrics)
+        }
+    }
 
     /// Opens the practice described by `configuration`: loads the key (refusing unsafe
     /// permissions), opens and migrates the store, and refuses a key other than the one the
@@ -25,14 +69,22 @@ public final class Workspace {
         self.configuration = configuration
         self.logger = logger
         if let location = configuration.storeURL {
-            _ = try PostgresStore.checkedKey(location, configuration: configuration)
-            throw ConfideError(.config, "\(configuration.file): [store] url: the PostgreSQL store \(location) is in place and checked, but this version of confide can only create it ('confide init'), ingest into it ('confide ingest') and read its run log and quarantine ('confide runs', 'confide quarantine'); it cannot yet run on it (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for the weekly run for now.")
+            let checked = try PostgresStore.checkedKey(location, configuration: configuration)
+            key = checked
+            pseudonymizer = Pseudonymizer(key: checked)
+            do {
+                engine = .postgres(try PostgresConnection(location))
+            } catch {
+                throw postgresError(error)
+            }
+            return
         }
         let loaded = try KeyFile.load(from: configuration.keyFile, storeExists: FileManager.default.fileExists(atPath: configuration.storePath))
         key = loaded
         pseudonymizer = Pseudonymizer(key: loaded)
         do {
-            db = try Database(path: configuration.storePath)
+            let db = try Database(path: configuration.storePath)
+            engine = .sqlite(db)
             let version = try db.scalarInt("PRAGMA user_version") ?? 0
             let rebuildsLayout = (1..<Schema.referralKeysVersion).contains(version)
             if (1..<Schema.compactLayoutVersion).contains(version) {
@@ -94,15 +146,30 @@ public final class Workspace {
     ///   it is a terminal.
     public func ingest(showsProgress: Bool = false) throws -> IngestReport {
         let started = Date()
+        let ingestor = Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress, fileFinished: Self.fileLogger(logger))
+        let report = try onStore {
+            do {
+                switch engine {
+                case .sqlite(let db): return try ingestor.ingest(configuration.exportSource, into: db, startedAt: timestamp())
+                case .postgres(let db): return try ingestor.ingest(configuration.exportSource, into: db, startedAt: timestamp())
+                }
+            } catch let error as IngestError {
+                throw Self.ingestError(error)
+            }
+        }
+        Self.log(report, since: started, logger: logger)
+        return report
+    }
+
+    /// Runs `body`, its store failures mapped to their exit codes and messages (``storeError``
+    /// for SQLite, ``postgresError`` for PostgreSQL).
+    func onStore<T>(_ body: () throws -> T) throws -> T {
         do {
-            let report = try Ingestor(key: key, timeZone: configuration.timeZone, showsProgress: showsProgress,
-                                      fileFinished: Self.fileLogger(logger)).ingest(configuration.exportSource, into: db, startedAt: timestamp())
-            Self.log(report, since: started, logger: logger)
-            return report
-        } catch let error as IngestError {
-            throw Self.ingestError(error)
+            return try body()
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
+        } catch let error as PostgresError {
+            throw postgresError(error)
         }
     }
 
@@ -138,28 +205,28 @@ public final class Workspace {
     public var today: Day { Day.today(in: configuration.timeZone) }
 
     /// The budget ledger.
-    public func ledgerEntries() throws -> [LedgerEntry] { try Ledger(db: db).entries() }
+    public func ledgerEntries() throws -> [LedgerEntry] { try onStore { try Ledger(db: store).entries() } }
 
     /// A client's worst case over the 52 weeks ending with `week` (what a report of `week` states).
     public func rollingEpsilon(endingWith week: ISOWeek) throws -> WindowCharge {
-        WindowCharge.of(try Ledger(db: db).entries(), from: week.adding(weeks: -51))
+        WindowCharge.of(try ledgerEntries(), from: week.adding(weeks: -51))
     }
 
     /// A client's worst case over any 52 weeks of the ledger (nil when nothing was charged):
     /// what `epsilon_cap_per_year` is checked against.
-    public func worstYear() throws -> WindowCharge? { try Ledger(db: db).worstYear() }
+    public func worstYear() throws -> WindowCharge? { try onStore { try Ledger(db: store).worstYear() } }
 
     /// True when `token` is a client, referral or appointment id of the source (checked by
     /// pseudonymising it under the practice key and looking it up in the store).
     public func isSourceIdentifier(_ token: String) -> Bool {
-        SourceIdentifierTest(pseudonymizer: pseudonymizer, db: db).isSourceIdentifier(token)
+        SourceIdentifierTest(pseudonymizer: pseudonymizer, db: store).isSourceIdentifier(token)
     }
 
     /// A source-identifier test for one audit (``SourceIdentifierTest``): each distinct token
     /// is pseudonymised and looked up once, under one pseudonymiser. Made afresh for each
     /// audit, so an answer never outlives the store it was read from.
     public func sourceIdentifierTest() -> (String) -> Bool {
-        let test = SourceIdentifierTest(pseudonymizer: pseudonymizer, db: db)
+        let test = SourceIdentifierTest(pseudonymizer: pseudonymizer, db: store)
         return { test.isSourceIdentifier($0) }
     }
 }

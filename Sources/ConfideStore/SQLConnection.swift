@@ -42,3 +42,17 @@ extension Database: SQLConnection {
         try write { try body($0) }
     }
 }
+
+extension SQLConnection {
+    /// The first column of the first row of `sql` as an integer (nil when there is no row or
+    /// it is NULL).
+    public func fetchInt(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> Int? {
+        try fetch(sql, arguments) { $0.optionalInt(0) }.first ?? nil
+    }
+
+    /// The first column of the first row of `sql` as text (nil when there is no row or it is
+    /// NULL).
+    public func fetchString(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> String? {
+        try fetch(sql, arguments) { $0.optionalString(0) }.first ?? nil
+    }
+}

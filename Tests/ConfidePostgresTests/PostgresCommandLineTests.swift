@@ -26,7 +26,7 @@ struct PostgresCommandLineTests {
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
-    @Test func initCreatesTheStoreIngestLoadsItAsSQLiteAndTheRunSaysWhatThisVersionCannotDo() throws {
+    @Test func initIngestAndTheWeeklyRunOnPostgreSQLPublishWhatSQLitePublishes() throws {
         let location = try PostgresTestServer.freshDatabase()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pgcli-\(UUID().uuidString)").path
         let initialised = try confide(["init", folder, "--store-url", location.url])
@@ -38,6 +38,7 @@ struct PostgresCommandLineTests {
 
         // The same synthetic practice, under the same key, into an SQLite store beside it.
         let sqlite = folder + "-sqlite"
+        defer { for practice in [folder, sqlite] { try? FileManager.default.removeItem(atPath: practice) } }
         #expect(try confide(["init", sqlite]).status == 0)
         try FileManager.default.removeItem(atPath: sqlite + "/confide.key")
         try FileManager.default.copyItem(atPath: folder + "/confide.key", toPath: sqlite + "/confide.key")
@@ -63,11 +64,61 @@ struct PostgresCommandLineTests {
         #expect(try db.scalarInt("SELECT count(*) FROM runs WHERE command = 'ingest' AND outcome = 'ok'") == 2, "the run log records both")
         #expect(try db.scalarInt("SELECT count(*) FROM referrals") ?? 0 > 250)
 
-        for command in [["run"], ["budget"]] {
+        // The weekly run on both, under disclosure control (exact): the same published files.
+        for practice in [folder, sqlite] {
+            let path = practice + "/confide.toml"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try text.replacingOccurrences(of: "mode = \"dp\"", with: "mode = \"sdc\"").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        for arguments in [["run", "--backfill", Self.weeksAgo(6)], ["run"]] {
+            let onPostgres = try confide(arguments + ["--config", folder + "/confide.toml"])
+            let onSQLite = try confide(arguments + ["--config", sqlite + "/confide.toml"])
+            #expect(onPostgres.status == 0, "\(arguments): \(onPostgres.stderr)")
+            #expect(onSQLite.status == 0, "\(arguments): \(onSQLite.stderr)")
+        }
+        let published = try Self.files(under: folder + "/Reports"), expected = try Self.files(under: sqlite + "/Reports")
+        #expect(published.keys.sorted() == expected.keys.sorted(), "the same files")
+        #expect(published.keys.contains(where: { $0.contains("/supervision/") }), "a supervision period was published")
+        for (name, bytes) in expected.sorted(by: { $0.key < $1.key }) {
+            #expect(Self.comparable(published[name] ?? Data(), name) == Self.comparable(bytes, name), "\(name) differs")
+        }
+        let budget = try confide(["budget", "--config", folder + "/confide.toml"])
+        #expect(budget.status == 0, "\(budget.stderr)")
+        for command in [["purge"], ["case", "ABC"]] {
             let result = try confide(command + ["--config", folder + "/confide.toml"])
             #expect(result.status == 78, "\(command): \(result.stderr)")
-            #expect(result.stderr.contains("cannot yet run on it"), "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("cannot yet purge, forget, look up a case"), "\(command): \(result.stderr)")
         }
+    }
+
+    /// The ISO week `weeks` before the latest complete one.
+    private static func weeksAgo(_ weeks: Int) -> String {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let day = calendar.date(byAdding: .day, value: -7 * (weeks + 1), to: Date())!
+        let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: day)
+        return String(format: "%04d-W%02d", parts.yearForWeekOfYear!, parts.weekOfYear!)
+    }
+
+    /// Every file under `root`, by its path below it.
+    private static func files(under root: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for case let name as String in FileManager.default.enumerator(atPath: root)! {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isFolder), !isFolder.boolValue {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + name))
+            }
+        }
+        return files
+    }
+
+    /// A published file as the two stores' runs should agree on it: a manifest without the
+    /// lines that name when it was made and which configuration file (the stores' differ in
+    /// `[store]`), everything else as it is.
+    private static func comparable(_ bytes: Data, _ name: String) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard name.hasSuffix("manifest.json") else { return text }
+        return text.split(separator: "\n").filter { !$0.contains("\"created\"") && !$0.contains("configuration_sha256") }.joined(separator: "\n")
     }
 
     @Test func aPasswordGivenOnTheCommandLineIsRefusedAndNotRepeated() throws {
