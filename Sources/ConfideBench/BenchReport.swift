@@ -23,10 +23,12 @@ public struct BenchReport: Codable, Sendable, Equatable {
     public var storeBytes: Int?
     /// Bytes of the export the first load read (its three CSV files).
     public var exportBytes: Int?
+    /// The same stages on a PostgreSQL store (`--store postgres`; nil without it).
+    public var postgres: PostgresFigures?
 
     /// Creates a report.
     public init(clients: Int, rows: RowCounts, stages: Stages, baselines: Baselines, dpCounts: DPFigures,
-                targets: [TargetCheck], machine: Machine, storeBytes: Int? = nil, exportBytes: Int? = nil) {
+                targets: [TargetCheck], machine: Machine, storeBytes: Int? = nil, exportBytes: Int? = nil, postgres: PostgresFigures? = nil) {
         self.clients = clients
         self.rows = rows
         self.stages = stages
@@ -36,10 +38,11 @@ public struct BenchReport: Codable, Sendable, Equatable {
         self.machine = machine
         self.storeBytes = storeBytes
         self.exportBytes = exportBytes
+        self.postgres = postgres
     }
 
     enum CodingKeys: String, CodingKey {
-        case clients, rows, stages, baselines, targets, machine
+        case clients, rows, stages, baselines, targets, machine, postgres
         case dpCounts = "dp_counts"
         case storeBytes = "store_bytes"
         case exportBytes = "export_bytes"
@@ -56,6 +59,7 @@ public struct BenchReport: Codable, Sendable, Equatable {
         try container.encode(machine, forKey: .machine)
         try container.encode(storeBytes, forKey: .storeBytes)
         try container.encode(exportBytes, forKey: .exportBytes)
+        try container.encode(postgres, forKey: .postgres)
     }
 
     /// The report as one line of JSON (keys sorted, `null` for anything not measured).

@@ -32,6 +32,7 @@ public struct PostgresWeeklyMetrics {
     /// Its queries share one snapshot of the store (one transaction).
     public func compute(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
         try db.writeTransaction { db in
+            try Self.tune(db)
             let domains = WeeklyMetrics.publicDomains(therapists: try therapists(activeIn: week), settings: settings)
             let queries = PostgresMetricQueries(settings: settings, upTo: week.end)
             var caseload = WeeklyMetrics.weekTable(.caseload, settings: settings)
@@ -52,6 +53,7 @@ public struct PostgresWeeklyMetrics {
     /// The therapist release of `period`, as ``WeeklyMetrics/compute(period:outcomeWeeks:)``.
     public func compute(period: SupervisionPeriod, outcomeWeeks: Int) throws -> ExactRelease {
         try db.writeTransaction { db in
+            try Self.tune(db)
             let start = period.first.start, end = period.last.end
             let queries = PostgresMetricQueries(settings: settings, upTo: end)
             let histograms = Catalogue.supervisionHistograms(periodWeeks: settings.supervisionPeriodWeeks)
@@ -69,6 +71,14 @@ public struct PostgresWeeklyMetrics {
             return ExactRelease(period: period.last, tables: [caseload.build(weeksCovered: period.weekCount), outcomes.build(weeksCovered: outcomeWeeks)],
                                 supervision: period)
         }
+    }
+
+    /// Settings of the computation's transaction: no JIT (compiling a week's plan cost 0.27 s
+    /// of its 1.0 s at 100,000 clients), and room to sort a week's adds in memory (with the
+    /// default 4 MB they went to disk). `SET LOCAL`: they end with the transaction.
+    private static func tune(_ db: any SQLConnection) throws {
+        try db.execute("SET LOCAL jit = off", [])
+        try db.execute("SET LOCAL work_mem = '64MB'", [])
     }
 
     /// Adds the rows of a ``PostgresMetricQueries/contributions(_:)`` query to `table`, in

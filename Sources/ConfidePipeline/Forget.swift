@@ -1,4 +1,5 @@
 import ConfideIngest
+import ConfidePostgres
 import ConfideStore
 import Logging
 
@@ -42,13 +43,13 @@ extension Workspace {
             let pseudonymizer = Pseudonymizer(key: key)
             let client = pseudonymizer.pseudonym(.client, clientID)
             let clientTombstone = pseudonymizer.tombstone(of: client)
-            let report = try db.write { db in
+            let report = try store.writeTransaction { db in
                 var report = ForgetReport()
-                report.alreadyForgotten = try db.scalarInt("SELECT 1 FROM forgotten WHERE tombstone = ?", [clientTombstone]) != nil
-                let referrals = try db.cachedStatement("SELECT referral_id FROM referrals WHERE client_id = ?").map([DatabaseValue.blob(hex: client)]) { $0.hex(0) }
-                try db.execute("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'client')", [clientTombstone])
+                report.alreadyForgotten = try db.fetchInt("SELECT 1 FROM forgotten WHERE tombstone = ?", [clientTombstone]) != nil
+                let referrals = try db.fetch("SELECT \(db.dialect.hex("referral_id")) FROM referrals WHERE client_id = ?", [DatabaseValue.blob(hex: client)]) { $0.string(0) }
+                try db.execute("INSERT INTO forgotten (tombstone, kind) VALUES (?, 'client') ON CONFLICT DO NOTHING", [clientTombstone])
                 for referral in referrals {
-                    try db.execute("INSERT OR IGNORE INTO forgotten (tombstone, kind) VALUES (?, 'referral')", [pseudonymizer.tombstone(of: referral)])
+                    try db.execute("INSERT INTO forgotten (tombstone, kind) VALUES (?, 'referral') ON CONFLICT DO NOTHING", [pseudonymizer.tombstone(of: referral)])
                 }
                 try StoredReferrals.erase(referrals, countingInto: &report, in: db)
                 return report
@@ -58,6 +59,8 @@ extension Workspace {
             return report
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
+        } catch let error as PostgresError {
+            throw postgresError(error)
         }
     }
 }

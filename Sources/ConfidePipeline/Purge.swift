@@ -1,5 +1,6 @@
 public import ConfideModel
 import ConfideIngest
+import ConfidePostgres
 import ConfideStore
 import Logging
 
@@ -33,22 +34,22 @@ extension Workspace {
         do {
             var report = PurgeReport(today: today.iso, dryRun: dryRun)
             if dryRun {
-                return try db.read { db in
+                return try store.readTransaction { db in
                     let expired = try expiredReferrals(today: today, counting: &report, in: db)
                     report.referrals = expired.count
                     for referral in expired {
-                        report.appointments += try db.scalarInt("SELECT count(*) FROM appointments a JOIN referrals r ON a.referral_key = r.referral_key WHERE r.referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
-                        report.measures += try db.scalarInt("SELECT count(*) FROM measures m JOIN referrals r ON m.referral_key = r.referral_key WHERE r.referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
+                        report.appointments += try db.fetchInt("SELECT count(*) FROM appointments a JOIN referrals r ON a.referral_key = r.referral_key WHERE r.referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
+                        report.measures += try db.fetchInt("SELECT count(*) FROM measures m JOIN referrals r ON m.referral_key = r.referral_key WHERE r.referral_id = ?", [DatabaseValue.blob(hex: referral)]) ?? 0
                     }
                     return report
                 }
             }
             let pseudonymizer = Pseudonymizer(key: key)
-            report = try db.write { db in
+            report = try store.writeTransaction { db in
                 let expired = try expiredReferrals(today: today, counting: &report, in: db)
                 guard !expired.isEmpty else { return report }
                 for referral in expired {
-                    try db.execute("INSERT OR IGNORE INTO expired (tombstone) VALUES (?)", [pseudonymizer.tombstone(of: referral)])
+                    try db.execute("INSERT INTO expired (tombstone) VALUES (?) ON CONFLICT DO NOTHING", [pseudonymizer.tombstone(of: referral)])
                 }
                 try StoredReferrals.erase(expired, countingInto: &report, in: db)
                 return report
@@ -58,25 +59,27 @@ extension Workspace {
             return report
         } catch let error as DatabaseError {
             throw storeError(error, path: configuration.storePath)
+        } catch let error as PostgresError {
+            throw postgresError(error)
         }
     }
 
     /// The stored referrals whose retention period ended before `today`, counted by age group
     /// into `report`.
-    private func expiredReferrals(today: Day, counting report: inout PurgeReport, in db: Database) throws -> [String] {
+    private func expiredReferrals(today: Day, counting report: inout PurgeReport, in db: any SQLConnection) throws -> [String] {
         let rule = configuration.retention
         var expired: [String] = []
-        try db.cachedStatement("""
-            SELECT r.referral_id, r.received_date, r.age, r.end_date,
-                   max(r.end_date,
+        _ = try db.fetch("""
+            SELECT \(db.dialect.hex("r.referral_id")), r.received_date, r.age, r.end_date,
+                   \(db.dialect.greatest)(r.end_date,
                        coalesce((SELECT max(a.date) FROM appointments a WHERE a.referral_key = r.referral_key), r.end_date),
                        coalesce((SELECT max(m.date) FROM measures m WHERE m.referral_key = r.referral_key), r.end_date))
             FROM referrals r WHERE r.end_date IS NOT NULL AND r.end_date < ?
-            """).forEachRow([today.iso]) { row in
+            """, [today.iso]) { row in
             guard let received = Day(iso: row.string(1)), let ended = Day(iso: row.string(3)), let last = Day(iso: row.string(4)),
                   let until = rule.keptUntil(received: received, age: row.optionalInt(2), ended: ended, lastActivity: last),
                   until < today else { return }
-            expired.append(row.hex(0))
+            expired.append(row.string(0))
             switch row.optionalInt(2) {
             case nil: report.unknownAgeReferrals += 1
             case let age? where age < 18: report.under18Referrals += 1

@@ -12,11 +12,12 @@ final class SourceIdentifierTest {
     private let db: any SQLConnection
     private var answers: [String: Bool] = [:]
 
-    private static let lookups = [
-        ("SELECT 1 FROM referrals WHERE client_id = ? LIMIT 1", IdentifierDomain.client),
-        ("SELECT 1 FROM referrals WHERE referral_id = ? LIMIT 1", .referral),
-        ("SELECT 1 FROM appointments WHERE appointment_id = ? LIMIT 1", .appointment),
-    ]
+    /// One statement asks all three: 1 when the client, referral or appointment pseudonym of
+    /// the token is stored (one round trip a token on a PostgreSQL store, not three).
+    private static let lookup = """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM referrals WHERE client_id = ?) OR EXISTS (SELECT 1 FROM referrals WHERE referral_id = ?)
+                         OR EXISTS (SELECT 1 FROM appointments WHERE appointment_id = ?) THEN 1 END
+        """
 
     /// A test against the store `db` under `pseudonymizer` (the practice key's).
     init(pseudonymizer: Pseudonymizer, db: any SQLConnection) {
@@ -27,11 +28,11 @@ final class SourceIdentifierTest {
     /// True when `token` is a source identifier.
     func isSourceIdentifier(_ token: String) -> Bool {
         if let known = answers[token] { return known }
-        let found = Self.lookups.contains { sql, domain in
-            // A store that cannot answer (a broken connection) counts as a match: the audit
-            // then fails and nothing is published, rather than passing unchecked.
-            do { return try db.fetchInt(sql, [DatabaseValue.blob(hex: pseudonymizer.pseudonym(domain, token))]) != nil } catch { return true }
-        }
+        let pseudonyms = [IdentifierDomain.client, .referral, .appointment].map { DatabaseValue.blob(hex: pseudonymizer.pseudonym($0, token)) }
+        // A store that cannot answer (a broken connection) counts as a match: the audit then
+        // fails and nothing is published, rather than passing unchecked.
+        let found: Bool
+        do { found = try db.fetchInt(Self.lookup, pseudonyms) != nil } catch { found = true }
         answers[token] = found
         return found
     }

@@ -30,6 +30,9 @@ extension Workspace {
             logger.info("metrics \(week): \(exact.tables.map { "\($0.name.rawValue) \($0.cells.count) cells" }.joined(separator: ", ")) in \(seconds(since: started)) s")
             let dataHash = key.authenticationCode(for: exact.canonicalBytes)
             let releases = ReleaseStore(db: store)
+            // The leak audits of this week's files (before the charge, then of the staged
+            // folder) share one test: the same tokens, looked up once.
+            let identifiers = sourceIdentifierTest()
             let stored = try releases.find(week)
             var charged = 0.0
             var qualityAccepted: [String] = []
@@ -61,21 +64,21 @@ extension Workspace {
                 let history = try releases.history(before: week, weeks: settings.outcomeWindowWeeks - 1)
                 release = try drawRelease(exact, history: history, week: week, dataHash: dataHash, note: stored == nil ? "release" : "rerelease") {
                     try self.folder($0, supervision: nil, week: week, releases: releases, qualityAccepted: qualityAccepted)
-                        .preflight(isSourceIdentifier: self.sourceIdentifierTest())
+                        .preflight(isSourceIdentifier: identifiers)
                 }
                 charged = release.charge.worstCase
             }
             logger.info("protect \(week): mode=\(release.mode.rawValue) epsilon=\(release.epsilon) suppressed=\(release.suppressedCount)/\(release.cells.count)")
             let supervision = try supervisionRelease(closedBy: week, rerelease: rerelease) {
                 try self.folder(release, supervision: $0, caseLists: $1, week: week, releases: releases, qualityAccepted: qualityAccepted)
-                    .preflight(isSourceIdentifier: self.sourceIdentifierTest())
+                    .preflight(isSourceIdentifier: identifiers)
             }
             charged += supervision?.charged ?? 0
             // "republished" only for a folder that was there before (a stored release whose
             // publication failed or was interrupted is "published" when it first appears).
             let existed = FileManager.default.fileExists(atPath: configuration.publishDir + "/" + week.description)
             let outcome = try render(release, supervision: supervision?.release, caseLists: supervision?.caseLists ?? [], week: week,
-                                     releases: releases, qualityAccepted: qualityAccepted)
+                                     releases: releases, qualityAccepted: qualityAccepted, identifiers: identifiers)
             let written = switch outcome { case .published(let path): "published \(path)"; case .unchanged(let path): "unchanged \(path)" }
             logger.info("publish \(week): \(written) in \(seconds(since: started)) s")
             let (path, status): (String, String) = switch outcome {
@@ -229,9 +232,9 @@ extension Workspace {
     /// Renders and publishes the week's folder from the protected release and the releases
     /// before it (``WeekFolder``).
     private func render(_ release: ProtectedRelease, supervision: ProtectedRelease?, caseLists: [ProtectedCaseList], week: ISOWeek,
-                        releases: ReleaseStore, qualityAccepted: [String]) throws -> PublishOutcome {
+                        releases: ReleaseStore, qualityAccepted: [String], identifiers: @escaping (String) -> Bool) throws -> PublishOutcome {
         try folder(release, supervision: supervision, caseLists: caseLists, week: week, releases: releases, qualityAccepted: qualityAccepted)
-            .publish(root: configuration.publishDir, isSourceIdentifier: self.sourceIdentifierTest())
+            .publish(root: configuration.publishDir, isSourceIdentifier: identifiers)
     }
 
     /// The week's folder of `release` (and the supervision period's, if any).

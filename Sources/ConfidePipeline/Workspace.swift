@@ -12,7 +12,7 @@ public import Logging
 ///
 /// On a PostgreSQL store (`[store] url`) it ingests, computes the releases inside the server
 /// (``PostgresWeeklyMetrics``), charges and stores them, and publishes; what is SQLite's alone
-/// so far (purge, erasure, case lookup and case lists) throws exit 78 there (``db``).
+/// so far (case lookup and case lists) throws exit 78 there (``db``).
 public final class Workspace {
     /// The configuration in force.
     public let configuration: Configuration
@@ -47,7 +47,7 @@ public final class Workspace {
     var db: Database {
         get throws {
             guard case .sqlite(let db) = engine else {
-                throw ConfideError(.config, "\(configuration.file): [store] url: this version of confide runs the weekly job on a PostgreSQL store ('confide run', 'ingest', 'budget', 'runs', 'quarantine'), but cannot yet purge, forget, look up a case or make case lists there (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for those, or set [supervision] case_lists = false.")
+                throw ConfideError(.config, "\(configuration.file): [store] url: this version of confide runs the weekly job on a PostgreSQL store ('confide run', 'ingest', 'purge', 'forget', 'budget', 'runs', 'quarantine'), but cannot yet look up a case or make case lists there (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for those, or set [supervision] case_lists = false.")
             }
             return db
         }
@@ -73,8 +73,15 @@ public final class Workspace {
             key = checked
             pseudonymizer = Pseudonymizer(key: checked)
             do {
-                engine = .postgres(try PostgresConnection(location))
-            } catch {
+                let db = try PostgresConnection(location)
+                engine = .postgres(db)
+                // A purge or an erasure interrupted after its deletion committed: its rows are
+                // vacuumed away now.
+                if try db.scalarString("SELECT value FROM meta WHERE key = 'erasure_pending'") != nil {
+                    logger.info("removing the rows an interrupted purge or erasure deleted from the store's tables (VACUUM)")
+                    try finishErasure()
+                }
+            } catch let error as PostgresError {
                 throw postgresError(error)
             }
             return
@@ -222,9 +229,10 @@ public final class Workspace {
         SourceIdentifierTest(pseudonymizer: pseudonymizer, db: store).isSourceIdentifier(token)
     }
 
-    /// A source-identifier test for one audit (``SourceIdentifierTest``): each distinct token
-    /// is pseudonymised and looked up once, under one pseudonymiser. Made afresh for each
-    /// audit, so an answer never outlives the store it was read from.
+    /// A source-identifier test for one audit, or the audits of one week's publication
+    /// (``SourceIdentifierTest``): each distinct token is pseudonymised and looked up once,
+    /// under one pseudonymiser. Made afresh for each, so an answer never outlives the store it
+    /// was read from (a publication writes no identifier to it).
     public func sourceIdentifierTest() -> (String) -> Bool {
         let test = SourceIdentifierTest(pseudonymizer: pseudonymizer, db: store)
         return { test.isSourceIdentifier($0) }

@@ -18,6 +18,14 @@ extension PostgresConnection: SQLConnection {
         try transaction(isolation: .serializable) { try body($0) }
     }
 
+    /// ``transaction(isolation:_:)`` at `REPEATABLE READ`: one snapshot for its reads.
+    public func readTransaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try transaction(isolation: .repeatableRead) { try body($0) }
+    }
+
+    /// PostgreSQL's.
+    public var dialect: SQLDialect { .postgres }
+
     /// `sql` with SQLite's placeholders written as PostgreSQL's: each `?` becomes `$1`, `$2`, …
     /// in order, and `?N` becomes `$N`; a `?` inside a quoted literal or identifier is left as
     /// it is.

@@ -13,6 +13,32 @@ public protocol SQLConnection: AnyObject {
     func fetch<T>(_ sql: String, _ arguments: [DatabaseValueConvertible], _ transform: (any SQLRow) throws -> T) throws -> [T]
     /// Runs `body` in a write transaction: committed when it returns, rolled back when it throws.
     func writeTransaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T
+    /// Runs `body` in a read transaction: one snapshot of the store, no lock against writers.
+    func readTransaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T
+    /// The engine's SQL, where the two differ.
+    var dialect: SQLDialect { get }
+}
+
+/// Where SQLite's SQL and PostgreSQL's differ, for the few statements that need it.
+public enum SQLDialect: Sendable {
+    case sqlite, postgres
+
+    /// The lowercase hex text of a BLOB (`bytea`) column.
+    public func hex(_ column: String) -> String {
+        switch self {
+        case .sqlite: "lower(hex(\(column)))"
+        case .postgres: "encode(\(column), 'hex')"
+        }
+    }
+
+    /// The largest of its arguments (NULL among them: SQLite's NULL, PostgreSQL's the others';
+    /// callers `coalesce` them).
+    public var greatest: String {
+        switch self {
+        case .sqlite: "max"
+        case .postgres: "greatest"
+        }
+    }
 }
 
 /// One row of a ``SQLConnection/fetch(_:_:_:)``, read by 0-based column index.
@@ -41,6 +67,14 @@ extension Database: SQLConnection {
     public func writeTransaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         try write { try body($0) }
     }
+
+    /// ``read(_:)``: a deferred transaction.
+    public func readTransaction<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
+        try read { try body($0) }
+    }
+
+    /// SQLite's.
+    public var dialect: SQLDialect { .sqlite }
 }
 
 extension SQLConnection {

@@ -9,8 +9,12 @@ struct BenchWorkspace {
     /// The folder.
     let folder: String
 
-    init(practice: SyntheticPractice) {
-        folder = practice.folder + "/run"
+    /// The PostgreSQL store of `--store postgres` (nil: the SQLite file in ``folder``).
+    let storeURL: String?
+
+    init(practice: SyntheticPractice, storeURL: String? = nil) {
+        folder = practice.folder + (storeURL == nil ? "/run" : "/run-postgres")
+        self.storeURL = storeURL
     }
 
     /// The configuration of the base export.
@@ -23,8 +27,8 @@ struct BenchWorkspace {
         try? FileManager.default.removeItem(atPath: folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let name = "Benchmark practice (synthetic, \(practice.clients) clients)"
-        let base = ConfigTemplate.render(practiceName: name, sourcePath: absolute(practice.base), publishDir: "Reports")
-        let weekly = ConfigTemplate.render(practiceName: name, sourcePath: absolute(practice.delta), publishDir: "Reports")
+        let base = ConfigTemplate.render(practiceName: name, sourcePath: absolute(practice.base), publishDir: "Reports", storeURL: storeURL)
+        let weekly = ConfigTemplate.render(practiceName: name, sourcePath: absolute(practice.delta), publishDir: "Reports", storeURL: storeURL)
             .replacingOccurrences(of: "mode = \"snapshot\"", with: "mode = \"delta\"")
         guard weekly.contains("mode = \"delta\"") else { throw BenchError("the configuration template has no [source] mode line") }
         try base.write(toFile: baseConfiguration, atomically: true, encoding: .utf8)

@@ -36,18 +36,34 @@ struct SuiteCommand: ParsableCommand {
     @Option(help: "Seconds after which a baseline is killed and reported as an error.")
     var baselineTimeLimit: Double = 3600
 
+    @Option(help: "sqlite (the embedded store alone) or postgres (also ingest and the weekly run on a PostgreSQL store, side by side, with the raw COPY floor).")
+    var store: String = "sqlite"
+
+    @Option(help: "With --store postgres: a PostgreSQL server (postgresql://USER@HOST:PORT/DB; libpq finds the password; the user makes a database per size). Without it a server is started on loopback for the run.")
+    var storeURL: String?
+
+    @Option(help: "With --store postgres and no --store-url: the script that starts the loopback server.")
+    var postgresServers: String = ".ci/postgres-servers"
+
+    @Option(help: "With --store postgres: the script that measures the raw COPY floor.")
+    var copyFloor: String = "bench/postgres_copy_floor.sh"
+
     func validate() throws {
         guard clients.allSatisfy({ $0 >= 100 }) else { throw ValidationError("--clients must be at least 100") }
         guard Double(epsilon).map({ $0 > 0 }) == true else { throw ValidationError("--epsilon must be a positive decimal") }
+        guard ["sqlite", "postgres"].contains(store) else { throw ValidationError("--store must be sqlite or postgres") }
+        guard storeURL == nil || store == "postgres" else { throw ValidationError("--store-url needs --store postgres") }
     }
 
     func run() throws {
         let sizes = clients.isEmpty ? [10_000, 100_000, 1_000_000] : clients
         var reports: [BenchReport] = []
         var rates = ChildRates()
+        let server = store == "postgres" ? try BenchServer(url: storeURL, work: work, script: postgresServers) : nil
+        defer { server?.stop() }
         for size in sizes {
             let tenth = reports.first { $0.clients * 10 == size }.map { (clients: $0.clients, stages: $0.stages) }
-            let report = try measure(size, rates: &rates, tenth: tenth)
+            let report = try measure(size, rates: &rates, tenth: tenth, server: server)
             reports.append(report)
             if json {
                 FileHandle.standardOutput.write(Data((try report.jsonText() + "\n").utf8))
@@ -58,12 +74,12 @@ struct SuiteCommand: ParsableCommand {
         if !json, reports.count > 1 { print(ResultTable.growth(reports)) }
     }
 
-    private func progress(_ text: String) {
+    func progress(_ text: String) {
         FileHandle.standardError.write(Data("confide-bench: \(text)\n".utf8))
     }
 
     /// Everything for one size.
-    private func measure(_ size: Int, rates: inout ChildRates, tenth: (clients: Int, stages: Stages)?) throws -> BenchReport {
+    private func measure(_ size: Int, rates: inout ChildRates, tenth: (clients: Int, stages: Stages)?, server: BenchServer?) throws -> BenchReport {
         let machine = Machine.current()
         let practice = SyntheticPractice(clients: size, work: work)
         progress("\(size) clients: preparing the synthetic practice under \(practice.folder)")
@@ -167,12 +183,14 @@ struct SuiteCommand: ParsableCommand {
             let opendp = runner.openDP(practice.base, epsilon: epsilon, python: python)
             baselineFigures = Baselines(sqliteImport: sqlite, pandas: pandas, pipelinedp: pipelinedp, opendp: opendp, ingestFloor: floor)
         }
+        let postgres = server.map { measurePostgres(size, on: $0, practice: practice, rows: rows, rates: &rates) }
         var counts = rows
         counts.attendedAppointments = dpCounts.rows
         return BenchReport(clients: size, rows: counts, stages: stages, baselines: baselineFigures, dpCounts: dpCounts,
                            targets: TargetCheck.all(stages: stages, baselines: baselineFigures, dpCounts: dpCounts,
-                                                    storeBytes: storeBytes, exportBytes: exportBytes, clients: size, tenth: tenth),
-                           machine: machine, storeBytes: storeBytes, exportBytes: exportBytes)
+                                                    storeBytes: storeBytes, exportBytes: exportBytes, clients: size, tenth: tenth)
+                               + (postgres?.targets(sqlite: stages) ?? []),
+                           machine: machine, storeBytes: storeBytes, exportBytes: exportBytes, postgres: postgres)
     }
 
     /// Runs this program with `arguments` (a stage subcommand) and collects the measurements
@@ -180,7 +198,7 @@ struct SuiteCommand: ParsableCommand {
     /// runs, a progress line (``StageTicker``) labelled `progress.label` over `progress.rows`
     /// rows, its eta from the rate `rates` holds for the first stage (an earlier size); the
     /// child's rate is then recorded there.
-    private func stageChild(_ arguments: [String], stages: [String], progress: (label: String, rows: Int),
+    func stageChild(_ arguments: [String], stages: [String], progress: (label: String, rows: Int),
                             rates: inout ChildRates) -> [String: Result<StageMeasurement, BenchError>] {
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let child: ChildRun

@@ -27,12 +27,33 @@ private func object(_ text: String) throws -> [String: Any] {
 }
 
 @Suite struct BenchReportTests {
+    /// `--store postgres`: the PostgreSQL stages under `postgres`, and issue 18's two targets
+    /// from them and the SQLite weekly run of the same report.
+    @Test func postgresFiguresAndTheirTargets() throws {
+        var report = sampleReport()
+        let figures = PostgresFigures(server: "confide@127.0.0.1:5432/bench", ingest: StageFigures(seconds: 40, rows: 1_000, peakRSSMiB: 50),
+                                      weeklyRun: StageFigures(seconds: 3, rows: 10, peakRSSMiB: 60),
+                                      copyFloor: StageFigures(seconds: 1, rows: 1_000, peakRSSMiB: nil))
+        report.postgres = figures
+        let json = try object(try report.jsonText())
+        let postgres = try #require(json["postgres"] as? [String: Any])
+        #expect(Set(postgres.keys) == ["server", "ingest", "weekly_run", "copy_floor"])
+        #expect((postgres["weekly_run"] as? [String: Any])?["seconds"] as? Double == 3)
+        let targets = Dictionary(uniqueKeysWithValues: figures.targets(sqlite: report.stages).map { ($0.id, $0) })
+        let sqliteWeek = try #require(report.stages.weeklyRun.seconds)
+        #expect(targets["postgres_weekly_run_vs_sqlite"]?.value == 3 / sqliteWeek)
+        #expect(targets["postgres_weekly_run_vs_sqlite"]?.met == (3 / sqliteWeek <= 1))
+        #expect(targets["postgres_ingest_vs_copy"]?.value == 1.0 / 40)
+        #expect(targets["postgres_ingest_vs_copy"]?.met == false)
+    }
+
     @Test func jsonHasTheShapeOfIssue7() throws {
         let text = try sampleReport().jsonText()
         #expect(!text.contains("\n"), "one object on one line")
         let json = try object(text)
         #expect(Set(json.keys) == ["clients", "rows", "stages", "baselines", "dp_counts", "targets", "machine",
-                                   "store_bytes", "export_bytes"])
+                                   "store_bytes", "export_bytes", "postgres"])
+        #expect(json["postgres"] is NSNull, "no PostgreSQL figures without --store postgres")
         #expect(json["store_bytes"] as? Int == 3_000 && json["export_bytes"] as? Int == 1_000)
         let stages = try #require(json["stages"] as? [String: Any])
         #expect(Set(stages.keys) == ["ingest", "metrics", "protect", "publish", "weekly_run", "snapshot_unchanged", "snapshot_changed"])

@@ -77,6 +77,49 @@ struct PostgresRunTests {
     }
 }
 
+extension PostgresRunTests {
+    /// A purge and an erasure on a PostgreSQL store delete what they delete on SQLite: the same
+    /// synthetic practice in both, the same reports, the same rows left, and a re-ingest that
+    /// skips the forgotten client's and the expired referrals' rows alike.
+    @Test func purgeAndForgetDeleteOnPostgreSQLWhatTheyDeleteOnSQLite() throws {
+        let location = try PostgresTestServer.freshDatabase()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pgpurge-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder + "/exports", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = try PracticeSynthesizer.write(to: folder + "/exports", options: SynthOptions(clients: 150, weeks: 60, seed: 8, lastDay: Day(iso: "2026-06-28")!))
+        var workspaces: [Workspace] = []
+        for (name, store) in [("postgres", "url = \"\(location.url)\""), ("sqlite", "path = \"confide.sqlite\"")] {
+            let practice = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: practice, withIntermediateDirectories: true)
+            try "[practice]\nname = \"Riverside\"\n[source]\npath = \"../exports\"\n[store]\n\(store)\n[privacy]\nkey_file = \"../confide.key\"\n"
+                .write(toFile: practice + "/confide.toml", atomically: true, encoding: .utf8)
+            if name == "postgres" { _ = try Initialiser.initialise(directory: practice) }
+            let workspace = try Workspace(configuration: try Configuration(path: practice + "/confide.toml"), logger: Logger(label: "test"))
+            _ = try workspace.ingest()
+            workspaces.append(workspace)
+        }
+        let (postgres, sqlite) = (workspaces[0], workspaces[1])
+        let later = Day(iso: "2036-01-01")!
+        #expect(try postgres.purge(dryRun: true, today: later) == sqlite.purge(dryRun: true, today: later))
+        let purged = try postgres.purge(today: later)
+        #expect(purged == (try sqlite.purge(today: later)))
+        #expect(purged.referrals > 10 && purged.appointments > 10, "the purge deleted something: \(purged)")
+        let referrals = try String(contentsOfFile: folder + "/exports/referrals.csv", encoding: .utf8).split(separator: "\n")
+        let clients = referrals.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[1] }
+        let client = String(clients[clients.count / 2])
+        let forgotten = try postgres.forget(clientID: client)
+        #expect(forgotten == (try sqlite.forget(clientID: client)))
+        #expect(forgotten.referrals > 0, "the client had referrals left: \(forgotten)")
+        for table in ["referrals", "appointments", "measures", "expired", "forgotten"] {
+            #expect(try postgres.store.fetchInt("SELECT count(*) FROM \(table)") == sqlite.store.fetchInt("SELECT count(*) FROM \(table)"), "\(table)")
+        }
+        #expect(try postgres.store.fetchString("SELECT value FROM meta WHERE key = 'erasure_pending'") == nil, "the erasure finished (VACUUM)")
+        let again = try postgres.ingest()
+        #expect(again == (try sqlite.ingest()), "the re-ingest skips the same rows")
+        #expect(again.files.map(\.forgotten).reduce(0, +) > 0 && again.files.map(\.expired).reduce(0, +) > 0)
+    }
+}
+
 /// A run on another thread, and the error it ended with (nil when it succeeded).
 private final class BackgroundRun: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
