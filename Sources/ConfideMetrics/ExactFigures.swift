@@ -8,6 +8,8 @@ public protocol ExactFigures {
     func compute(week: ISOWeek, outcomeWeeks: Int) throws -> ExactRelease
     /// The therapist release of the supervision period `period`.
     func compute(period: SupervisionPeriod, outcomeWeeks: Int) throws -> ExactRelease
+    /// The exact cases of `period`'s case lists, sorted by therapist, received date, referral.
+    func cases(period: SupervisionPeriod) throws -> [ExactCase]
 }
 
 extension WeeklyMetrics: ExactFigures {}

@@ -130,14 +130,7 @@ struct PostgresMetricQueries {
     func finishedCourses(from start: Day, to end: Day) -> String {
         let treatment = "t.referral_key = r.referral_key AND t.\(Self.attended) AND t.kind = 'treatment' AND t.date <= r.end_date"
         let instruments = OutcomeClassifier(settings: settings).instruments
-        let scores = instruments.enumerated().map { index, instrument in
-            """
-            LEFT JOIN LATERAL (SELECT (array_agg(m.score ORDER BY m.date))[1] AS first, (array_agg(m.score ORDER BY m.date DESC))[1] AS last,
-                                      count(*) > 1 AS paired
-                               FROM measures m WHERE m.referral_key = r.referral_key AND m.instrument = '\(instrument.0.rawValue)'
-                                   AND m.date <= r.end_date) AS i\(index) ON true
-            """
-        }.joined(separator: "\n")
+        let scores = Self.scores(instruments.map(\.0), alias: "i", upTo: "r.end_date")
         let counted = Catalogue.sessionCountClasses
         return """
         SELECT r.client_id, h.histogram, h.class, h.amount, c.therapist_id, c.modality, c.delivery, \(Self.referral),
@@ -158,27 +151,84 @@ struct PostgresMetricQueries {
         """
     }
 
+    /// Joins that give each of `instruments` its first and last score of the referral `r`
+    /// dated on or before `upTo` (an SQL expression), and whether they are two days
+    /// (`<alias>N.first`, `.last`, `.paired`; NULL scores when it has none).
+    static func scores(_ instruments: [Instrument], alias: String, upTo: String) -> String {
+        instruments.enumerated().map { index, instrument in
+            """
+            LEFT JOIN LATERAL (SELECT (array_agg(m.score ORDER BY m.date))[1] AS first, (array_agg(m.score ORDER BY m.date DESC))[1] AS last,
+                                      count(*) > 1 AS paired
+                               FROM measures m WHERE m.referral_key = r.referral_key AND m.instrument = '\(instrument.rawValue)'
+                                   AND m.date <= \(upTo)) AS \(alias)\(index) ON true
+            """
+        }.joined(separator: "\n")
+    }
+
+    /// ``OutcomeClassifier/classify(_:)``'s tests over the scores joined as `<alias>N`
+    /// (``scores(_:alias:upTo:)``), as SQL booleans.
+    private struct ScoreTests {
+        let used, caseness, improved, deteriorated, paired, recovered: String
+
+        init(_ instruments: [(Instrument, caseness: Int, reliable: Int)], alias a: String) {
+            let each = instruments.indices
+            func any(_ test: (Int) -> String) -> String { "(" + each.map { "coalesce(\(test($0)), false)" }.joined(separator: " OR ") + ")" }
+            func all(_ test: (Int) -> String) -> String { "(" + each.map { "(\(a)\($0).first IS NULL OR \(test($0)))" }.joined(separator: " AND ") + ")" }
+            used = any { "\(a)\($0).first IS NOT NULL" }
+            caseness = any { "\(a)\($0).first >= \(instruments[$0].caseness)" }
+            improved = any { "\(a)\($0).first - \(a)\($0).last >= \(instruments[$0].reliable)" }
+            deteriorated = any { "\(a)\($0).last - \(a)\($0).first >= \(instruments[$0].reliable)" }
+            paired = all { "\(a)\($0).paired" }
+            recovered = all { "\(a)\($0).last < \(instruments[$0].caseness)" }
+        }
+
+        /// ``OutcomeClass/change``.
+        var change: String {
+            """
+            CASE WHEN NOT \(used) OR NOT \(paired) THEN 'unpaired'
+                 WHEN \(improved) AND NOT \(deteriorated) THEN 'improved' WHEN \(deteriorated) AND NOT \(improved) THEN 'deteriorated'
+                 ELSE 'no_change' END
+            """
+        }
+    }
+
     /// ``OutcomeClass/label`` of ``OutcomeClassifier/classify(_:)``, from the first and last
     /// scores (`iN.first`, `iN.last`, `iN.paired`) of each instrument.
     private func outcomeClass(_ instruments: [(Instrument, caseness: Int, reliable: Int)]) -> String {
-        let each = instruments.indices
-        func any(_ test: (Int) -> String) -> String { "(" + each.map { "coalesce(\(test($0)), false)" }.joined(separator: " OR ") + ")" }
-        func all(_ test: (Int) -> String) -> String { "(" + each.map { "(i\($0).first IS NULL OR \(test($0)))" }.joined(separator: " AND ") + ")" }
-        let used = any { "i\($0).first IS NOT NULL" }
-        let caseness = any { "i\($0).first >= \(instruments[$0].caseness)" }
-        let improved = any { "i\($0).first - i\($0).last >= \(instruments[$0].reliable)" }
-        let deteriorated = any { "i\($0).last - i\($0).first >= \(instruments[$0].reliable)" }
-        let paired = all { "i\($0).paired" }
-        let recovered = all { "i\($0).last < \(instruments[$0].caseness)" }
-        let prefix = "CASE WHEN \(caseness) THEN 'caseness.' ELSE 'not_caseness.' END"
+        let tests = ScoreTests(instruments, alias: "i")
+        let prefix = "CASE WHEN \(tests.caseness) THEN 'caseness.' ELSE 'not_caseness.' END"
         return """
-            CASE WHEN NOT \(used) THEN 'not_caseness.unpaired'
-                 WHEN NOT \(paired) THEN \(prefix) || 'unpaired'
+            CASE WHEN NOT \(tests.used) THEN 'not_caseness.unpaired'
+                 WHEN NOT \(tests.paired) THEN \(prefix) || 'unpaired'
                  ELSE \(prefix)
-                     || CASE WHEN \(improved) AND NOT \(deteriorated) THEN 'improved' WHEN \(deteriorated) AND NOT \(improved) THEN 'deteriorated' ELSE 'no_change' END
-                     || CASE WHEN NOT \(caseness) THEN '' WHEN \(recovered) THEN '.recovered' ELSE '.not_recovered' END
+                     || CASE WHEN \(tests.improved) AND NOT \(tests.deteriorated) THEN 'improved' WHEN \(tests.deteriorated) AND NOT \(tests.improved) THEN 'deteriorated' ELSE 'no_change' END
+                     || CASE WHEN NOT \(tests.caseness) THEN '' WHEN \(tests.recovered) THEN '.recovered' ELSE '.not_recovered' END
             END
             """
+    }
+
+    /// ``WeeklyMetrics/cases(period:)``: one row a case of the period (a referral open in it,
+    /// of a client not restricted, with an attended contact by its end), the columns of
+    /// ``ExactCase`` in order, the change last but one and the attended treatment sessions last.
+    func cases(from start: Day, to end: Day) -> String {
+        let e = Self.literal(end)
+        let instruments = OutcomeClassifier(settings: settings).instruments
+        return """
+        SELECT c.therapist_id, encode(r.referral_id, 'hex'), r.age, r.gender, r.ethnicity, r.postcode_district, r.received_date,
+               greatest(0, (coalesce(n.first_treatment, \(e))::date - r.received_date::date) / 7), n.attended, d.dnas,
+               s0.first, s0.last, s1.first, s1.last, \(ScoreTests(instruments, alias: "k").change), n.treatment
+        FROM referrals r
+        CROSS JOIN LATERAL (SELECT a.therapist_id FROM appointments a WHERE a.referral_key = r.referral_key AND a.\(Self.attended) AND a.date <= \(e)
+                            ORDER BY a.date DESC, a.appointment_id DESC LIMIT 1) AS c
+        CROSS JOIN LATERAL (SELECT count(*) AS attended, count(*) FILTER (WHERE a.kind = 'treatment') AS treatment,
+                                   min(a.date) FILTER (WHERE a.kind = 'treatment') AS first_treatment
+                            FROM appointments a WHERE a.referral_key = r.referral_key AND a.\(Self.attended) AND a.date <= \(e)) AS n
+        CROSS JOIN LATERAL (SELECT count(*) AS dnas FROM appointments a WHERE a.referral_key = r.referral_key AND a.status = 'dna' AND a.date <= \(e)) AS d
+        \(Self.scores([.phq9, .gad7], alias: "s", upTo: e))
+        \(Self.scores(instruments.map(\.0), alias: "k", upTo: "least(\(e), coalesce(r.end_date, '9999-12-31'))"))
+        WHERE r.received_date <= \(e) AND (r.end_date IS NULL OR r.end_date >= \(Self.literal(start)))
+            AND NOT EXISTS (SELECT 1 FROM referrals x WHERE x.client_id = r.client_id AND x.restricted = 1)
+        """
     }
 
     /// A class by days: the label of the first limit `days` is at most, else `above`.

@@ -29,9 +29,9 @@ public struct PostgresWeeklyMetrics {
     }
 
     /// The exact release of `week`; `outcomeWeeks` as in ``WeeklyMetrics/compute(week:outcomeWeeks:)``.
-    /// Its queries share one snapshot of the store (one transaction).
+    /// Its queries share one snapshot of the store (one `REPEATABLE READ` transaction).
     public func compute(week: ISOWeek, outcomeWeeks: Int = 1) throws -> ExactRelease {
-        try db.writeTransaction { db in
+        try db.readTransaction { db in
             try Self.tune(db)
             let domains = WeeklyMetrics.publicDomains(therapists: try therapists(activeIn: week), settings: settings)
             let queries = PostgresMetricQueries(settings: settings, upTo: week.end)
@@ -52,7 +52,7 @@ public struct PostgresWeeklyMetrics {
 
     /// The therapist release of `period`, as ``WeeklyMetrics/compute(period:outcomeWeeks:)``.
     public func compute(period: SupervisionPeriod, outcomeWeeks: Int) throws -> ExactRelease {
-        try db.writeTransaction { db in
+        try db.readTransaction { db in
             try Self.tune(db)
             let start = period.first.start, end = period.last.end
             let queries = PostgresMetricQueries(settings: settings, upTo: end)
@@ -71,6 +71,25 @@ public struct PostgresWeeklyMetrics {
             return ExactRelease(period: period.last, tables: [caseload.build(weeksCovered: period.weekCount), outcomes.build(weeksCovered: outcomeWeeks)],
                                 supervision: period)
         }
+    }
+
+    /// Each case of the supervision period `period`, as ``WeeklyMetrics/cases(period:)``
+    /// gives them: the case lists' rows (protected, `CaseListProtection`, before any is
+    /// published), so one row a case crosses from the server, as the lists need.
+    public func cases(period: SupervisionPeriod) throws -> [ExactCase] {
+        let queries = PostgresMetricQueries(settings: settings, upTo: period.last.end)
+        let cases = try db.readTransaction { db in
+            try Self.tune(db)
+            return try db.fetch(queries.cases(from: period.first.start, to: period.last.end), []) { row -> ExactCase? in
+                guard let received = Day(iso: row.string(6)), let change = OutcomeClass.Change(rawValue: row.string(14)) else { return nil }
+                return ExactCase(therapist: row.string(0), referral: row.string(1), age: row.optionalInt(2), gender: row.string(3),
+                                 ethnicity: row.string(4), district: row.optionalString(5), received: received, weeksWaited: row.int(7),
+                                 sessionsAttended: row.int(8), dnas: row.int(9), phq9First: row.optionalInt(10), phq9Latest: row.optionalInt(11),
+                                 gad7First: row.optionalInt(12), gad7Latest: row.optionalInt(13), change: change,
+                                 notOnTrack: row.int(15) >= settings.notOnTrackSessions && change != .improved)
+            }
+        }
+        return cases.compactMap { $0 }.sorted { ($0.therapist, $0.received.ordinal, $0.referral) < ($1.therapist, $1.received.ordinal, $1.referral) }
     }
 
     /// Settings of the computation's transaction: no JIT (compiling a week's plan cost 0.27 s

@@ -26,25 +26,25 @@ extension Workspace {
     /// no longer in the store.
     public func lookUpCase(_ code: String) throws -> CaseLookup? {
         let wanted = code.trimmingCharacters(in: .whitespaces).lowercased()
-        var found: (period: String, therapist: String)?
+        let db = store
         // The code is matched as a whole JSON string, never as a part of one.
-        try db.cachedStatement("SELECT period, therapist FROM case_lists WHERE instr(payload, ?) > 0 ORDER BY period DESC LIMIT 1")
-            .forEachRow(["\"" + wanted + "\""]) { found = ($0.string(0), $0.string(1)) }
-        guard let found, let period = SupervisionPeriod(found.period) else { return nil }
+        let lists = try db.fetch("SELECT period, therapist FROM case_lists WHERE \(db.dialect.contains("payload", "?")) ORDER BY period DESC LIMIT 1",
+                                 ["\"" + wanted + "\""]) { ($0.string(0), $0.string(1)) }
+        guard let found = lists.first, let period = SupervisionPeriod(found.0) else { return nil }
         let codes = CaseCodes(practiceKey: key, stable: configuration.stableCaseCodes)
-        var lookup: CaseLookup?
-        try db.cachedStatement("""
-            SELECT r.referral_id, r.received_date, r.end_date,
-                   (SELECT count(*) FROM appointments a WHERE a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late')),
-                   (SELECT min(date) FROM appointments a WHERE a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late')),
-                   (SELECT max(date) FROM appointments a WHERE a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late'))
-            FROM referrals r WHERE r.received_date <= ?
-            """).forEachRow([period.last.end.iso]) { row in
-            guard lookup == nil, codes.code(referral: row.hex(0), period: period) == wanted else { return }
-            lookup = CaseLookup(code: wanted, period: found.period, therapist: found.therapist, received: row.string(1),
-                                ended: row.optionalString(2), attended: row.int(3), firstAttended: row.optionalString(4),
-                                latestAttended: row.optionalString(5))
-        }
+        // Which referral has the code: the codes are keyed HMACs, made here from each
+        // referral's pseudonym; then that referral's figures alone.
+        let referrals = try db.fetch("SELECT \(db.dialect.hex("referral_id")) FROM referrals WHERE received_date <= ?", [period.last.end.iso]) { $0.string(0) }
+        guard let referral = referrals.first(where: { codes.code(referral: $0, period: period) == wanted }) else { return nil }
+        let attended = "a.referral_key = r.referral_key AND a.status IN ('attended', 'attended_late')"
+        let lookup = try db.fetch("""
+            SELECT r.received_date, r.end_date, (SELECT count(*) FROM appointments a WHERE \(attended)),
+                   (SELECT min(date) FROM appointments a WHERE \(attended)), (SELECT max(date) FROM appointments a WHERE \(attended))
+            FROM referrals r WHERE r.referral_id = ?
+            """, [DatabaseValue.blob(hex: referral)]) { row in
+            CaseLookup(code: wanted, period: found.0, therapist: found.1, received: row.string(0), ended: row.optionalString(1),
+                       attended: row.int(2), firstAttended: row.optionalString(3), latestAttended: row.optionalString(4))
+        }.first
         return lookup
     }
 }

@@ -7,8 +7,8 @@ import Foundation
 /// created, by `confide init`), and its practice key checked against the one the store was
 /// created with, as ``Workspace`` does for an SQLite store.
 ///
-/// What this version does with a PostgreSQL store: creates and checks it. Ingest, runs and the
-/// pushed-down metrics come with the rest of issue 18 (docs/architecture.md, "PostgreSQL").
+/// Every command on a PostgreSQL store starts here (``checkedKey(_:configuration:)``); then
+/// ``Workspace`` runs on it (docs/architecture.md, "PostgreSQL").
 public enum PostgresStore {
     /// What ``prepare(_:key:createSchema:)`` found or did.
     public struct Prepared: Sendable {

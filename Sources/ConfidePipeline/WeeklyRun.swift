@@ -141,7 +141,7 @@ extension Workspace {
     /// Each therapist's protected case list of `period` (``CaseListProtection``), from the
     /// exact cases of the store; codes under the case-code key (``CaseCodes``).
     func caseLists(_ period: SupervisionPeriod) throws -> [ProtectedCaseList] {
-        let cases = try WeeklyMetrics(db: try db, settings: configuration.metrics).cases(period: period)
+        let cases = try figures.cases(period: period)
         let codes = CaseCodes(practiceKey: key, stable: configuration.stableCaseCodes)
         let protection = CaseListProtection(settings: configuration.caseListSettings)
         return Dictionary(grouping: cases, by: \.therapist).sorted { $0.key < $1.key }.map { therapist, own in

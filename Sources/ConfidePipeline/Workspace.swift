@@ -10,9 +10,9 @@ public import Logging
 /// An opened practice: its configuration, key and store. The API the command line calls.
 /// Not `Sendable`: it owns one connection to its store, used from one task.
 ///
-/// On a PostgreSQL store (`[store] url`) it ingests, computes the releases inside the server
-/// (``PostgresWeeklyMetrics``), charges and stores them, and publishes; what is SQLite's alone
-/// so far (case lookup and case lists) throws exit 78 there (``db``).
+/// On a PostgreSQL store (`[store] url`) it does all it does on SQLite: it ingests, computes
+/// the releases inside the server (``PostgresWeeklyMetrics``), charges and stores them,
+/// publishes, purges and erases.
 public final class Workspace {
     /// The configuration in force.
     public let configuration: Configuration
@@ -41,13 +41,13 @@ public final class Workspace {
         }
     }
 
-    /// The SQLite store, for what works on it alone so far.
+    /// The SQLite store's connection, for what reads SQLite itself (`PRAGMA`s, the tests).
     ///
-    /// - Throws: ``ConfideError`` (exit 78) on a PostgreSQL store, naming what does work there.
+    /// - Throws: ``ConfideError`` (exit 78) on a PostgreSQL store.
     var db: Database {
         get throws {
             guard case .sqlite(let db) = engine else {
-                throw ConfideError(.config, "\(configuration.file): [store] url: this version of confide runs the weekly job on a PostgreSQL store ('confide run', 'ingest', 'purge', 'forget', 'budget', 'runs', 'quarantine'), but cannot yet look up a case or make case lists there (docs/architecture.md, \"PostgreSQL\"). Use [store] path, the SQLite store, for those, or set [supervision] case_lists = false.")
+                throw ConfideError(.config, "\(configuration.file): [store] url: a PostgreSQL store, not an SQLite file")
             }
             return db
         }
@@ -139,6 +139,7 @@ public final class Workspace {
     private func compactAfterUpgrade(from version: Int) {
         let started = Date()
         logger.info("upgraded the store from schema version \(version); compacting it once (VACUUM)")
+        guard case .sqlite(let db) = engine else { return }
         do {
             try db.eraseDeletedBytes()
             logger.info("compacted the store in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

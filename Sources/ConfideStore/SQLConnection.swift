@@ -31,6 +31,14 @@ public enum SQLDialect: Sendable {
         }
     }
 
+    /// True when the text `haystack` holds the text `needle` (SQL expressions).
+    public func contains(_ haystack: String, _ needle: String) -> String {
+        switch self {
+        case .sqlite: "instr(\(haystack), \(needle)) > 0"
+        case .postgres: "strpos(\(haystack), \(needle)) > 0"
+        }
+    }
+
     /// The largest of its arguments (NULL among them: SQLite's NULL, PostgreSQL's the others';
     /// callers `coalesce` them).
     public var greatest: String {

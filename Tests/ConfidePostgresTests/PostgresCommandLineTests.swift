@@ -68,7 +68,8 @@ struct PostgresCommandLineTests {
         for practice in [folder, sqlite] {
             let path = practice + "/confide.toml"
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            try text.replacingOccurrences(of: "mode = \"dp\"", with: "mode = \"sdc\"").write(toFile: path, atomically: true, encoding: .utf8)
+            try (text.replacingOccurrences(of: "mode = \"dp\"", with: "mode = \"sdc\"") + "\n[supervision]\ncase_lists = true\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
         }
         for arguments in [["run", "--backfill", Self.weeksAgo(6)], ["run"]] {
             let onPostgres = try confide(arguments + ["--config", folder + "/confide.toml"])
@@ -79,6 +80,8 @@ struct PostgresCommandLineTests {
         let published = try Self.files(under: folder + "/Reports"), expected = try Self.files(under: sqlite + "/Reports")
         #expect(published.keys.sorted() == expected.keys.sorted(), "the same files")
         #expect(published.keys.contains(where: { $0.contains("/supervision/") }), "a supervision period was published")
+        let caseLists = expected.filter { $0.key.hasSuffix("-cases.csv") }
+        #expect(!caseLists.isEmpty, "case lists were published")
         for (name, bytes) in expected.sorted(by: { $0.key < $1.key }) {
             #expect(Self.comparable(published[name] ?? Data(), name) == Self.comparable(bytes, name), "\(name) differs")
         }
@@ -87,9 +90,16 @@ struct PostgresCommandLineTests {
         let purge = try confide(["purge", "--dry-run", "--json", "--config", folder + "/confide.toml"])
         #expect(purge.status == 0, "\(purge.stderr)")
         #expect(purge.stdout == (try confide(["purge", "--dry-run", "--json", "--config", sqlite + "/confide.toml"])).stdout)
-        let lookup = try confide(["case", "ABC", "--config", folder + "/confide.toml"])
-        #expect(lookup.status == 78, "\(lookup.stderr)")
-        #expect(lookup.stderr.contains("cannot yet look up a case"), "\(lookup.stderr)")
+        // A code of a published case list (the first field of a data row) looked up on both.
+        let code = caseLists.values.lazy.flatMap { String(decoding: $0, as: UTF8.self).split(separator: "\n").dropFirst() }
+            .compactMap { $0.split(separator: ",").first.map(String.init) }.first
+        #expect(code != nil, "a case list with a row")
+        for wanted in [code ?? "", "no-such-code"] {
+            let onPostgres = try confide(["case", wanted, "--config", folder + "/confide.toml"])
+            let onSQLite = try confide(["case", wanted, "--config", sqlite + "/confide.toml"])
+            #expect(onPostgres.status == onSQLite.status && onPostgres.stdout == onSQLite.stdout, "case \(wanted): \(onPostgres.stderr)")
+            #expect(onPostgres.status == (wanted == code ? 0 : 66), "case \(wanted): \(onPostgres.stderr)")
+        }
     }
 
     /// The ISO week `weeks` before the latest complete one.

@@ -59,6 +59,9 @@ struct PostgresMetricsTests {
                 expectSame(expected, try pushed.compute(week: week, outcomeWeeks: outcomeWeeks), protect: settings.caseloadBreakdowns.isEmpty, context: "\(context) \(week)/\(outcomeWeeks)")
             }
             let period = SupervisionPeriod(containing: week, weeks: settings.supervisionPeriodWeeks)
+            let cases = try swift.cases(period: period)
+            #expect(try pushed.cases(period: period) == cases, "\(context) period \(period): case lists' cases")
+            counted += cases.count
             for outcomeWeeks in [period.weekCount, 52] {
                 expectSame(try swift.compute(period: period, outcomeWeeks: outcomeWeeks), try pushed.compute(period: period, outcomeWeeks: outcomeWeeks),
                            protect: true, context: "\(context) period \(period)/\(outcomeWeeks)")
