@@ -1,5 +1,4 @@
 import ConfideIngest
-import ConfidePostgres
 import ConfideStore
 import Logging
 
@@ -39,7 +38,7 @@ extension Workspace {
     /// neither the id nor the pseudonym is stored, logged or returned. The deletion is one
     /// transaction: a kill leaves the store before it or after it.
     public func forget(clientID: String) throws -> ForgetReport {
-        do {
+        return try onStore {
             let pseudonymizer = Pseudonymizer(key: key)
             let client = pseudonymizer.pseudonym(.client, clientID)
             let clientTombstone = pseudonymizer.tombstone(of: client)
@@ -57,10 +56,6 @@ extension Workspace {
             try finishErasure()
             logger.info("forget: deleted \(report.referrals) referrals, \(report.appointments) appointments, \(report.measures) scores and \(report.waiting) waiting rows of one client; its tombstone is kept so re-ingests skip it")
             return report
-        } catch let error as DatabaseError {
-            throw storeError(error, path: configuration.storePath)
-        } catch let error as PostgresError {
-            throw postgresError(error)
         }
     }
 }

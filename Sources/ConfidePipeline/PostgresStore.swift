@@ -7,7 +7,7 @@ import Foundation
 /// created, by `confide init`), and its practice key checked against the one the store was
 /// created with, as ``Workspace`` does for an SQLite store.
 ///
-/// Every command on a PostgreSQL store starts here (``checkedKey(_:configuration:)``); then
+/// Every command on a PostgreSQL store starts here (``opened(_:configuration:)``); then
 /// ``Workspace`` runs on it (docs/architecture.md, "PostgreSQL").
 public enum PostgresStore {
     /// What ``prepare(_:key:createSchema:)`` found or did.
@@ -29,8 +29,15 @@ public enum PostgresStore {
     ///   not exist, holds no confide schema (run `confide init`) or one of another version.
     @discardableResult
     public static func prepare(_ location: PostgresLocation, key: PracticeKey, createSchema: Bool) throws -> Prepared {
+        let db: PostgresConnection
+        do { db = try PostgresConnection(location) } catch { throw postgresError(error) }
+        return try prepare(location, on: db, key: key, createSchema: createSchema)
+    }
+
+    /// ``prepare(_:key:createSchema:)`` on a connection already made to `location`.
+    @discardableResult
+    static func prepare(_ location: PostgresLocation, on db: PostgresConnection, key: PracticeKey, createSchema: Bool) throws -> Prepared {
         do {
-            let db = try PostgresConnection(location)
             var created = false
             do {
                 // A store of an earlier version is brought up to this one, as SQLite's is on open
@@ -61,16 +68,18 @@ public enum PostgresStore {
     }
 
     /// The practice key of `configuration` (a missing key file next to a store that records a
-    /// key is one to restore, never one to create), checked against the store at `location`
-    /// with the store's schema (``prepare(_:key:createSchema:)``): what every command does
-    /// first on a PostgreSQL store.
-    static func checkedKey(_ location: PostgresLocation, configuration: Configuration) throws -> PracticeKey {
+    /// key is one to restore, never one to create) and a connection to the store at
+    /// `location`, whose schema and key are checked (``prepare(_:key:createSchema:)``): what
+    /// every command does first on a PostgreSQL store.
+    static func opened(_ location: PostgresLocation, configuration: Configuration) throws -> (key: PracticeKey, connection: PostgresConnection) {
         // Whether the store records a key matters only when the key file is missing; asked
         // then only, as it takes a connection of its own.
         let keyMissing = !FileManager.default.fileExists(atPath: configuration.keyFile)
         let key = try KeyFile.load(from: configuration.keyFile, storeExists: keyMissing && recordsKey(location))
-        try prepare(location, key: key, createSchema: false)
-        return key
+        let db: PostgresConnection
+        do { db = try PostgresConnection(location) } catch { throw postgresError(error) }
+        try prepare(location, on: db, key: key, createSchema: false)
+        return (key, db)
     }
 
     /// True when the store at `location` already records a practice key (so a missing key

@@ -1,6 +1,5 @@
 public import ConfideModel
 import ConfideIngest
-import ConfidePostgres
 import ConfideStore
 import Logging
 
@@ -31,7 +30,7 @@ extension Workspace {
     /// and a window that reaches back before the purge is summed from them.
     public func purge(dryRun: Bool = false, today: Day? = nil) throws -> PurgeReport {
         let today = today ?? self.today
-        do {
+        return try onStore {
             var report = PurgeReport(today: today.iso, dryRun: dryRun)
             if dryRun {
                 return try store.readTransaction { db in
@@ -57,10 +56,6 @@ extension Workspace {
             if report.referrals > 0 { try finishErasure() }
             logger.info("purge: \(report.summary)")
             return report
-        } catch let error as DatabaseError {
-            throw storeError(error, path: configuration.storePath)
-        } catch let error as PostgresError {
-            throw postgresError(error)
         }
     }
 

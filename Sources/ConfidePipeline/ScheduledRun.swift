@@ -134,6 +134,17 @@ extension Workspace {
         try onStore { try store.writeTransaction { db in try db.execute("UPDATE runs SET detail = ? WHERE run_id = ?", [step, runID]) } }
     }
 
+    /// `confide ingest` on the configured store, SQLite or PostgreSQL, recorded in its run log.
+    /// On PostgreSQL it takes the run lock first: two `SERIALIZABLE` ingests at once would
+    /// only conflict (on SQLite `BEGIN IMMEDIATE` keeps a second writer waiting).
+    ///
+    /// - Throws: ``ConfideError`` with the exit code of each failure (docs/operations.md).
+    public static func loggedIngest(_ configuration: Configuration, logger: Logger, showsProgress: Bool = false) throws -> IngestReport {
+        let lock = configuration.storeURL == nil ? nil : try RunLock(configuration, wait: false)
+        defer { withExtendedLifetime(lock) {} }
+        return try Workspace(configuration: configuration, logger: logger).loggedIngest(showsProgress: showsProgress)
+    }
+
     /// Ingests as `confide ingest` does, recorded in the run log (`confide runs`) with the
     /// ingest's number, so the `run_id` of `ingest --json` is findable there.
     public func loggedIngest(showsProgress: Bool = false) throws -> IngestReport {

@@ -69,12 +69,11 @@ public final class Workspace {
         self.configuration = configuration
         self.logger = logger
         if let location = configuration.storeURL {
-            let checked = try PostgresStore.checkedKey(location, configuration: configuration)
+            let (checked, db) = try PostgresStore.opened(location, configuration: configuration)
             key = checked
             pseudonymizer = Pseudonymizer(key: checked)
+            engine = .postgres(db)
             do {
-                let db = try PostgresConnection(location)
-                engine = .postgres(db)
                 // A purge or an erasure interrupted after its deletion committed: its rows are
                 // vacuumed away now.
                 if try db.scalarString("SELECT value FROM meta WHERE key = 'erasure_pending'") != nil {
